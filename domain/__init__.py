@@ -1,0 +1,1 @@
+"""Plenary's pure model: commands, events, deciders and rules. No I/O, no clock."""

@@ -1,0 +1,499 @@
+"""The board decider: sticky notes and clusters on one board (stream ``board-<id>``).
+
+``decide`` holds every rule and raises a ``DomainError`` with a stable code when one says
+no; ``evolve`` only applies facts. Ids and times come in as data, so both are deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+import msgspec
+
+from domain.actor import Actor
+from domain.decider import Decider
+from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
+from domain.types import Colour
+
+# ``(?!\n)``: Python's ``$`` also matches before a trailing newline, so ``"a\n"`` passed;
+# ``\Z`` would fix that too but is not valid in the JSON Schema msgspec derives from this.
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+(?!\n)$")]
+BoardKind = Literal["plenary", "breakout"]
+
+TEXT_MAX = 500
+LABEL_MAX = 120
+TITLE_MAX = 200
+COORD_LIMIT = 1_000_000.0
+
+
+# --------------------------------------------------------------------------- commands
+
+
+class BoardCommand(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    """Base of every board command; the JSON ``type`` tag names it."""
+
+
+class CreateBoard(BoardCommand, frozen=True, kw_only=True, tag="board.create"):
+    board_id: Id
+    workshop_id: Id
+    title: str
+    kind: BoardKind = "breakout"
+
+
+class AddNote(BoardCommand, frozen=True, kw_only=True, tag="note.add"):
+    note_id: Id
+    text: str
+    x: float
+    y: float
+    colour: Colour = "yellow"
+
+
+class EditNote(BoardCommand, frozen=True, kw_only=True, tag="note.edit"):
+    note_id: Id
+    text: str
+
+
+class MoveNote(BoardCommand, frozen=True, kw_only=True, tag="note.move"):
+    note_id: Id
+    x: float
+    y: float
+
+
+class RecolourNote(BoardCommand, frozen=True, kw_only=True, tag="note.recolour"):
+    note_id: Id
+    colour: Colour
+
+
+class DeleteNote(BoardCommand, frozen=True, kw_only=True, tag="note.delete"):
+    note_id: Id
+
+
+class CreateCluster(BoardCommand, frozen=True, kw_only=True, tag="cluster.create"):
+    cluster_id: Id
+    label: str
+    x: float
+    y: float
+
+
+class RenameCluster(BoardCommand, frozen=True, kw_only=True, tag="cluster.rename"):
+    cluster_id: Id
+    label: str
+
+
+class MoveCluster(BoardCommand, frozen=True, kw_only=True, tag="cluster.move"):
+    cluster_id: Id
+    x: float
+    y: float
+
+
+class DeleteCluster(BoardCommand, frozen=True, kw_only=True, tag="cluster.delete"):
+    cluster_id: Id
+
+
+class ClusterNote(BoardCommand, frozen=True, kw_only=True, tag="note.cluster"):
+    note_id: Id
+    cluster_id: Id | None
+
+
+Command = (
+    CreateBoard
+    | AddNote
+    | EditNote
+    | MoveNote
+    | RecolourNote
+    | DeleteNote
+    | CreateCluster
+    | RenameCluster
+    | MoveCluster
+    | DeleteCluster
+    | ClusterNote
+)
+
+
+# --------------------------------------------------------------------------- events
+
+
+class BoardEvent(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    """Base of every board event; the tag is stored and must never change."""
+
+
+class BoardCreated(BoardEvent, frozen=True, kw_only=True, tag="board.created"):
+    board_id: str
+    workshop_id: str
+    title: str
+    kind: BoardKind = "breakout"
+
+
+class NoteAdded(BoardEvent, frozen=True, kw_only=True, tag="note.added"):
+    note_id: str
+    text: str
+    x: float
+    y: float
+    colour: Colour
+    author: str
+
+
+class NoteEdited(BoardEvent, frozen=True, kw_only=True, tag="note.edited"):
+    note_id: str
+    text: str
+
+
+class NoteMoved(BoardEvent, frozen=True, kw_only=True, tag="note.moved"):
+    note_id: str
+    x: float
+    y: float
+
+
+class NoteRecoloured(BoardEvent, frozen=True, kw_only=True, tag="note.recoloured"):
+    note_id: str
+    colour: Colour
+
+
+class NoteDeleted(BoardEvent, frozen=True, kw_only=True, tag="note.deleted"):
+    note_id: str
+
+
+class ClusterCreated(BoardEvent, frozen=True, kw_only=True, tag="cluster.created"):
+    cluster_id: str
+    label: str
+    x: float
+    y: float
+
+
+class ClusterRenamed(BoardEvent, frozen=True, kw_only=True, tag="cluster.renamed"):
+    cluster_id: str
+    label: str
+
+
+class ClusterMoved(BoardEvent, frozen=True, kw_only=True, tag="cluster.moved"):
+    cluster_id: str
+    x: float
+    y: float
+
+
+class ClusterDeleted(BoardEvent, frozen=True, kw_only=True, tag="cluster.deleted"):
+    """The cluster is gone; ``released_note_ids`` left it and stay on the board."""
+
+    cluster_id: str
+    released_note_ids: tuple[str, ...] = ()
+
+
+class NoteClustered(BoardEvent, frozen=True, kw_only=True, tag="note.clustered"):
+    """The note joined ``cluster_id``, or left its cluster when ``cluster_id`` is null."""
+
+    note_id: str
+    cluster_id: str | None
+
+
+Event = (
+    BoardCreated
+    | NoteAdded
+    | NoteEdited
+    | NoteMoved
+    | NoteRecoloured
+    | NoteDeleted
+    | ClusterCreated
+    | ClusterRenamed
+    | ClusterMoved
+    | ClusterDeleted
+    | NoteClustered
+)
+
+
+# --------------------------------------------------------------------------- state
+
+
+class NoteState(msgspec.Struct, frozen=True, kw_only=True):
+    author: str
+    text: str
+    x: float
+    y: float
+    colour: Colour
+    cluster_id: str | None = None
+    deleted: bool = False
+
+
+class ClusterState(msgspec.Struct, frozen=True, kw_only=True):
+    label: str
+    x: float
+    y: float
+    deleted: bool = False
+
+
+class Board(msgspec.Struct, frozen=True, kw_only=True):
+    """What the rules need to know about a board. Treat the dicts as immutable."""
+
+    board_id: str = ""
+    workshop_id: str = ""
+    title: str = ""
+    kind: BoardKind = "breakout"
+    created: bool = False
+    notes: dict[str, NoteState] = msgspec.field(default_factory=dict)
+    clusters: dict[str, ClusterState] = msgspec.field(default_factory=dict)
+
+
+initial_state = Board()
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise InvalidCommand("A note needs some text.", code="invalid_text")
+    if len(text) > TEXT_MAX:
+        raise InvalidCommand(
+            f"A note holds at most {TEXT_MAX} characters ({len(text)} given).",
+            code="invalid_text",
+        )
+
+
+def _check_label(label: str, limit: int = LABEL_MAX, what: str = "label") -> None:
+    if not label.strip() or len(label) > limit:
+        raise InvalidCommand(f"A {what} has 1 to {limit} characters.", code=f"invalid_{what}")
+
+
+def _check_point(x: float, y: float) -> None:
+    for value in (x, y):
+        if not math.isfinite(value) or abs(value) > COORD_LIMIT:
+            raise InvalidCommand(
+                f"Coordinates must be finite numbers within ±{COORD_LIMIT:g}.",
+                code="invalid_coordinates",
+            )
+
+
+def _check_new_id(state: Board, entity_id: str) -> None:
+    if entity_id in state.notes or entity_id in state.clusters:
+        raise AlreadyExists(
+            f"The id {entity_id!r} is already used on this board.", code="duplicate_id"
+        )
+
+
+def _live_note(state: Board, note_id: str) -> NoteState:
+    note = state.notes.get(note_id)
+    if note is None:
+        raise NotFound(f"There is no note {note_id!r} on this board.", code="unknown_note")
+    if note.deleted:
+        raise NotFound(f"The note {note_id!r} was deleted.", code="note_deleted")
+    return note
+
+
+def _live_cluster(state: Board, cluster_id: str) -> ClusterState:
+    cluster = state.clusters.get(cluster_id)
+    if cluster is None:
+        raise NotFound(f"There is no cluster {cluster_id!r} on this board.", code="unknown_cluster")
+    if cluster.deleted:
+        raise NotFound(f"The cluster {cluster_id!r} was deleted.", code="cluster_deleted")
+    return cluster
+
+
+def _check_may_change_text(note: NoteState, actor: Actor) -> None:
+    if actor.role != "facilitator" and note.author != actor.id:
+        raise Forbidden(
+            "Only the note's author or a facilitator may change or delete it.", code="not_author"
+        )
+
+
+def _check_may_edit(actor: Actor) -> None:
+    if actor.role not in ("facilitator", "participant"):
+        raise Forbidden(f"An {actor.role} may look but not change the board.", code="forbidden")
+
+
+def decide(state: Board, command: Command, actor: Actor) -> list[Event]:
+    """The events that ``command`` by ``actor`` produces on ``state``; ``[]`` if nothing changes.
+
+    Raises a ``DomainError`` (``forbidden``, ``board_not_found``, ``invalid_text``, …) when a
+    rule says no.
+    """
+    _check_may_edit(actor)
+    if isinstance(command, CreateBoard):
+        return _decide_create(state, command, actor)
+    if not state.created:
+        raise NotFound("This board does not exist.", code="board_not_found")
+    return _decide_on_board(state, command, actor)
+
+
+def _decide_create(state: Board, command: CreateBoard, actor: Actor) -> list[Event]:
+    if actor.role != "facilitator":
+        raise Forbidden("Only a facilitator may create a board.", code="forbidden")
+    if state.created:
+        raise AlreadyExists("This board exists already.", code="board_exists")
+    _check_label(command.title, TITLE_MAX, "title")
+    return [
+        BoardCreated(
+            board_id=command.board_id,
+            workshop_id=command.workshop_id,
+            title=command.title,
+            kind=command.kind,
+        )
+    ]
+
+
+def _decide_on_board(state: Board, command: Command, actor: Actor) -> list[Event]:
+    match command:
+        case AddNote(note_id=note_id, text=text, x=x, y=y, colour=colour):
+            _check_new_id(state, note_id)
+            _check_text(text)
+            _check_point(x, y)
+            return [NoteAdded(note_id=note_id, text=text, x=x, y=y, colour=colour, author=actor.id)]
+        case EditNote(note_id=note_id, text=text):
+            note = _live_note(state, note_id)
+            _check_may_change_text(note, actor)
+            _check_text(text)
+            return [] if note.text == text else [NoteEdited(note_id=note_id, text=text)]
+        case MoveNote(note_id=note_id, x=x, y=y):
+            note = _live_note(state, note_id)
+            _check_point(x, y)
+            return [] if (note.x, note.y) == (x, y) else [NoteMoved(note_id=note_id, x=x, y=y)]
+        case RecolourNote(note_id=note_id, colour=colour):
+            note = _live_note(state, note_id)
+            _check_may_change_text(note, actor)
+            return [] if note.colour == colour else [NoteRecoloured(note_id=note_id, colour=colour)]
+        case DeleteNote(note_id=note_id):
+            _check_may_change_text(_live_note(state, note_id), actor)
+            return [NoteDeleted(note_id=note_id)]
+        case ClusterNote(note_id=note_id, cluster_id=cluster_id):
+            note = _live_note(state, note_id)
+            if cluster_id is not None:
+                _live_cluster(state, cluster_id)
+            if note.cluster_id == cluster_id:
+                return []
+            return [NoteClustered(note_id=note_id, cluster_id=cluster_id)]
+        case _:
+            return _decide_on_cluster(state, command)
+
+
+def _decide_on_cluster(state: Board, command: Command) -> list[Event]:
+    match command:
+        case CreateCluster(cluster_id=cluster_id, label=label, x=x, y=y):
+            _check_new_id(state, cluster_id)
+            _check_label(label)
+            _check_point(x, y)
+            return [ClusterCreated(cluster_id=cluster_id, label=label, x=x, y=y)]
+        case RenameCluster(cluster_id=cluster_id, label=label):
+            cluster = _live_cluster(state, cluster_id)
+            _check_label(label)
+            return (
+                []
+                if cluster.label == label
+                else [ClusterRenamed(cluster_id=cluster_id, label=label)]
+            )
+        case MoveCluster(cluster_id=cluster_id, x=x, y=y):
+            cluster = _live_cluster(state, cluster_id)
+            _check_point(x, y)
+            if (cluster.x, cluster.y) == (x, y):
+                return []
+            return [ClusterMoved(cluster_id=cluster_id, x=x, y=y)]
+        case DeleteCluster(cluster_id=cluster_id):
+            _live_cluster(state, cluster_id)
+            members = tuple(
+                sorted(
+                    nid
+                    for nid, n in state.notes.items()
+                    if n.cluster_id == cluster_id and not n.deleted
+                )
+            )
+            return [ClusterDeleted(cluster_id=cluster_id, released_note_ids=members)]
+    raise InvalidCommand(f"Unknown board command {type(command).__name__}.", code="unknown_command")
+
+
+# --------------------------------------------------------------------------- evolve
+
+
+def _with_note(state: Board, note_id: str, note: NoteState) -> Board:
+    return msgspec.structs.replace(state, notes={**state.notes, note_id: note})
+
+
+def _with_cluster(state: Board, cluster_id: str, cluster: ClusterState) -> Board:
+    return msgspec.structs.replace(state, clusters={**state.clusters, cluster_id: cluster})
+
+
+def evolve(state: Board, event: Event) -> Board:
+    """``state`` with ``event`` applied. Never raises for an event ``decide`` once produced."""
+    replace = msgspec.structs.replace
+    match event:
+        case BoardCreated():
+            return replace(
+                state,
+                board_id=event.board_id,
+                workshop_id=event.workshop_id,
+                title=event.title,
+                kind=event.kind,
+                created=True,
+            )
+        case NoteAdded():
+            return _with_note(
+                state,
+                event.note_id,
+                NoteState(
+                    author=event.author, text=event.text, x=event.x, y=event.y, colour=event.colour
+                ),
+            )
+        case NoteEdited():
+            return _with_note(
+                state, event.note_id, replace(state.notes[event.note_id], text=event.text)
+            )
+        case NoteMoved():
+            return _with_note(
+                state, event.note_id, replace(state.notes[event.note_id], x=event.x, y=event.y)
+            )
+        case NoteRecoloured():
+            return _with_note(
+                state, event.note_id, replace(state.notes[event.note_id], colour=event.colour)
+            )
+        case NoteDeleted():
+            return _with_note(
+                state, event.note_id, replace(state.notes[event.note_id], deleted=True)
+            )
+        case NoteClustered():
+            return _with_note(
+                state,
+                event.note_id,
+                replace(state.notes[event.note_id], cluster_id=event.cluster_id),
+            )
+        case ClusterCreated():
+            return _with_cluster(
+                state, event.cluster_id, ClusterState(label=event.label, x=event.x, y=event.y)
+            )
+        case ClusterRenamed():
+            return _with_cluster(
+                state,
+                event.cluster_id,
+                replace(state.clusters[event.cluster_id], label=event.label),
+            )
+        case ClusterMoved():
+            return _with_cluster(
+                state,
+                event.cluster_id,
+                replace(state.clusters[event.cluster_id], x=event.x, y=event.y),
+            )
+        case ClusterDeleted():
+            notes = dict(state.notes)
+            for note_id in event.released_note_ids:
+                notes[note_id] = replace(notes[note_id], cluster_id=None)
+            clusters = {
+                **state.clusters,
+                event.cluster_id: replace(state.clusters[event.cluster_id], deleted=True),
+            }
+            return replace(state, notes=notes, clusters=clusters)
+    return state
+
+
+def fold(events: list[Event], state: Board = initial_state) -> Board:
+    """The state after applying ``events`` in order to ``state``."""
+    for event in events:
+        state = evolve(state, event)
+    return state
+
+
+DECIDER: Decider[Board, Command, Event] = Decider(
+    name="board",
+    initial_state=initial_state,
+    decide=decide,
+    evolve=evolve,
+    state_type=Board,
+    event_type=Event,
+    command_type=Command,
+    snapshot_kind="board-state/1",
+)

@@ -1,0 +1,49 @@
+"""The root of Plenary's exception tree and the domain's typed refusals.
+
+Every error a caller may see carries a stable machine ``code`` and a human ``message``.
+The service layer maps them to HTTP statuses and WebSocket ``reject`` frames in one place.
+"""
+
+from __future__ import annotations
+
+
+class PlenaryError(Exception):
+    """Root of every error Plenary raises on purpose. ``code`` is stable; ``message`` is prose."""
+
+    code: str = "plenary_error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class DomainError(PlenaryError):
+    """A rule of the domain said no. Nothing was recorded."""
+
+    code = "domain_error"
+
+
+class InvalidCommand(DomainError):
+    """The command's values break a rule (empty text, infinite coordinates, …)."""
+
+    code = "invalid_command"
+
+
+class NotFound(DomainError):
+    """The command names something that does not exist (or no longer does)."""
+
+    code = "not_found"
+
+
+class AlreadyExists(DomainError):
+    """The command would create something under an id that is taken."""
+
+    code = "already_exists"
+
+
+class Forbidden(DomainError):
+    """The actor's role may not issue this command."""
+
+    code = "forbidden"

@@ -1,0 +1,1 @@
+"""Read models: pure folds over recorded events, and the checkpointed runner that feeds them."""
