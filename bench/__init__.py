@@ -1,0 +1,1 @@
+"""Benchmarks: timings are measured here, never asserted in tests."""

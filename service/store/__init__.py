@@ -1,0 +1,20 @@
+"""The event store: an append-only, hash-chained log of every stream, on SQLite or PostgreSQL.
+
+Open with ``await EventStore.open(url, schema=...)``; see DESIGN.md, "Event store", for the
+guarantees (gap-free positions in commit order, idempotent commands, group commit, verify).
+"""
+
+from service.store.errors import ConcurrencyError, StoreError, StoreUnavailable
+from service.store.store import EventStore
+from service.store.types import Checkpoint, Head, NewEvent, VerifyReport
+
+__all__ = [
+    "Checkpoint",
+    "ConcurrencyError",
+    "EventStore",
+    "Head",
+    "NewEvent",
+    "StoreError",
+    "StoreUnavailable",
+    "VerifyReport",
+]

@@ -1,0 +1,67 @@
+"""Bring a database to the latest schema (``alembic upgrade head``) and read its epoch.
+
+Runs programmatically on the store's own engine, no ``alembic.ini``. The whole upgrade is one
+transaction under a lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL), so
+processes that open the same database at once migrate it exactly once.
+"""
+
+from __future__ import annotations
+
+import uuid
+import zlib
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from service.store.engine import WRITE_LOCK, Backend
+from service.store.schema import store_meta
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+_LOCK_CLASS_EVENTS = 0x504C4E59  # "PLNY": the append lock
+_LOCK_CLASS_MIGRATIONS = 0x504C4E4D  # "PLNM": schema upgrades
+
+
+def advisory_key(schema: str | None, *, migrations: bool = False) -> tuple[int, int]:
+    """The ``pg_advisory_xact_lock(int, int)`` key for the log in ``schema``.
+
+    One key per schema: logs in different schemas of one database do not serialise each other.
+    """
+    objid = zlib.crc32((schema or "").encode()) - 2**31  # signed int4
+    return (_LOCK_CLASS_MIGRATIONS if migrations else _LOCK_CLASS_EVENTS), objid
+
+
+def _alembic_upgrade(connection: sa.Connection, schema: str | None) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    config.attributes["schema"] = schema
+    command.upgrade(config, "head")
+
+
+async def upgrade(engine: AsyncEngine, backend: Backend, schema: str | None) -> str:
+    """Create the schema if needed, apply pending migrations and return the database's epoch.
+
+    Idempotent; database errors propagate (the caller maps them to ``StoreUnavailable``).
+    """
+    async with engine.execution_options(**{WRITE_LOCK: True}).begin() as conn:
+        if backend == "postgresql":
+            classid, objid = advisory_key(schema, migrations=True)
+            await conn.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:c, :o)"), {"c": classid, "o": objid}
+            )
+            if schema is not None:  # validated against a strict pattern in create_engine
+                await conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        await conn.run_sync(_alembic_upgrade, schema)
+        insert = postgresql.insert if backend == "postgresql" else sqlite.insert
+        await conn.execute(
+            insert(store_meta)
+            .values(key="epoch", value=str(uuid.uuid4()))
+            .on_conflict_do_nothing(index_elements=[store_meta.c.key])
+        )
+        epoch = await conn.scalar(sa.select(store_meta.c.value).where(store_meta.c.key == "epoch"))
+    return str(epoch)

@@ -1,0 +1,43 @@
+"""Values that cross the event store's API: what callers append and what verify reports."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class NewEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """An event to append; ``data`` is stored and hashed byte for byte as given."""
+
+    event_id: str
+    """A UUID string chosen by the caller; unique across the whole log."""
+    type: str
+    """The event's stable tag, e.g. ``"note.added"``."""
+    data: bytes
+    """Canonical JSON bytes of the domain event."""
+
+
+class Head(msgspec.Struct, frozen=True):
+    """The last recorded position and its hash; ``(0, 32 zero bytes)`` for an empty log."""
+
+    position: int
+    hash: bytes
+
+
+class Checkpoint(msgspec.Struct, frozen=True):
+    """A ``(position, hash)`` pair kept (and signed) outside the database, checked by verify."""
+
+    position: int
+    hash: bytes
+
+
+class VerifyReport(msgspec.Struct, frozen=True):
+    """What verify found: ``ok`` or the first bad position and why.
+
+    ``verified_up_to`` is the last position whose link was checked; ``head`` the highest present.
+    """
+
+    ok: bool
+    verified_up_to: int
+    head: int
+    first_bad_position: int | None
+    reason: str | None

@@ -1,0 +1,62 @@
+"""Builders for store tests: new events with fresh ids, metadata, a small varied log."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+
+import msgspec
+
+from domain.recorded import EventMeta, RecordedEvent
+from domain.types import Role
+from service.store import EventStore, NewEvent
+
+_counter = itertools.count(1)
+
+
+def new_event(kind: str = "note.added", **fields: object) -> NewEvent:
+    """A new event with a fresh id and canonical JSON ``data`` (``fields`` or a counter)."""
+    data = fields or {"n": next(_counter), "text": "a sticky note"}
+    return NewEvent(event_id=str(uuid.uuid4()), type=kind, data=msgspec.json.encode(data))
+
+
+def meta(
+    command_id: str | None = None,
+    *,
+    actor: str = "alice",
+    role: Role = "participant",
+    causation_id: str | None = None,
+) -> EventMeta:
+    """Metadata with a fresh command id unless one is given."""
+    command_id = command_id or str(uuid.uuid4())
+    return EventMeta(
+        actor=actor,
+        role=role,
+        command_id=command_id,
+        correlation_id=f"corr-{command_id}",
+        causation_id=causation_id,
+    )
+
+
+async def seed_log(store: EventStore, total: int = 24) -> list[RecordedEvent]:
+    """``total`` events over three streams, with varied actors, roles, batch sizes, causation."""
+    streams = ["board-a", "board-b", "workshop-w"]
+    versions = dict.fromkeys(streams, 0)
+    recorded: list[RecordedEvent] = []
+    step = 0
+    while len(recorded) < total:
+        stream = streams[step % 3]
+        count = min(1 + step % 3, total - len(recorded))
+        role: Role = "facilitator" if step % 2 else "participant"
+        cause = None if step % 4 else f"cause-{step}"
+        events = [new_event() for _ in range(count)]
+        out = await store.append(
+            stream,
+            events,
+            versions[stream],
+            meta(actor=f"user{step % 5}", role=role, causation_id=cause),
+        )
+        versions[stream] = out[-1].version
+        recorded += out
+        step += 1
+    return recorded

@@ -1,0 +1,68 @@
+"""Reading: stream ranges, the global log in pages, head, versions, snapshots."""
+
+from __future__ import annotations
+
+from service.store import EventStore, Head
+from service.store.chain import ZERO_HASH
+from tests.service.store.support import meta, new_event, seed_log
+
+
+async def test_empty_store(store: EventStore) -> None:
+    assert await store.head() == Head(0, ZERO_HASH)
+    assert await store.read_all() == []
+    assert await store.read_stream("board-1") == []
+    assert await store.stream_version("board-1") == 0
+
+
+async def test_read_stream_ranges(store: EventStore) -> None:
+    log = await seed_log(store, 24)
+    board = [e for e in log if e.stream_id == "board-a"]
+
+    assert await store.read_stream("board-a") == board
+    assert await store.read_stream("board-a", after_version=2) == board[2:]
+    assert await store.read_stream("board-a", up_to_version=3) == board[:3]
+    assert await store.read_stream("board-a", 1, 4) == board[1:4]
+    assert await store.read_stream("board-a", 4, 4) == []
+    assert await store.read_stream("board-a", len(board)) == []
+    assert await store.stream_version("board-a") == len(board)
+
+
+async def test_read_all_pages_in_position_order(store: EventStore) -> None:
+    log = await seed_log(store, 24)
+
+    pages, after = [], 0
+    while page := await store.read_all(after, limit=5):
+        pages.append(page)
+        after = page[-1].position
+
+    assert [len(p) for p in pages] == [5, 5, 5, 5, 4]
+    assert [e for page in pages for e in page] == log
+    assert await store.read_all(10, limit=3) == log[10:13]
+
+
+async def test_head_is_the_last_event(store: EventStore) -> None:
+    log = await seed_log(store, 7)
+    assert await store.head() == Head(7, log[-1].hash)
+
+
+async def test_snapshots_return_the_latest_at_or_below_a_version(store: EventStore) -> None:
+    assert await store.load_snapshot("board-1", "board") is None
+    await store.save_snapshot("board-1", 10, "board", b"ten")
+    await store.save_snapshot("board-1", 20, "board", b"twenty")
+    await store.save_snapshot("board-1", 30, "other", b"other kind")
+    await store.save_snapshot("board-2", 40, "board", b"other stream")
+
+    assert await store.load_snapshot("board-1", "board") == (20, b"twenty")
+    assert await store.load_snapshot("board-1", "board", at_most_version=19) == (10, b"ten")
+    assert await store.load_snapshot("board-1", "board", at_most_version=20) == (20, b"twenty")
+    assert await store.load_snapshot("board-1", "board", at_most_version=9) is None
+
+    await store.save_snapshot("board-1", 20, "board", b"twenty, rebuilt")  # an upsert
+    assert await store.load_snapshot("board-1", "board") == (20, b"twenty, rebuilt")
+
+
+async def test_snapshots_do_not_touch_the_log(store: EventStore) -> None:
+    await store.append("board-1", [new_event()], 0, meta())
+    await store.save_snapshot("board-1", 1, "board", b"state")
+    assert (await store.head()).position == 1
+    assert (await store.verify()).ok
