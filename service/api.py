@@ -1,0 +1,342 @@
+"""The HTTP API: workshops, boards, invites, commands, views, events, time travel.
+
+Handlers stay thin: authenticate, decode at the edge with msgspec, hand the command to the
+runner, encode the answer. Every refusal is raised and turned into JSON by ``errors``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from domain import board, workshop
+from domain.actor import Actor
+from domain.board import Id
+from domain.errors import Forbidden, NotFound
+from domain.streams import board_stream, workshop_stream
+from domain.types import Role
+from service.context import Plenary
+from service.errors import BadRequest
+from service.tokens import Claims, Unauthorized, verify
+from service.wire import encoder, event_out
+
+MAX_BODY = 64 * 1024
+T = TypeVar("T")
+
+
+# --------------------------------------------------------------------------- request shapes
+
+
+class CreateWorkshopIn(msgspec.Struct, frozen=True, kw_only=True):
+    title: str
+    kind: workshop.WorkshopKind = "challenges"
+    date: str | None = None
+    facilitator_name: str = "Facilitator"
+    workshop_id: Id | None = None
+    command_id: Id | None = None
+
+
+class CreateBoardIn(msgspec.Struct, frozen=True, kw_only=True):
+    title: str
+    kind: board.BoardKind = "breakout"
+    board_id: Id | None = None
+    command_id: Id | None = None
+
+
+class InviteIn(msgspec.Struct, frozen=True, kw_only=True):
+    role: Role
+    name: str = ""
+    board_id: Id | None = None
+
+
+class BoardCommandIn(msgspec.Struct, frozen=True, kw_only=True):
+    command_id: Id
+    command: board.Command
+
+
+_decoders: dict[type[Any], msgspec.json.Decoder[Any]] = {
+    shape: msgspec.json.Decoder(shape)
+    for shape in (CreateWorkshopIn, CreateBoardIn, InviteIn, BoardCommandIn)
+}
+
+
+# --------------------------------------------------------------------------- edges
+
+
+def plenary(request: Request) -> Plenary:
+    ctx: Plenary = request.app.state.plenary
+    return ctx
+
+
+async def body_as(request: Request, shape: type[T]) -> T:
+    """The request body decoded as ``shape``; raises ``BadRequest`` past 64 KiB."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise BadRequest(f"The body is larger than {MAX_BODY} bytes.", code="too_large")
+        chunks.append(chunk)
+    result: T = _decoders[shape].decode(b"".join(chunks))
+    return result
+
+
+def claims_of(request: Request) -> Claims:
+    """The verified claims of the request's bearer token; raises ``Unauthorized``."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("Send the token as 'Authorization: Bearer <token>'.")
+    ctx = plenary(request)
+    return verify(ctx.settings.secret, token.strip(), now=ctx.clock())
+
+
+def check_board_access(claims: Claims, state_workshop: str, board_id: str) -> None:
+    """A token opens only its own workshop's boards (and one board when it names one)."""
+    if claims.wid != state_workshop or (claims.board is not None and claims.board != board_id):
+        raise NotFound("There is no such board.", code="board_not_found")
+
+
+def json(value: object, status: int = 200) -> Response:
+    return Response(encoder.encode(value), status_code=status, media_type="application/json")
+
+
+def int_param(request: Request, name: str, default: int | None = None) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise BadRequest(f"'{name}' must be a whole number.", code="bad_query") from exc
+    if value < 0:
+        raise BadRequest(f"'{name}' must not be negative.", code="bad_query")
+    return value
+
+
+# --------------------------------------------------------------------------- workshops
+
+
+async def create_workshop(request: Request) -> Response:
+    """``POST /api/workshops`` → the workshop and its first facilitator's token and link."""
+    ctx = plenary(request)
+    body = await body_as(request, CreateWorkshopIn)
+    workshop_id = body.workshop_id or str(uuid.uuid4())
+    facilitator = Actor(id=str(uuid.uuid4()), role="facilitator", name=body.facilitator_name)
+    command = workshop.CreateWorkshop(
+        workshop_id=workshop_id, title=body.title, kind=body.kind, date=body.date
+    )
+    outcome = await ctx.runner.execute(
+        workshop.DECIDER,
+        workshop_stream(workshop_id),
+        command,
+        facilitator,
+        body.command_id or str(uuid.uuid4()),
+    )
+    created = workshop.DECIDER.decode_event(outcome.events[0].data)
+    assert isinstance(created, workshop.WorkshopCreated)
+    claims = Claims(
+        sub=created.facilitator, wid=workshop_id, role="facilitator", name=body.facilitator_name
+    )
+    return json(
+        {
+            "id": workshop_id,
+            "title": created.title,
+            "kind": created.kind,
+            "date": created.date,
+            "version": outcome.version,
+            "facilitator_token": ctx.token(claims),
+            "facilitator_url": ctx.link(claims),
+        },
+        201,
+    )
+
+
+async def get_workshop(request: Request) -> Response:
+    """``GET /api/workshops/{id}`` → title, kind and boards, for anyone in the workshop."""
+    ctx = plenary(request)
+    claims = claims_of(request)
+    workshop_id = request.path_params["workshop_id"]
+    if claims.wid != workshop_id:
+        raise NotFound("There is no such workshop.", code="workshop_not_found")
+    state = await ctx.workshop_state(workshop_id)
+    boards = [
+        {"id": bid, "title": ref.title, "kind": ref.kind}
+        for bid, ref in state.boards.items()
+        if claims.board is None or claims.board == bid
+    ]
+    return json(
+        {
+            "id": workshop_id,
+            "title": state.title,
+            "kind": state.kind,
+            "boards": boards,
+            "you": {"id": claims.sub, "role": claims.role, "name": claims.name},
+        }
+    )
+
+
+async def create_board(request: Request) -> Response:
+    """``POST /api/workshops/{id}/boards`` → the new board (facilitators only)."""
+    ctx = plenary(request)
+    claims = claims_of(request)
+    workshop_id = request.path_params["workshop_id"]
+    body = await body_as(request, CreateBoardIn)
+    if claims.wid != workshop_id:
+        raise NotFound("There is no such workshop.", code="workshop_not_found")
+    actor = claims.actor()
+    board_id = body.board_id or str(uuid.uuid4())
+    command_id = body.command_id or str(uuid.uuid4())
+    await ctx.runner.execute(
+        workshop.DECIDER,
+        workshop_stream(workshop_id),
+        workshop.AddBoard(board_id=board_id, title=body.title, kind=body.kind),
+        actor,
+        command_id,
+    )
+    outcome = await ctx.runner.execute(
+        board.DECIDER,
+        board_stream(board_id),
+        board.CreateBoard(
+            board_id=board_id, workshop_id=workshop_id, title=body.title, kind=body.kind
+        ),
+        actor,
+        str(uuid.uuid5(uuid.NAMESPACE_URL, f"plenary:board:{command_id}")),
+        correlation_id=command_id,
+        causation_id=command_id,
+    )
+    return json(
+        {
+            "id": board_id,
+            "workshop_id": workshop_id,
+            "title": body.title,
+            "kind": body.kind,
+            "version": outcome.version,
+        },
+        201,
+    )
+
+
+async def create_invite(request: Request) -> Response:
+    """``POST /api/workshops/{id}/invites`` ``{role}`` → a token and a link for a new person."""
+    ctx = plenary(request)
+    claims = claims_of(request)
+    workshop_id = request.path_params["workshop_id"]
+    body = await body_as(request, InviteIn)
+    if claims.wid != workshop_id:
+        raise NotFound("There is no such workshop.", code="workshop_not_found")
+    if claims.role != "facilitator":
+        raise Forbidden("Only a facilitator may invite people.", code="forbidden")
+    state = await ctx.workshop_state(workshop_id)
+    if body.board_id is not None and body.board_id not in state.boards:
+        raise NotFound("There is no such board.", code="board_not_found")
+    invited = Claims(
+        sub=str(uuid.uuid4()), wid=workshop_id, role=body.role, name=body.name, board=body.board_id
+    )
+    return json(
+        {
+            "token": ctx.token(invited),
+            "url": ctx.link(invited, body.board_id),
+            "role": body.role,
+            "actor_id": invited.sub,
+        },
+        201,
+    )
+
+
+# --------------------------------------------------------------------------- boards
+
+
+async def post_board_command(request: Request) -> Response:
+    """``POST /api/boards/{id}/commands`` → ``{version, events}``; 403/404/409/422 on refusal."""
+    ctx = plenary(request)
+    claims = claims_of(request)
+    board_id = request.path_params["board_id"]
+    body = await body_as(request, BoardCommandIn)
+    if isinstance(body.command, board.CreateBoard):
+        raise BadRequest(
+            "Create boards with POST /api/workshops/{id}/boards.", code="invalid_command"
+        )
+
+    def guard(state: board.Board) -> None:
+        if not state.created:
+            raise NotFound("There is no such board.", code="board_not_found")
+        check_board_access(claims, state.workshop_id, board_id)
+
+    outcome = await ctx.runner.execute(
+        board.DECIDER,
+        board_stream(board_id),
+        body.command,
+        claims.actor(),
+        body.command_id,
+        guard=guard,
+    )
+    return json(
+        {
+            "version": outcome.version,
+            "duplicate": outcome.duplicate,
+            "events": [event_out(rec) for rec in outcome.events],
+        }
+    )
+
+
+async def _readable_board(request: Request) -> tuple[Plenary, str]:
+    ctx = plenary(request)
+    claims = claims_of(request)
+    board_id = request.path_params["board_id"]
+    state = await ctx.board_state(board_id)
+    check_board_access(claims, state.workshop_id, board_id)
+    return ctx, board_id
+
+
+async def get_board(request: Request) -> Response:
+    """``GET /api/boards/{id}`` → the current board view."""
+    ctx, board_id = await _readable_board(request)
+    return json(await ctx.board_view(board_id))
+
+
+async def get_board_events(request: Request) -> Response:
+    """``GET /api/boards/{id}/events?after=N&limit=M`` → the board's events after version N."""
+    ctx, board_id = await _readable_board(request)
+    after = int_param(request, "after", 0) or 0
+    limit = min(int_param(request, "limit", 1000) or 1000, 5000)
+    events = await ctx.store.read_stream(board_stream(board_id), after, after + limit)
+    return json(
+        {"board_id": board_id, "after": after, "events": [event_out(rec) for rec in events]}
+    )
+
+
+async def get_board_at(request: Request) -> Response:
+    """``GET /api/boards/{id}/at?version=N`` → the board as it was at version N."""
+    ctx, board_id = await _readable_board(request)
+    version = int_param(request, "version")
+    if version is None:
+        raise BadRequest("Give the version to show: ?version=N.", code="bad_query")
+    return json(await ctx.board_view(board_id, at_most_version=version))
+
+
+async def health(request: Request) -> Response:
+    """``GET /api/health`` → the store's epoch and head: a cheap liveness and readiness probe."""
+    ctx = plenary(request)
+    head = await ctx.store.head()
+    return json(
+        {"ok": True, "epoch": ctx.store.epoch, "backend": ctx.store.backend, "head": head.position}
+    )
+
+
+routes = [
+    Route("/api/health", health, methods=["GET"]),
+    Route("/api/workshops", create_workshop, methods=["POST"]),
+    Route("/api/workshops/{workshop_id}", get_workshop, methods=["GET"]),
+    Route("/api/workshops/{workshop_id}/boards", create_board, methods=["POST"]),
+    Route("/api/workshops/{workshop_id}/invites", create_invite, methods=["POST"]),
+    Route("/api/boards/{board_id}", get_board, methods=["GET"]),
+    Route("/api/boards/{board_id}/commands", post_board_command, methods=["POST"]),
+    Route("/api/boards/{board_id}/events", get_board_events, methods=["GET"]),
+    Route("/api/boards/{board_id}/at", get_board_at, methods=["GET"]),
+]

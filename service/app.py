@@ -1,0 +1,106 @@
+"""The composition root: ``create_app(settings)`` builds the store, runner, projections, routes.
+
+Nothing is created at import time. The store opens (and migrates) when the app starts and
+closes, after draining its writer, when the app stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import msgspec
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from domain.errors import PlenaryError
+from projections.board_view import BOARD_VIEW
+from projections.runner import ProjectionRunner
+from service import api
+from service.commands import CommandRunner
+from service.context import Plenary
+from service.errors import http_error, plenary_error, validation_error
+from service.projector import Projector
+from service.readmodels import SqlViewStore
+from service.settings import Settings
+from service.store import EventStore
+
+log = logging.getLogger("plenary")
+SEAL_SECONDS = 60.0
+WEB_CLIENT = Path(__file__).resolve().parent.parent / "web_client"
+
+
+async def open_plenary(settings: Settings) -> Plenary:
+    """Open the store and build everything that depends on it (also used by the CLI)."""
+    store = await EventStore.open(settings.database_url, schema=settings.database_schema)
+    views = SqlViewStore(store.engine)
+    projector = Projector([ProjectionRunner(BOARD_VIEW, store, views)])
+    runner = CommandRunner(store, snapshot_every=settings.snapshot_every)
+    return Plenary(settings=settings, store=store, runner=runner, views=views, projector=projector)
+
+
+async def close_plenary(ctx: Plenary) -> None:
+    """Stop background work, seal the head, drain and close the store."""
+    await ctx.projector.stop()
+    try:
+        await ctx.seal()
+    finally:
+        await ctx.store.close()
+
+
+async def seal_every(ctx: Plenary, seconds: float) -> None:
+    """Sign a checkpoint of the head every ``seconds`` while the head moves."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await ctx.seal()
+        except (PlenaryError, OSError):
+            log.exception("could not seal a checkpoint; trying again later")
+
+
+async def index(_request: Request) -> Response:
+    return FileResponse(WEB_CLIENT / "index.html")
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The Plenary ASGI app for ``settings``."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        ctx = await open_plenary(settings)
+        app.state.plenary = ctx
+        unsubscribe = ctx.store.add_listener(ctx.projector.wake)
+        ctx.projector.start()
+        sealer = asyncio.create_task(seal_every(ctx, SEAL_SECONDS), name="plenary-sealer")
+        try:
+            yield
+        finally:
+            sealer.cancel()
+            await asyncio.gather(sealer, return_exceptions=True)
+            unsubscribe()
+            await close_plenary(ctx)
+
+    routes = [
+        *api.routes,
+        Route("/", index, methods=["GET"]),
+        Route("/w/{workshop_id}", index, methods=["GET"]),
+        Route("/b/{board_id}", index, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=WEB_CLIENT), name="static"),
+    ]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            HTTPException: http_error,
+            PlenaryError: plenary_error,
+            msgspec.ValidationError: validation_error,
+            msgspec.DecodeError: validation_error,
+        },
+    )

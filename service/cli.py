@@ -1,0 +1,242 @@
+"""The ``plenary`` command: serve, demo, rebuild, verify, export.
+
+Every sub-command takes ``--database URL`` (default ``PLENARY_DATABASE_URL`` or SQLite in
+``./var/plenary.db``). Exit status: 0 on success, 1 when ``verify`` finds a broken log,
+2 on bad usage or a store that cannot be reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from domain.errors import PlenaryError
+from service import checkpoints, demo, export
+from service.app import close_plenary, open_plenary
+from service.context import Plenary
+from service.settings import Settings
+from service.store import Checkpoint
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        database_url=args.database,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
+
+
+def _with_plenary(args: argparse.Namespace, work: Callable[[Plenary], Awaitable[int]]) -> int:
+    async def run() -> int:
+        ctx = await open_plenary(_settings(args))
+        try:
+            return await work(ctx)
+        finally:
+            await close_plenary(ctx)
+
+    return asyncio.run(run())
+
+
+def progress_bar(total: int, label: str) -> Callable[[int], None]:
+    """A one-line progress bar on stderr for ``total`` steps."""
+
+    def show(done: int) -> None:
+        share = 1.0 if total == 0 else min(done / total, 1.0)
+        filled = int(share * 30)
+        sys.stderr.write(
+            f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {share:6.1%} {done:,}/{total:,}"
+        )
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = _settings(args)
+    if args.demo:
+
+        def seed_demo(ctx: Plenary) -> Awaitable[int]:
+            return _print_demo(ctx)
+
+        _with_plenary(args, seed_demo)
+    print(
+        f"Plenary serves on {settings.base_url}  (store: {_redact(settings.database_url)})",
+        flush=True,
+    )
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=args.log_level,
+        ws_max_size=64 * 1024,
+        ws_per_message_deflate=False,
+        proxy_headers=False,
+        server_header=False,
+    )
+    return 0
+
+
+async def _print_demo(ctx: Plenary) -> int:
+    seeded = await demo.seed(ctx)
+    print("Demo workshop ready:", seeded.workshop_id)
+    print("  facilitator link:", ctx.link(seeded.facilitator, seeded.board_id))
+    print("  facilitator token:", ctx.token(seeded.facilitator))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    return _with_plenary(args, _print_demo)
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    async def work(ctx: Plenary) -> int:
+        total = (await ctx.store.head()).position
+        for runner in ctx.projector.runners:
+            position = await runner.rebuild(progress_bar(total, runner.projection.name))
+            sys.stderr.write("\n")
+            print(
+                f"rebuilt {runner.projection.name} v{runner.projection.version} "
+                f"up to position {position}"
+            )
+        return 0
+
+    return _with_plenary(args, work)
+
+
+def _signed_checkpoints(args: argparse.Namespace, ctx: Plenary) -> list[Checkpoint]:
+    data_dir = ctx.settings.data_dir
+    key_path = Path(args.public_key or data_dir / checkpoints.PUBLIC_KEY_FILE)
+    if not key_path.exists():
+        print(f"note: no checkpoint key at {key_path}; checking the chain alone.")
+        return []
+    public_key = serialization.load_pem_public_key(key_path.read_bytes())
+    if not isinstance(public_key, Ed25519PublicKey):
+        raise SystemExit(f"{key_path} is not an Ed25519 public key")
+    sealed, forged = checkpoints.read(
+        Path(args.checkpoints or data_dir / checkpoints.CHECKPOINTS_FILE),
+        public_key,
+        ctx.store.epoch,
+    )
+    if forged:
+        print(f"WARNING: {forged} checkpoint line(s) carry no valid signature; ignored.")
+    return sealed
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    async def work(ctx: Plenary) -> int:
+        sealed = await asyncio.to_thread(_signed_checkpoints, args, ctx)
+        head = (await ctx.store.head()).position
+        bar = progress_bar(head, "verify")
+        report = await ctx.store.verify(sealed, progress=lambda done, _total: bar(done))
+        sys.stderr.write("\n")
+        if report.ok:
+            print(
+                f"OK: verified positions 1..{report.verified_up_to} of {head}; chain, "
+                f"positions and {len(sealed)} signed checkpoint(s) intact."
+            )
+            if args.seal:
+                print(f"sealed a signed checkpoint at position {await ctx.seal()}")
+            return 0
+        print(
+            f"BROKEN at position {report.first_bad_position}: {report.reason}. "
+            f"Verified up to position {report.verified_up_to} of {report.head}."
+        )
+        return 1
+
+    return _with_plenary(args, work)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    async def work(ctx: Plenary) -> int:
+        if args.what == "log":
+            await export.log_jsonl(ctx, sys.stdout)
+        else:
+            if not args.board:
+                raise SystemExit("plenary export board needs --board ID")
+            await export.board(ctx, args.board, args.format, sys.stdout)
+        return 0
+
+    return _with_plenary(args, work)
+
+
+def _redact(url: str) -> str:
+    """A database URL safe to print: no password."""
+    head, sep, tail = url.partition("@")
+    if not sep or ":" not in head.split("//", 1)[-1]:
+        return url
+    scheme, _, credentials = head.partition("//")
+    return f"{scheme}//{credentials.split(':', 1)[0]}:***@{tail}"
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``plenary`` command."""
+    top = argparse.ArgumentParser(prog="plenary", description=__doc__.splitlines()[0])
+    subs = top.add_subparsers(dest="command", required=True)
+
+    def sub(
+        name: str, handler: Callable[[argparse.Namespace], int], help_text: str
+    ) -> argparse.ArgumentParser:
+        p = subs.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--database", metavar="URL", help="database URL (PLENARY_DATABASE_URL)")
+        p.set_defaults(handler=handler)
+        return p
+
+    serve = sub("serve", cmd_serve, "Serve the HTTP API, the WebSocket hub and the web client.")
+    serve.add_argument("--host", help="address to listen on (PLENARY_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (PLENARY_PORT, 8000)")
+    serve.add_argument("--demo", action="store_true", help="seed the demo workshop first")
+    serve.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    sub("demo", cmd_demo, "Seed the demo challenges workshop and print its facilitator link.")
+    sub("rebuild", cmd_rebuild, "Rebuild every projection from the first event.")
+    verify = sub(
+        "verify",
+        cmd_verify,
+        "Walk the hash chain, positions and signed checkpoints; exit 1 if broken.",
+    )
+    verify.add_argument(
+        "--checkpoints",
+        metavar="FILE",
+        help="signed checkpoints (default: <data dir>/checkpoints.jsonl)",
+    )
+    verify.add_argument(
+        "--public-key",
+        metavar="FILE",
+        help="checkpoint public key (default: <data dir>/checkpoint-key.pub.pem)",
+    )
+    verify.add_argument(
+        "--seal",
+        action="store_true",
+        help="after a clean walk, sign a checkpoint of the current head",
+    )
+    exp = sub("export", cmd_export, "Export the raw log (JSONL) or a board (md, csv, json).")
+    exp.add_argument("what", choices=["log", "board"])
+    exp.add_argument("--board", metavar="ID")
+    exp.add_argument("--format", choices=["md", "csv", "json"], default="md")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``plenary`` console script."""
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except PlenaryError as exc:
+        print(f"plenary: {exc.code}: {exc.message}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+"""The one generic command runner: load, decide, append, retry on conflict.
+
+It re-implements no rule: every yes or no comes from the stream's ``Decider``. It keeps the
+last state of recently used streams in memory and always reads the stream's tail after it,
+so several processes writing one database never act on a stale state.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import msgspec
+
+from domain.actor import Actor
+from domain.codec import encode_event, event_type
+from domain.decider import Decider
+from domain.errors import DomainError
+from domain.recorded import EventMeta, RecordedEvent
+from service.store import ConcurrencyError, EventStore, NewEvent
+
+S = TypeVar("S")
+C = TypeVar("C")
+E = TypeVar("E", bound=msgspec.Struct)
+
+Guard = Callable[[Any], None]
+"""Called with the loaded state before ``decide``; raises to refuse (e.g. a foreign board)."""
+
+
+class CommandIdReused(DomainError):
+    """A ``command_id`` was sent again with a different stream: ids must be unique."""
+
+    code = "command_id_reused"
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded(Generic[S]):
+    """A stream's state folded up to ``version``."""
+
+    state: S
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a command did: the stream's version after it, the events it recorded."""
+
+    version: int
+    events: list[RecordedEvent]
+    duplicate: bool = False
+
+
+class CommandRunner:
+    """Runs commands against streams of any kind. One per process, shared by HTTP and WS."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        *,
+        snapshot_every: int = 100,
+        cache_size: int = 2048,
+        retries: int = 8,
+    ) -> None:
+        self.store = store
+        self.snapshot_every = snapshot_every
+        self.retries = retries
+        self._cache: OrderedDict[str, tuple[str, int, Any]] = OrderedDict()
+        self._cache_size = cache_size
+
+    async def load(
+        self, decider: Decider[S, C, E], stream_id: str, at_most_version: int | None = None
+    ) -> Loaded[S]:
+        """The state of ``stream_id`` now, or at ``at_most_version`` (time travel)."""
+        state, version = self._cached(decider, stream_id, at_most_version)
+        if version == 0:
+            snap = await self.store.load_snapshot(stream_id, decider.snapshot_kind, at_most_version)
+            if snap is not None:
+                version = snap[0]
+                state = msgspec.json.decode(snap[1], type=decider.state_type)
+        tail = await self.store.read_stream(stream_id, version, at_most_version)
+        if tail:
+            state = decider.fold([decider.decode_event(r.data) for r in tail], state)
+            version = tail[-1].version
+        if at_most_version is None:
+            self._remember(decider, stream_id, version, state)
+        return Loaded(state, version)
+
+    async def execute(
+        self,
+        decider: Decider[S, C, E],
+        stream_id: str,
+        command: C,
+        actor: Actor,
+        command_id: str,
+        *,
+        correlation_id: str | None = None,
+        causation_id: str | None = None,
+        guard: Guard | None = None,
+    ) -> Outcome:
+        """Decide ``command`` on the latest state and append its events exactly once.
+
+        Raises ``DomainError`` when a rule says no, ``ConcurrencyError`` when the stream kept
+        moving through every retry, ``StoreUnavailable`` when the database is down.
+        """
+        meta = EventMeta(
+            actor=actor.id,
+            role=actor.role,
+            command_id=command_id,
+            correlation_id=correlation_id or command_id,
+            causation_id=causation_id,
+        )
+        for _attempt in range(self.retries):
+            loaded = await self.load(decider, stream_id)
+            try:
+                if guard is not None:
+                    guard(loaded.state)
+                events = decider.decide(loaded.state, command, actor)
+            except DomainError:
+                # A resent command may now break a rule (its note exists): answer as before.
+                if previous := await self.store.command_events(command_id):
+                    return self._replayed(stream_id, previous)
+                raise
+            if not events:
+                previous = await self.store.command_events(command_id)
+                return (
+                    self._replayed(stream_id, previous) if previous else Outcome(loaded.version, [])
+                )
+            new = [
+                NewEvent(event_id=str(uuid.uuid4()), type=event_type(e), data=encode_event(e))
+                for e in events
+            ]
+            try:
+                recorded = await self.store.append(stream_id, new, loaded.version, meta)
+            except ConcurrencyError:
+                continue
+            if recorded[0].event_id != new[0].event_id:  # the store had this command already
+                return self._replayed(stream_id, recorded)
+            await self._after_append(decider, stream_id, loaded, events, recorded)
+            return Outcome(recorded[-1].version, recorded)
+        raise ConcurrencyError(
+            f"The stream {stream_id} kept changing; the command was not applied.", code="conflict"
+        )
+
+    def _replayed(self, stream_id: str, previous: list[RecordedEvent]) -> Outcome:
+        if previous[0].stream_id != stream_id:
+            raise CommandIdReused("This command_id was already used for another board or workshop.")
+        return Outcome(previous[-1].version, previous, duplicate=True)
+
+    async def _after_append(
+        self,
+        decider: Decider[S, C, E],
+        stream_id: str,
+        loaded: Loaded[S],
+        events: list[E],
+        recorded: list[RecordedEvent],
+    ) -> None:
+        state = decider.fold(events, loaded.state)
+        version = recorded[-1].version
+        self._remember(decider, stream_id, version, state)
+        if version // self.snapshot_every > loaded.version // self.snapshot_every:
+            await self.store.save_snapshot(
+                stream_id, version, decider.snapshot_kind, msgspec.json.encode(state)
+            )
+
+    def _cached(
+        self, decider: Decider[S, C, E], stream_id: str, at_most_version: int | None
+    ) -> tuple[S, int]:
+        entry = self._cache.get(stream_id)
+        if entry is None or entry[0] != decider.name:
+            return decider.initial_state, 0
+        _, version, state = entry
+        if at_most_version is not None and version > at_most_version:
+            return decider.initial_state, 0
+        self._cache.move_to_end(stream_id)
+        return state, version
+
+    def _remember(self, decider: Decider[S, C, E], stream_id: str, version: int, state: S) -> None:
+        entry = self._cache.get(stream_id)
+        if entry is not None and entry[1] >= version:
+            return
+        self._cache[stream_id] = (decider.name, version, state)
+        self._cache.move_to_end(stream_id)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)

@@ -1,0 +1,100 @@
+"""What request handlers share: the store, the runner, the read models, the settings, a clock.
+
+Built once by ``create_app``; handlers reach it as ``request.app.state.plenary``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import msgspec
+
+from domain import board, workshop
+from domain.errors import NotFound
+from domain.streams import board_stream, workshop_stream
+from projections.base import fold
+from projections.board_view import BOARD_VIEW, BoardView
+from service import checkpoints
+from service.commands import CommandRunner
+from service.projector import Projector
+from service.readmodels import SqlViewStore
+from service.settings import Settings
+from service.store import EventStore
+from service.tokens import Claims, issue
+
+
+@dataclass(slots=True)
+class Plenary:
+    """The composition root's product: one per running service."""
+
+    settings: Settings
+    store: EventStore
+    runner: CommandRunner
+    views: SqlViewStore
+    projector: Projector
+    clock: Callable[[], float] = field(default=time.time)
+    sealed_position: int = 0
+
+    async def board_view(self, board_id: str, at_most_version: int | None = None) -> BoardView:
+        """The board now (stored read model plus the stream's tail) or at a past version.
+
+        Raises ``NotFound`` (``board_not_found``) when the board does not exist (yet).
+        """
+        stream = board_stream(board_id)
+        view: BoardView | None = None
+        if at_most_version is None:
+            stored = await self.views.load_views(BOARD_VIEW.name, [board_id])
+            if board_id in stored:
+                view = BOARD_VIEW.decode(stored[board_id])
+        after = 0 if view is None else view.version
+        tail = await self.store.read_stream(stream, after, at_most_version)
+        view = fold(BOARD_VIEW, board_id, tail, view)
+        if not view.workshop_id:
+            raise NotFound("There is no such board.", code="board_not_found")
+        return view
+
+    async def board_state(self, board_id: str) -> board.Board:
+        """The board's decider state; raises ``NotFound`` when it does not exist."""
+        loaded = await self.runner.load(board.DECIDER, board_stream(board_id))
+        if not loaded.state.created:
+            raise NotFound("There is no such board.", code="board_not_found")
+        return loaded.state
+
+    async def workshop_state(self, workshop_id: str) -> workshop.Workshop:
+        """The workshop's decider state; raises ``NotFound`` when it does not exist."""
+        loaded = await self.runner.load(workshop.DECIDER, workshop_stream(workshop_id))
+        if not loaded.state.created:
+            raise NotFound("There is no such workshop.", code="workshop_not_found")
+        return loaded.state
+
+    async def seal(self) -> int:
+        """Sign a checkpoint of the log's head into the data folder if it moved; the position."""
+        head = await self.store.head()
+        if head.position == 0 or head.position == self.sealed_position:
+            return self.sealed_position
+        await asyncio.to_thread(self._write_checkpoint, head.position, head.hash)
+        self.sealed_position = head.position
+        return head.position
+
+    def _write_checkpoint(self, position: int, head_hash: bytes) -> None:
+        key = checkpoints.load_or_create_key(self.settings.data_dir)
+        checkpoints.append(
+            self.settings.data_dir, checkpoints.sign(key, self.store.epoch, position, head_hash)
+        )
+
+    def token(self, claims: Claims) -> str:
+        """A signed token for ``claims``."""
+        return issue(self.settings.secret, claims)
+
+    def link(self, claims: Claims, board_id: str | None = None) -> str:
+        """A link that opens the web client as the holder of ``claims``."""
+        target = f"/b/{board_id}" if board_id else f"/w/{claims.wid}"
+        return f"{self.settings.base_url}{target}#token={self.token(claims)}"
+
+
+def encode(value: object) -> bytes:
+    """JSON bytes for a response body."""
+    return msgspec.json.encode(value)

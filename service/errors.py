@@ -1,0 +1,71 @@
+"""Every refusal becomes ``{"error": {"code", "message"}}`` with one status, decided here."""
+
+from __future__ import annotations
+
+import msgspec
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound, PlenaryError
+from service.store import ConcurrencyError, StoreUnavailable
+from service.tokens import Unauthorized
+from service.wire import ErrorBody, ErrorOut, encoder
+
+
+class BadRequest(PlenaryError):
+    """The request itself is malformed (not JSON, too large, a bad query parameter)."""
+
+    code = "bad_request"
+
+
+_RESOURCE_MISSING = frozenset({"board_not_found", "workshop_not_found", "not_found"})
+_STATE_CONFLICT = frozenset({"board_exists", "workshop_exists"})
+
+
+def status_for(error: PlenaryError) -> int:
+    """The HTTP status of a refusal: 401, 403, 404, 409, 413, 422, 400 or 503."""
+    match error:
+        case Unauthorized():
+            return 401
+        case Forbidden():
+            return 403
+        case NotFound() if error.code in _RESOURCE_MISSING:
+            return 404
+        case AlreadyExists() if error.code in _STATE_CONFLICT:
+            return 409
+        case ConcurrencyError():
+            return 409
+        case StoreUnavailable():
+            return 503
+        case BadRequest():
+            return 413 if error.code == "too_large" else 400
+        case InvalidCommand() | NotFound() | AlreadyExists():
+            return 422
+    return 409 if error.code == "command_id_reused" else 422
+
+
+def error_response(code: str, message: str, status: int) -> Response:
+    """The one shape of every HTTP error body."""
+    body = encoder.encode(ErrorOut(ErrorBody(code=code, message=message)))
+    return Response(body, status_code=status, media_type="application/json")
+
+
+async def plenary_error(_request: Request, exc: Exception) -> Response:
+    """Starlette exception handler for every ``PlenaryError``."""
+    assert isinstance(exc, PlenaryError)
+    return error_response(exc.code, exc.message, status_for(exc))
+
+
+async def validation_error(_request: Request, exc: Exception) -> Response:
+    """Starlette exception handler for a body that is JSON but not a valid command."""
+    if isinstance(exc, msgspec.ValidationError):
+        return error_response("invalid_command", str(exc), 422)
+    return error_response("malformed_json", f"The body is not valid JSON: {exc}", 400)
+
+
+async def http_error(_request: Request, exc: Exception) -> Response:
+    """Starlette's own 404 and 405 in the same JSON shape as every other refusal."""
+    assert isinstance(exc, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return error_response(code, str(exc.detail), exc.status_code)

@@ -1,0 +1,54 @@
+"""Keeps every projection caught up with the log, woken by the store after each commit."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy.exc
+
+from domain.errors import PlenaryError
+from projections.runner import ProjectionRunner
+
+log = logging.getLogger("plenary.projector")
+
+
+class Projector:
+    """One background task running every projection's ``catch_up`` whenever woken."""
+
+    def __init__(self, runners: Sequence[ProjectionRunner[Any]]) -> None:
+        self.runners = list(runners)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self, *_hint: object) -> None:
+        """Ask for a catch-up soon; cheap, and safe to call after every commit."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._wake.set()
+        self._task = asyncio.create_task(self._run(), name="plenary-projector")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def catch_up(self) -> None:
+        """Run every projection up to the head now."""
+        for runner in self.runners:
+            await runner.catch_up()
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self.catch_up()
+            except (PlenaryError, sqlalchemy.exc.SQLAlchemyError, OSError):
+                log.exception("projection catch-up failed; retrying on the next commit")
+                await asyncio.sleep(1.0)
+                self._wake.set()

@@ -1,0 +1,84 @@
+"""Configuration from the environment, read once by the composition root."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path("var")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything ``create_app`` needs. Build with ``Settings.from_env()`` or directly in tests."""
+
+    database_url: str
+    secret: bytes
+    host: str = "127.0.0.1"
+    port: int = 8000
+    allowed_origins: tuple[str, ...] = ()
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_schema: str | None = None
+    public_url: str = ""
+    snapshot_every: int = 100
+
+    @property
+    def base_url(self) -> str:
+        """Where people reach the service: ``PLENARY_PUBLIC_URL`` or host and port."""
+        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+    def origins(self) -> tuple[str, ...]:
+        """Allowed browser origins: the configured list, else the service's own base URL."""
+        if self.allowed_origins:
+            return self.allowed_origins
+        own = {self.base_url, f"http://localhost:{self.port}", f"http://127.0.0.1:{self.port}"}
+        return tuple(sorted(own))
+
+    @classmethod
+    def from_env(
+        cls,
+        env: dict[str, str] | None = None,
+        *,
+        database_url: str | None = None,
+        host: str | None = None,
+        port: int | None = None,
+    ) -> Settings:
+        """Settings from ``PLENARY_*`` variables; explicit arguments (CLI flags) win."""
+        env = dict(os.environ) if env is None else env
+        data_dir = Path(env.get("PLENARY_DATA_DIR", str(DEFAULT_DATA_DIR)))
+        url = database_url or env.get("PLENARY_DATABASE_URL") or default_database_url(data_dir)
+        origins = tuple(
+            o.strip() for o in env.get("PLENARY_ALLOWED_ORIGINS", "").split(",") if o.strip()
+        )
+        return cls(
+            database_url=url,
+            secret=load_secret(env.get("PLENARY_SECRET"), data_dir),
+            host=host or env.get("PLENARY_HOST", "127.0.0.1"),
+            port=port or int(env.get("PLENARY_PORT", "8000")),
+            allowed_origins=origins,
+            data_dir=data_dir,
+            database_schema=env.get("PLENARY_DATABASE_SCHEMA") or None,
+            public_url=env.get("PLENARY_PUBLIC_URL", ""),
+        )
+
+
+def default_database_url(data_dir: Path) -> str:
+    """SQLite in the data folder: ``./var/plenary.db`` by default."""
+    return f"sqlite+aiosqlite:///{(data_dir / 'plenary.db').as_posix()}"
+
+
+def load_secret(configured: str | None, data_dir: Path) -> bytes:
+    """``PLENARY_SECRET``, else a secret generated once into ``<data_dir>/secret`` (mode 0600)."""
+    if configured:
+        return configured.encode()
+    path = data_dir / "secret"
+    if path.exists():
+        return path.read_bytes().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48).encode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(value)
+    return value

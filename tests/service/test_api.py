@@ -1,0 +1,202 @@
+"""The HTTP API end to end, through the real app on a real database (both backends)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from service.app import create_app
+from service.settings import Settings
+
+JSON = dict[str, Any]
+
+
+class Api:
+    """A tiny client: a facilitator's workshop and board, and helpers to send commands."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        created = client.post("/api/workshops", json={"title": "Mobility challenges"})
+        assert created.status_code == 201, created.text
+        self.workshop: JSON = created.json()
+        self.token: str = self.workshop["facilitator_token"]
+        board = self.post(f"/api/workshops/{self.workshop['id']}/boards", {"title": "Breakout A"})
+        assert board.status_code == 201, board.text
+        self.board_id: str = board.json()["id"]
+        self._n = 0
+
+    def headers(self, token: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token or self.token}"}
+
+    def post(self, path: str, body: object, token: str | None = None) -> Any:
+        return self.client.post(path, json=body, headers=self.headers(token))
+
+    def get(self, path: str, token: str | None = None) -> Any:
+        return self.client.get(path, headers=self.headers(token))
+
+    def command(
+        self, command: JSON, token: str | None = None, command_id: str | None = None
+    ) -> Any:
+        self._n += 1
+        body = {"command_id": command_id or f"cmd-{self._n}", "command": command}
+        return self.post(f"/api/boards/{self.board_id}/commands", body, token)
+
+    def invite(self, role: str, **extra: object) -> str:
+        answer = self.post(f"/api/workshops/{self.workshop['id']}/invites", {"role": role, **extra})
+        assert answer.status_code == 201, answer.text
+        token: str = answer.json()["token"]
+        return token
+
+
+@pytest.fixture
+def api(app_settings: Settings) -> Iterator[Api]:
+    with TestClient(create_app(app_settings)) as client:
+        yield Api(client)
+
+
+def add(
+    note_id: str,
+    text: str = "Parents still drive into school streets",
+    x: float = 10,
+    y: float = 20,
+) -> JSON:
+    return {"type": "note.add", "note_id": note_id, "text": text, "x": x, "y": y}
+
+
+def test_a_newcomer_creates_a_board_posts_commands_and_reads_the_view(api: Api) -> None:
+    assert api.command(add("n1")).status_code == 200
+    assert (
+        api.command(
+            {"type": "cluster.create", "cluster_id": "c1", "label": "Mobility", "x": 0, "y": 0}
+        ).status_code
+        == 200
+    )
+    answer = api.command({"type": "note.cluster", "note_id": "n1", "cluster_id": "c1"})
+    assert answer.status_code == 200
+    assert answer.json()["version"] == 4
+    assert [e["type"] for e in answer.json()["events"]] == ["note.clustered"]
+
+    view = api.get(f"/api/boards/{api.board_id}").json()
+    assert view["version"] == 4
+    assert view["notes"]["n1"]["cluster_id"] == "c1"
+    assert view["notes"]["n1"]["text"] == "Parents still drive into school streets"
+    assert view["clusters"]["c1"]["label"] == "Mobility"
+
+
+def test_events_after_n_and_the_view_at_version_n(api: Api) -> None:
+    for i in range(5):
+        api.command(add(f"n{i}", x=i))
+    events = api.get(f"/api/boards/{api.board_id}/events?after=3").json()["events"]
+    assert [e["version"] for e in events] == [4, 5, 6]
+    assert events[0]["data"]["note_id"] == "n2"
+    assert all(len(e["hash"]) == 64 for e in events)
+    assert events[1]["prev_hash"] != events[1]["hash"]
+
+    past = api.get(f"/api/boards/{api.board_id}/at?version=3").json()
+    assert past["version"] == 3
+    assert sorted(past["notes"]) == ["n0", "n1"]
+
+
+def test_a_repeated_command_id_appends_once_and_answers_the_same(api: Api) -> None:
+    first = api.command(add("n1"), command_id="same")
+    again = api.command(add("n1"), command_id="same")
+    assert again.status_code == 200
+    assert again.json()["duplicate"] is True
+    assert again.json()["events"] == first.json()["events"]
+    assert api.get(f"/api/boards/{api.board_id}").json()["version"] == 2
+
+
+@pytest.mark.parametrize(
+    ("command", "status", "code"),
+    [
+        (add("n1", text=""), 422, "invalid_text"),
+        (add("n1", text="x" * 501), 422, "invalid_text"),
+        ({"type": "note.edit", "note_id": "nope", "text": "x"}, 422, "unknown_note"),
+        ({"type": "note.add", "note_id": "n1", "text": "x"}, 422, "invalid_command"),
+        ({"type": "note.teleport", "note_id": "n1"}, 422, "invalid_command"),
+        (
+            {"type": "note.add", "note_id": "has space", "text": "x", "x": 0, "y": 0},
+            422,
+            "invalid_command",
+        ),
+        ({"type": "cluster.delete", "cluster_id": "c9"}, 422, "unknown_cluster"),
+    ],
+)
+def test_bad_commands_get_typed_errors_and_record_nothing(
+    api: Api, command: JSON, status: int, code: str
+) -> None:
+    answer = api.command(command)
+    assert answer.status_code == status, answer.text
+    assert answer.json()["error"]["code"] == code
+    assert answer.json()["error"]["message"]
+    assert api.get(f"/api/boards/{api.board_id}").json()["version"] == 1
+
+
+def test_malformed_and_oversized_bodies(api: Api) -> None:
+    path = f"/api/boards/{api.board_id}/commands"
+    broken = api.client.post(path, content=b"{not json", headers=api.headers())
+    assert (broken.status_code, broken.json()["error"]["code"]) == (400, "malformed_json")
+    huge = api.post(path, {"command_id": "c", "command": add("n", text="x" * 70_000)})
+    assert (huge.status_code, huge.json()["error"]["code"]) == (413, "too_large")
+
+
+def test_roles_and_tokens(api: Api) -> None:
+    observer = api.invite("observer", name="Guest")
+    refused = api.command(add("n1"), token=observer)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "forbidden")
+    assert api.get(f"/api/boards/{api.board_id}", token=observer).status_code == 200
+
+    anna, ben = api.invite("participant", name="Anna"), api.invite("participant", name="Ben")
+    assert api.command(add("n1"), token=anna).status_code == 200
+    edit = {"type": "note.edit", "note_id": "n1", "text": "Ben was here"}
+    not_hers = api.command(edit, token=ben)
+    assert (not_hers.status_code, not_hers.json()["error"]["code"]) == (403, "not_author")
+    assert api.command(edit).status_code == 200  # the facilitator may
+
+    no_token = api.client.get(f"/api/boards/{api.board_id}")
+    assert (no_token.status_code, no_token.json()["error"]["code"]) == (401, "unauthorized")
+    forged = api.token[:-4] + ("AAAA" if not api.token.endswith("AAAA") else "BBBB")
+    assert api.get(f"/api/boards/{api.board_id}", token=forged).status_code == 401
+
+
+def test_a_token_of_another_workshop_cannot_see_the_board(api: Api) -> None:
+    other = api.client.post("/api/workshops", json={"title": "Other"}).json()
+    answer = api.get(f"/api/boards/{api.board_id}", token=other["facilitator_token"])
+    assert (answer.status_code, answer.json()["error"]["code"]) == (404, "board_not_found")
+    write = api.command(add("n1"), token=other["facilitator_token"])
+    assert write.status_code == 404
+
+
+def test_a_board_invite_opens_only_that_board(api: Api) -> None:
+    second = api.post(f"/api/workshops/{api.workshop['id']}/boards", {"title": "B"}).json()
+    scoped = api.invite("participant", board_id=api.board_id)
+    assert api.get(f"/api/boards/{api.board_id}", token=scoped).status_code == 200
+    assert api.get(f"/api/boards/{second['id']}", token=scoped).status_code == 404
+    listed = api.get(f"/api/workshops/{api.workshop['id']}", token=scoped).json()
+    assert [b["id"] for b in listed["boards"]] == [api.board_id]
+
+
+def test_only_facilitators_create_boards_and_invites(api: Api) -> None:
+    anna = api.invite("participant")
+    path = f"/api/workshops/{api.workshop['id']}"
+    assert api.post(f"{path}/boards", {"title": "Mine"}, token=anna).status_code == 403
+    assert api.post(f"{path}/invites", {"role": "facilitator"}, token=anna).status_code == 403
+
+
+def test_unknown_routes_and_queries_answer_in_the_error_shape(api: Api) -> None:
+    missing = api.get("/api/nothing-here")
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "not_found")
+    bad = api.get(f"/api/boards/{api.board_id}/events?after=-1")
+    assert (bad.status_code, bad.json()["error"]["code"]) == (400, "bad_query")
+    gone = api.get("/api/boards/no-such-board")
+    assert (gone.status_code, gone.json()["error"]["code"]) == (404, "board_not_found")
+
+
+def test_health_names_the_backend_and_head(api: Api) -> None:
+    health = api.client.get("/api/health").json()
+    assert health["ok"] is True
+    assert health["head"] >= 3  # workshop created, board added, board created
+    assert health["backend"] in ("sqlite", "postgresql")
