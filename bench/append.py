@@ -3,8 +3,10 @@
     python -m bench.append --backend sqlite|postgresql|both --boards 200 --writers 64 --seconds 10
 
 Each writer task owns a disjoint set of board streams (no conflicts) and appends one ~200-byte
-event at a time with the version it tracks itself, as a service handler would. Prints events/s,
-append latency and events per committed transaction per backend, then one JSON line each.
+event at a time with the version it tracks itself, as a service handler would. Event and command
+ids are UUIDv7, as the service and Plenary's clients mint them; ``--random-ids`` uses UUID-4.
+Prints events/s, append latency and events per committed transaction per backend, then one
+JSON line each.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import msgspec
 from sqlalchemy.engine import make_url
 
 from domain.recorded import EventMeta
+from service.ids import new_id
 from service.store import EventStore, NewEvent
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -41,26 +44,26 @@ def _unique_id() -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-8{h[17:20]}-{h[20:]}"
 
 
-def _event() -> NewEvent:
-    event_id = _unique_id()
+def _event(random_ids: bool) -> NewEvent:
+    event_id = _unique_id() if random_ids else new_id()
     note = {"note_id": event_id, "text": "An idea worth a sticky note, with some detail. " * 2}
     data = msgspec.json.encode({**note, "x": 120.5, "y": 348.25, "colour": "yellow"})
     return NewEvent(event_id=event_id, type="note.added", data=data)
 
 
 async def _writer(
-    store: EventStore, boards: list[str], deadline: float, latencies: list[float]
+    store: EventStore, boards: list[str], deadline: float, latencies: list[float], random_ids: bool
 ) -> int:
     versions = dict.fromkeys(boards, 0)
     appended = 0
     while time.perf_counter() < deadline:
         for board in boards:
-            command_id = _unique_id()
+            command_id = _unique_id() if random_ids else new_id()
             meta = EventMeta(
                 actor="bench", role="participant", command_id=command_id, correlation_id=command_id
             )
             started = time.perf_counter()
-            recorded = await store.append(board, [_event()], versions[board], meta)
+            recorded = await store.append(board, [_event(random_ids)], versions[board], meta)
             latencies.append(time.perf_counter() - started)
             versions[board] = recorded[-1].version
             appended += 1
@@ -89,7 +92,7 @@ async def run(url: str, schema: str | None, args: argparse.Namespace) -> dict[st
         started = time.perf_counter()
         deadline = started + args.seconds
         counts = await asyncio.gather(
-            *(_writer(store, mine, deadline, latencies) for mine in owned if mine)
+            *(_writer(store, mine, deadline, latencies, args.random_ids) for mine in owned if mine)
         )
         elapsed = time.perf_counter() - started
         latencies.sort()
@@ -103,6 +106,7 @@ async def run(url: str, schema: str | None, args: argparse.Namespace) -> dict[st
             "batch_events": _batch_stats(store.batch_sizes),
             "boards": args.boards,
             "writers": args.writers,
+            "ids": "random" if args.random_ids else "uuid7",
         }
         if args.verify:
             report = await store.verify()
@@ -138,6 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--max-batch", type=int, default=512)
     parser.add_argument("--verify", action="store_true", help="verify the chain afterwards")
+    parser.add_argument(
+        "--random-ids",
+        action="store_true",
+        help="random UUID-4 event and command ids instead of the time-ordered UUIDv7 that "
+        "the service and Plenary's clients mint",
+    )
     parser.add_argument("--sqlite-dir", default=None, help="folder for the SQLite file")
     parser.add_argument(
         "--postgres-url",

@@ -7,7 +7,6 @@ so several processes writing one database never act on a stale state.
 
 from __future__ import annotations
 
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from domain.codec import encode_event, event_type
 from domain.decider import Decider
 from domain.errors import DomainError
 from domain.recorded import EventMeta, RecordedEvent
+from service.ids import new_id
 from service.store import ConcurrencyError, EventStore, NewEvent
 
 S = TypeVar("S")
@@ -129,7 +129,7 @@ class CommandRunner:
                     self._replayed(stream_id, previous) if previous else Outcome(loaded.version, [])
                 )
             new = [
-                NewEvent(event_id=str(uuid.uuid4()), type=event_type(e), data=encode_event(e))
+                NewEvent(event_id=new_id(), type=event_type(e), data=encode_event(e))
                 for e in events
             ]
             try:

@@ -15,8 +15,9 @@ from service.store.schema import projection_checkpoints, read_models
 class SqlViewStore:
     """Views and checkpoints in the store's database; ``save`` is one transaction."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, write_engine: AsyncEngine | None = None) -> None:
         self.engine = engine
+        self.write_engine = write_engine or engine
         self._insert: Any = (
             postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         )
@@ -42,7 +43,7 @@ class SqlViewStore:
     async def save(
         self, name: str, projection_version: int, position: int, views: Mapping[str, bytes]
     ) -> None:
-        async with self.engine.begin() as conn:
+        async with self.write_engine.begin() as conn:
             if views:
                 rows = [
                     {"projection": name, "key": key, "version": position, "data": data}
@@ -67,7 +68,7 @@ class SqlViewStore:
             )
 
     async def reset(self, name: str) -> None:
-        async with self.engine.begin() as conn:
+        async with self.write_engine.begin() as conn:
             await conn.execute(sa.delete(read_models).where(read_models.c.projection == name))
             await conn.execute(
                 sa.delete(projection_checkpoints).where(projection_checkpoints.c.name == name)

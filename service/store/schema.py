@@ -47,6 +47,7 @@ commands = sa.Table(
     sa.Column("stream_id", sa.Text, nullable=False),
     sa.Column("first_position", sa.BigInteger, nullable=False),
     sa.Column("last_position", sa.BigInteger, nullable=False),
+    sqlite_with_rowid=False,  # one B-tree keyed by command_id instead of a rowid table + index
 )
 
 snapshots = sa.Table(

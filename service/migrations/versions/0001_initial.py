@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("stream_id", sa.Text, nullable=False),
         sa.Column("first_position", sa.BigInteger, nullable=False),
         sa.Column("last_position", sa.BigInteger, nullable=False),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "snapshots",
