@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from domain.errors import PlenaryError
@@ -27,10 +27,13 @@ from service import api
 from service.commands import CommandRunner
 from service.context import Plenary
 from service.errors import http_error, plenary_error, validation_error
+from service.hub import Hub
+from service.notify import PgWakeups
 from service.projector import Projector
 from service.readmodels import SqlViewStore
 from service.settings import Settings
 from service.store import EventStore
+from service.ws import board_socket
 
 log = logging.getLogger("plenary")
 SEAL_SECONDS = 60.0
@@ -40,10 +43,17 @@ WEB_CLIENT = Path(__file__).resolve().parent.parent / "web_client"
 async def open_plenary(settings: Settings) -> Plenary:
     """Open the store and build everything that depends on it (also used by the CLI)."""
     store = await EventStore.open(settings.database_url, schema=settings.database_schema)
-    views = SqlViewStore(store.engine)
+    views = SqlViewStore(store.engine, store.write_engine)
     projector = Projector([ProjectionRunner(BOARD_VIEW, store, views)])
     runner = CommandRunner(store, snapshot_every=settings.snapshot_every)
-    return Plenary(settings=settings, store=store, runner=runner, views=views, projector=projector)
+    return Plenary(
+        settings=settings,
+        store=store,
+        runner=runner,
+        views=views,
+        projector=projector,
+        hub=Hub(store),
+    )
 
 
 async def close_plenary(ctx: Plenary) -> None:
@@ -76,19 +86,32 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         ctx = await open_plenary(settings)
         app.state.plenary = ctx
-        unsubscribe = ctx.store.add_listener(ctx.projector.wake)
+
+        def wake(stream_id: str, version: int, position: int) -> None:
+            ctx.hub.wake(stream_id, version, position)
+            ctx.projector.wake()
+
+        unsubscribe = ctx.store.add_listener(wake)
+        others = PgWakeups(ctx.store, settings.database_url, wake) if ctx.store.channel else None
+        if others is not None:
+            await others.start()
         ctx.projector.start()
+        ctx.hub.start()
         sealer = asyncio.create_task(seal_every(ctx, SEAL_SECONDS), name="plenary-sealer")
         try:
             yield
         finally:
             sealer.cancel()
             await asyncio.gather(sealer, return_exceptions=True)
+            if others is not None:
+                await others.stop()
             unsubscribe()
+            await ctx.hub.stop()
             await close_plenary(ctx)
 
     routes = [
         *api.routes,
+        WebSocketRoute("/ws/boards/{board_id}", board_socket),
         Route("/", index, methods=["GET"]),
         Route("/w/{workshop_id}", index, methods=["GET"]),
         Route("/b/{board_id}", index, methods=["GET"]),

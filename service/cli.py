@@ -60,29 +60,16 @@ def progress_bar(total: int, label: str) -> Callable[[int], None]:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from service.app import create_app
+    from service.server import config
 
     settings = _settings(args)
     if args.demo:
-
-        def seed_demo(ctx: Plenary) -> Awaitable[int]:
-            return _print_demo(ctx)
-
-        _with_plenary(args, seed_demo)
+        _with_plenary(args, _print_demo)
     print(
         f"Plenary serves on {settings.base_url}  (store: {_redact(settings.database_url)})",
         flush=True,
     )
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=args.log_level,
-        ws_max_size=64 * 1024,
-        ws_per_message_deflate=False,
-        proxy_headers=False,
-        server_header=False,
-    )
+    uvicorn.Server(config(settings, log_level=args.log_level)).run()
     return 0
 
 

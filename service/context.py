@@ -19,6 +19,7 @@ from projections.base import fold
 from projections.board_view import BOARD_VIEW, BoardView
 from service import checkpoints
 from service.commands import CommandRunner
+from service.hub import Hub
 from service.projector import Projector
 from service.readmodels import SqlViewStore
 from service.settings import Settings
@@ -35,6 +36,7 @@ class Plenary:
     runner: CommandRunner
     views: SqlViewStore
     projector: Projector
+    hub: Hub
     clock: Callable[[], float] = field(default=time.time)
     sealed_position: int = 0
 

@@ -35,6 +35,11 @@ def advisory_key(schema: str | None, *, migrations: bool = False) -> tuple[int, 
     return (_LOCK_CLASS_MIGRATIONS if migrations else _LOCK_CLASS_EVENTS), objid
 
 
+def notify_channel(schema: str | None) -> str:
+    """The ``LISTEN``/``NOTIFY`` channel that announces commits to the log in ``schema``."""
+    return f"plenary_{zlib.crc32((schema or '').encode()):08x}"
+
+
 def _alembic_upgrade(connection: sa.Connection, schema: str | None) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

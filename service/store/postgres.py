@@ -94,9 +94,12 @@ class PostgresTx:
 class PostgresWriteConnection:
     """One pooled connection kept by the writer; dropped and replaced after a failure."""
 
-    def __init__(self, engine: AsyncEngine, lock_key: tuple[int, int]) -> None:
+    def __init__(self, engine: AsyncEngine, lock_key: tuple[int, int], channel: str) -> None:
         self._engine = engine
         self._begin = "BEGIN; SELECT pg_advisory_xact_lock({}, {})".format(*lock_key)
+        # PostgreSQL delivers the notification only if and when the transaction commits; it
+        # carries no data: listeners in other service instances re-read the log.
+        self._commit = f"SELECT pg_notify('{channel}', ''); COMMIT"
         self._conn: AsyncConnection | None = None
         self._pg: Any = None
 
@@ -114,7 +117,7 @@ class PostgresWriteConnection:
             # One round trip: BEGIN and the lock as a simple-query pair (constants only).
             await pg.execute(self._begin)
             yield PostgresTx(pg)
-            await pg.execute("COMMIT")
+            await pg.execute(self._commit)
         except BaseException:
             await self._rollback(pg)
             raise

@@ -24,7 +24,7 @@ from service.store.batch import PendingAppend, to_recorded
 from service.store.chain import ZERO_HASH, to_micros
 from service.store.engine import WRITE_LOCK, Backend, create_engine, unavailable_on_error
 from service.store.errors import StoreUnavailable
-from service.store.migrate import advisory_key, upgrade
+from service.store.migrate import advisory_key, notify_channel, upgrade
 from service.store.postgres import PostgresWriteConnection
 from service.store.schema import EVENT_ROW, commands, events, snapshots
 from service.store.sqlite import SqliteWriteConnection
@@ -50,6 +50,8 @@ class EventStore:
     """Shared with read models; on SQLite, writers there should use ``write_engine``."""
     write_engine: AsyncEngine
     """``engine`` whose SQLite transactions begin with ``BEGIN IMMEDIATE`` (the write lock)."""
+    channel: str | None = None
+    """PostgreSQL: the ``NOTIFY`` channel each commit announces itself on (no payload)."""
 
     @classmethod
     async def open(
@@ -74,9 +76,11 @@ class EventStore:
         connection: WriteConnection = (
             SqliteWriteConnection(engine)
             if backend == "sqlite"
-            else PostgresWriteConnection(engine, advisory_key(schema))
+            else PostgresWriteConnection(engine, advisory_key(schema), notify_channel(schema))
         )
-        return cls(engine, backend, epoch, clock or _utc_now, max_batch, connection)
+        store = cls(engine, backend, epoch, clock or _utc_now, max_batch, connection)
+        store.channel = notify_channel(schema) if backend == "postgresql" else None
+        return store
 
     def __init__(
         self,

@@ -1,0 +1,299 @@
+"""The WebSocket hub: who is on which board, and getting every recorded event to each of them.
+
+A ``Room`` per board reads new events from the store when woken (after a local commit, or a
+PostgreSQL ``NOTIFY`` from another instance) and fans them out. Each ``Connection`` has a
+bounded outbound queue and its own writer task, so a slow client never slows its board: it
+is closed with 4008 and resumes. A joining connection is registered (buffering) before its
+history is read, so nothing committed meanwhile is lost, and nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from domain.actor import Actor
+from domain.recorded import RecordedEvent
+from domain.streams import board_id_of, board_stream
+from service import protocol
+from service.store import EventStore
+from service.wire import event_out
+
+log = logging.getLogger("plenary.hub")
+
+PUMP_BATCH = 500
+
+
+class Connection:
+    """One client on one board. ``push`` never blocks; past ``max_bytes`` queued it closes."""
+
+    def __init__(
+        self,
+        conn_id: str,
+        actor: Actor,
+        send: Callable[[str], Awaitable[None]],
+        close: Callable[[int, str], Awaitable[None]],
+        max_bytes: int,
+    ) -> None:
+        self.id = conn_id
+        self.actor = actor
+        self._send = send
+        self._close = close
+        self.max_bytes = max_bytes
+        self._queue: deque[str] = deque()
+        self._queued = 0
+        self._ready = asyncio.Event()
+        self.closed = False
+        self.sent_version = 0
+        self.buffering = False
+        self.buffer: list[RecordedEvent] = []
+        self.writer: asyncio.Task[None] | None = None
+
+    @property
+    def queued_bytes(self) -> int:
+        return self._queued
+
+    def start(self) -> None:
+        self.writer = asyncio.create_task(self._write(), name=f"ws-writer-{self.id}")
+
+    def push(self, text: str) -> None:
+        """Queue ``text`` for sending; a client too far behind is closed with 4008."""
+        if self.closed:
+            return
+        self._queued += len(text)
+        if self._queued > self.max_bytes:
+            self.shut(protocol.CLOSE_SLOW, "too slow: reconnect and resume with since")
+            return
+        self._queue.append(text)
+        self._ready.set()
+
+    def shut(self, code: int, reason: str) -> None:
+        """Close from the server side without waiting (the writer stops; the socket closes)."""
+        if self.closed:
+            return
+        self.closed = True
+        self._queue.clear()
+        self._queued = 0
+        self.buffer.clear()
+        if self.writer is not None:
+            self.writer.cancel()
+        task = asyncio.create_task(self._close_quietly(code, reason))
+        _background.add(task)
+        task.add_done_callback(_background.discard)
+
+    async def _close_quietly(self, code: int, reason: str) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self._close(code, reason), timeout=2.0)
+
+    async def _write(self) -> None:
+        while not self.closed:
+            await self._ready.wait()
+            self._ready.clear()
+            while self._queue and not self.closed:
+                text = self._queue.popleft()
+                self._queued -= len(text)
+                try:
+                    await self._send(text)
+                except Exception:  # the socket is gone; the reader notices and leaves
+                    self.closed = True
+                    return
+
+
+_background: set[asyncio.Task[None]] = set()
+
+
+class Room:
+    """Everyone on one board, the last version fanned out to them, and their presence."""
+
+    def __init__(self, hub: Hub, board_id: str) -> None:
+        self.hub = hub
+        self.board_id = board_id
+        self.stream_id = board_stream(board_id)
+        self.members: dict[str, Connection] = {}
+        self.version = -1  # unknown until ``init`` reads it
+        self._pump: asyncio.Task[None] | None = None
+        self._again = False
+        self.ready = asyncio.get_running_loop().create_future()
+        self.presence: dict[str, protocol.Member] = {}
+        self.presence_at: dict[str, float] = {}
+        self.dirty: set[str] = set()
+        self.left: set[str] = set()
+
+    async def init(self) -> None:
+        self.version = await self.hub.store.stream_version(self.stream_id)
+        self.ready.set_result(None)
+        self.wake()
+
+    def wake(self) -> None:
+        """New events may exist: read and fan them out (one reader per room at a time)."""
+        if self.version < 0:
+            return
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.create_task(self._drain(), name=f"pump-{self.board_id}")
+        else:
+            self._again = True
+
+    async def _drain(self) -> None:
+        while True:
+            self._again = False
+            try:
+                batch = await self.hub.store.read_stream(
+                    self.stream_id, self.version, self.version + PUMP_BATCH
+                )
+            except Exception:
+                log.exception("could not read board %s; retrying", self.board_id)
+                await asyncio.sleep(0.5)
+                continue
+            if batch:
+                self.version = batch[-1].version
+                self.fan_out(batch)
+            if not self._again and len(batch) < PUMP_BATCH:
+                return
+
+    def fan_out(self, batch: list[RecordedEvent]) -> None:
+        """Send ``batch`` to every member; joiners buffer it; one encoding serves most."""
+        shared: str | None = None
+        first = batch[0].version
+        for conn in list(self.members.values()):
+            if conn.buffering:
+                conn.buffer.extend(batch)
+                if sum(len(r.data) for r in conn.buffer) > conn.max_bytes:
+                    conn.shut(protocol.CLOSE_SLOW, "too slow: reconnect and resume")
+            elif conn.sent_version == first - 1:
+                if shared is None:
+                    shared = encode_events(batch)
+                conn.push(shared)
+                conn.sent_version = batch[-1].version
+            else:
+                send_after(conn, batch)
+
+    # ----------------------------------------------------------------- presence
+
+    def touch(self, conn: Connection, member: protocol.Member) -> None:
+        self.presence[conn.id] = member
+        self.presence_at[conn.id] = time.monotonic()
+        self.dirty.add(conn.id)
+        self.hub.presence_pending.add(self)
+
+    def drop(self, conn: Connection) -> None:
+        self.members.pop(conn.id, None)
+        if self.presence.pop(conn.id, None) is not None:
+            self.presence_at.pop(conn.id, None)
+            self.dirty.discard(conn.id)
+            self.left.add(conn.id)
+            self.hub.presence_pending.add(self)
+
+    def flush_presence(self, now: float, ttl: float) -> None:
+        """Send what changed since the last flush; expire cursors idle for ``ttl`` seconds."""
+        for conn_id, at in self.presence_at.items():
+            member = self.presence[conn_id]
+            if now - at > ttl and (member.cursor or member.typing or member.selection):
+                self.presence[conn_id] = protocol.Member(
+                    connection=member.connection, id=member.id, name=member.name, role=member.role
+                )
+                self.dirty.add(conn_id)
+        if not self.dirty and not self.left:
+            return
+        frame = protocol.encode(
+            protocol.PresenceOut(
+                members=[self.presence[c] for c in sorted(self.dirty)], left=sorted(self.left)
+            )
+        )
+        text = frame.decode()
+        self.dirty.clear()
+        self.left.clear()
+        for conn in list(self.members.values()):
+            if not conn.buffering:
+                conn.push(text)
+
+
+def encode_events(batch: list[RecordedEvent]) -> str:
+    return protocol.encode(protocol.Events(events=[event_out(r) for r in batch])).decode()
+
+
+def send_after(conn: Connection, batch: list[RecordedEvent]) -> None:
+    """Send the part of ``batch`` that ``conn`` does not hold yet; never a gap."""
+    fresh = [r for r in batch if r.version > conn.sent_version]
+    if not fresh:
+        return
+    if fresh[0].version != conn.sent_version + 1:
+        log.error(
+            "gap for connection %s: holds %d, next is %d; resyncing",
+            conn.id,
+            conn.sent_version,
+            fresh[0].version,
+        )
+        conn.shut(protocol.CLOSE_SLOW, "out of step: reconnect and resume")
+        return
+    conn.push(encode_events(fresh))
+    conn.sent_version = fresh[-1].version
+
+
+class Hub:
+    """Every room of this process. Wake it with ``(stream_id, version, position)`` hints."""
+
+    def __init__(
+        self, store: EventStore, *, presence_hz: float = 20.0, presence_ttl: float = 30.0
+    ) -> None:
+        self.store = store
+        self.rooms: dict[str, Room] = {}
+        self.presence_pending: set[Room] = set()
+        self.presence_interval = 1.0 / presence_hz
+        self.presence_ttl = presence_ttl
+        self._presence_task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._presence_task = asyncio.create_task(self._presence_loop(), name="hub-presence")
+
+    async def stop(self) -> None:
+        if self._presence_task is not None:
+            self._presence_task.cancel()
+            await asyncio.gather(self._presence_task, return_exceptions=True)
+        for room in list(self.rooms.values()):
+            for conn in list(room.members.values()):
+                conn.shut(protocol.CLOSE_GOING_AWAY, "server shutting down")
+        if _background:
+            await asyncio.gather(*_background, return_exceptions=True)
+
+    def wake(self, stream_id: str, _version: int = 0, _position: int = 0) -> None:
+        """A commit happened on ``stream_id``: the board's room (if any) reads and fans out."""
+        board_id = board_id_of(stream_id)
+        room = self.rooms.get(board_id) if board_id is not None else None
+        if room is not None:
+            room.wake()
+
+    async def room(self, board_id: str) -> Room:
+        """The board's room, created and initialised on first use."""
+        room = self.rooms.get(board_id)
+        if room is None:
+            room = self.rooms[board_id] = Room(self, board_id)
+            await room.init()
+        else:
+            await asyncio.shield(room.ready)
+        return room
+
+    def leave(self, conn: Connection, board_id: str) -> None:
+        room = self.rooms.get(board_id)
+        if room is None:
+            return
+        room.drop(conn)
+        if not room.members:
+            self.rooms.pop(board_id, None)
+
+    @property
+    def connections(self) -> int:
+        return sum(len(room.members) for room in self.rooms.values())
+
+    async def _presence_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.presence_interval)
+            now = time.monotonic()
+            rooms = list(self.rooms.values())
+            for room in rooms:
+                if room in self.presence_pending or room.presence_at:
+                    room.flush_presence(now, self.presence_ttl)
+            self.presence_pending.clear()

@@ -1,0 +1,213 @@
+"""``/ws/boards/{board_id}?token=…``: the live board over a WebSocket.
+
+The token and the Origin are checked at the handshake; a refused handshake never upgrades.
+Then every frame is decoded with msgspec: a bad one gets a typed ``error`` frame and the
+connection stays open; commands get ``ack`` or ``reject``; events arrive from the hub.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import msgspec
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from domain import board
+from domain.errors import PlenaryError
+from domain.streams import board_stream
+from service import protocol
+from service.api import check_board_access
+from service.context import Plenary
+from service.hub import Connection, Room, encode_events
+from service.tokens import Claims, Unauthorized, verify
+from service.wire import event_out
+
+log = logging.getLogger("plenary.ws")
+
+REPLAY_CAP = 1000
+"""Past this many missed events a resuming client gets a fresh view instead."""
+SEND_QUEUE_BYTES = 1 << 20
+
+
+async def board_socket(websocket: WebSocket) -> None:
+    """The WebSocket endpoint of one board (see ``docs/protocol.md``)."""
+    ctx: Plenary = websocket.app.state.plenary
+    board_id = websocket.path_params["board_id"]
+    refusal = await _refusal(ctx, websocket, board_id)
+    if isinstance(refusal, int):
+        await websocket.close(code=refusal)
+        return
+    claims = refusal
+    await websocket.accept()
+    conn = Connection(
+        str(uuid.uuid4()),
+        claims.actor(),
+        websocket.send_text,
+        lambda code, reason: websocket.close(code=code, reason=reason),
+        SEND_QUEUE_BYTES,
+    )
+    conn.start()
+    try:
+        await _serve(ctx, websocket, conn, board_id)
+    finally:
+        ctx.hub.leave(conn, board_id)
+        conn.shut(protocol.CLOSE_NORMAL, "bye")
+
+
+async def _refusal(ctx: Plenary, websocket: WebSocket, board_id: str) -> Claims | int:
+    """The claims of an acceptable handshake, or the close code that refuses it."""
+    origin = websocket.headers.get("origin")
+    if origin is not None and origin not in ctx.settings.origins():
+        return protocol.CLOSE_FORBIDDEN
+    try:
+        claims = verify(
+            ctx.settings.secret, websocket.query_params.get("token", ""), now=ctx.clock()
+        )
+        state = await ctx.board_state(board_id)
+        check_board_access(claims, state.workshop_id, board_id)
+    except Unauthorized:
+        return protocol.CLOSE_UNAUTHORIZED
+    except PlenaryError:
+        return protocol.CLOSE_NOT_FOUND
+    return claims
+
+
+async def _serve(ctx: Plenary, websocket: WebSocket, conn: Connection, board_id: str) -> None:
+    room: Room | None = None
+    while not conn.closed:
+        try:
+            message = await websocket.receive()
+        except WebSocketDisconnect:
+            return
+        if message["type"] == "websocket.disconnect":
+            return
+        raw = message.get("text") or message.get("bytes") or b""
+        try:
+            frame = protocol.decode_client(raw)
+        except msgspec.ValidationError as exc:
+            _error(conn, "invalid_frame", str(exc))
+            continue
+        except msgspec.DecodeError as exc:
+            _error(conn, "malformed_json", f"The frame is not valid JSON: {exc}")
+            continue
+        match frame:
+            case protocol.Hello():
+                if room is not None:
+                    _error(conn, "already_joined", "Send hello once per connection.")
+                    continue
+                room = await _join(ctx, conn, board_id, frame)
+            case protocol.CommandFrame() if room is None:
+                _reject(conn, frame.op_id, "hello_first", "Send hello before commands.")
+            case protocol.CommandFrame():
+                await _command(ctx, conn, board_id, frame)
+            case protocol.PresenceFrame() if room is not None:
+                room.touch(conn, _member(conn, frame))
+            case protocol.PresenceFrame():
+                _error(conn, "hello_first", "Send hello before presence.")
+            case protocol.Ping():
+                conn.push(
+                    protocol.encode(protocol.Pong(t=frame.t, server_time=ctx.clock())).decode()
+                )
+
+
+def _member(conn: Connection, frame: protocol.PresenceFrame | None = None) -> protocol.Member:
+    actor = conn.actor
+    if frame is None:
+        return protocol.Member(connection=conn.id, id=actor.id, name=actor.name, role=actor.role)
+    return protocol.Member(
+        connection=conn.id,
+        id=actor.id,
+        name=actor.name,
+        role=actor.role,
+        cursor=frame.cursor,
+        selection=frame.selection,
+        typing=frame.typing,
+    )
+
+
+async def _join(ctx: Plenary, conn: Connection, board_id: str, hello: protocol.Hello) -> Room:
+    """Register first (buffering), then read history, then flush what arrived meanwhile."""
+    room = await ctx.hub.room(board_id)
+    conn.buffering = True
+    room.members[conn.id] = conn
+    try:
+        welcome = await _welcome(ctx, conn, board_id, hello, room)
+    except BaseException:
+        room.drop(conn)
+        raise
+    conn.push(protocol.encode(welcome).decode())
+    buffered, conn.buffer = conn.buffer, []
+    conn.buffering = False
+    fresh = [r for r in buffered if r.version > conn.sent_version]
+    if fresh:
+        conn.push(encode_events(fresh))
+        conn.sent_version = fresh[-1].version
+    room.touch(conn, _member(conn))
+    return room
+
+
+async def _welcome(
+    ctx: Plenary, conn: Connection, board_id: str, hello: protocol.Hello, room: Room
+) -> protocol.Welcome:
+    since = hello.since
+    same_epoch = hello.epoch is None or hello.epoch == ctx.store.epoch
+    you = protocol.You(
+        id=conn.actor.id, name=conn.actor.name, role=conn.actor.role, connection=conn.id
+    )
+    members = list(room.presence.values())
+    if since is not None and same_epoch and 0 <= room.version - since <= REPLAY_CAP:
+        events = await ctx.store.read_stream(board_stream(board_id), since)
+        version = events[-1].version if events else since
+        conn.sent_version = version
+        return protocol.Welcome(
+            board_id=board_id,
+            epoch=ctx.store.epoch,
+            version=version,
+            events=[event_out(r) for r in events],
+            you=you,
+            members=members,
+        )
+    view = await ctx.board_view(board_id)
+    conn.sent_version = view.version
+    return protocol.Welcome(
+        board_id=board_id,
+        epoch=ctx.store.epoch,
+        version=view.version,
+        view=view,
+        you=you,
+        members=members,
+    )
+
+
+async def _command(
+    ctx: Plenary, conn: Connection, board_id: str, frame: protocol.CommandFrame
+) -> None:
+    if isinstance(frame.command, board.CreateBoard):
+        _reject(conn, frame.op_id, "invalid_command", "Boards are created over HTTP.")
+        return
+    try:
+        outcome = await ctx.runner.execute(
+            board.DECIDER, board_stream(board_id), frame.command, conn.actor, frame.op_id
+        )
+    except PlenaryError as exc:  # a rule said no, a conflict outlasted retries, store down
+        _reject(conn, frame.op_id, exc.code, exc.message)
+        return
+    conn.push(
+        protocol.encode(
+            protocol.Ack(
+                op_id=frame.op_id,
+                version=outcome.version,
+                duplicate=outcome.duplicate,
+                event_versions=[r.version for r in outcome.events],
+            )
+        ).decode()
+    )
+
+
+def _reject(conn: Connection, op_id: str, code: str, message: str) -> None:
+    conn.push(protocol.encode(protocol.Reject(op_id=op_id, code=code, message=message)).decode())
+
+
+def _error(conn: Connection, code: str, message: str) -> None:
+    conn.push(protocol.encode(protocol.ErrorFrame(code=code, message=message)).decode())
