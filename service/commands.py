@@ -7,6 +7,9 @@ so several processes writing one database never act on a stale state.
 
 from __future__ import annotations
 
+import asyncio
+import random
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,6 +70,7 @@ class CommandRunner:
         self.store = store
         self.snapshot_every = snapshot_every
         self.retries = retries
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._cache: OrderedDict[str, tuple[str, int, Any]] = OrderedDict()
         self._cache_size = cache_size
 
@@ -112,37 +116,60 @@ class CommandRunner:
             correlation_id=correlation_id or command_id,
             causation_id=causation_id,
         )
-        for _attempt in range(self.retries):
-            loaded = await self.load(decider, stream_id)
-            try:
-                if guard is not None:
-                    guard(loaded.state)
-                events = decider.decide(loaded.state, command, actor)
-            except DomainError:
-                # A resent command may now break a rule (its note exists): answer as before.
-                if previous := await self.store.command_events(command_id):
-                    return self._replayed(stream_id, previous)
-                raise
-            if not events:
-                previous = await self.store.command_events(command_id)
-                return (
-                    self._replayed(stream_id, previous) if previous else Outcome(loaded.version, [])
-                )
-            new = [
-                NewEvent(event_id=new_id(), type=event_type(e), data=encode_event(e))
-                for e in events
-            ]
-            try:
-                recorded = await self.store.append(stream_id, new, loaded.version, meta)
-            except ConcurrencyError:
-                continue
-            if recorded[0].event_id != new[0].event_id:  # the store had this command already
-                return self._replayed(stream_id, recorded)
-            await self._after_append(decider, stream_id, loaded, events, recorded)
-            return Outcome(recorded[-1].version, recorded)
+        async with self._lock(stream_id):
+            for attempt in range(self.retries):
+                if attempt:  # another process appended first: let it finish, then reload
+                    await asyncio.sleep(random.uniform(0, 0.002 * 2**attempt))
+                outcome = await self._attempt(decider, stream_id, command, actor, meta, guard)
+                if outcome is not None:
+                    return outcome
         raise ConcurrencyError(
             f"The stream {stream_id} kept changing; the command was not applied.", code="conflict"
         )
+
+    def _lock(self, stream_id: str) -> asyncio.Lock:
+        """This process's lock for ``stream_id``: its commands to one stream run one at a time,
+        so they never race each other through optimistic retries."""
+        lock = self._locks.get(stream_id)
+        if lock is None:
+            lock = self._locks[stream_id] = asyncio.Lock()
+        return lock
+
+    async def _attempt(
+        self,
+        decider: Decider[S, C, E],
+        stream_id: str,
+        command: C,
+        actor: Actor,
+        meta: EventMeta,
+        guard: Guard | None,
+    ) -> Outcome | None:
+        """One load-decide-append; ``None`` when the stream moved on meanwhile."""
+        command_id = meta.command_id
+        loaded = await self.load(decider, stream_id)
+        try:
+            if guard is not None:
+                guard(loaded.state)
+            events = decider.decide(loaded.state, command, actor)
+        except DomainError:
+            # A resent command may now break a rule (its note exists): answer as before.
+            if previous := await self.store.command_events(command_id):
+                return self._replayed(stream_id, previous)
+            raise
+        if not events:
+            previous = await self.store.command_events(command_id)
+            return self._replayed(stream_id, previous) if previous else Outcome(loaded.version, [])
+        new = [
+            NewEvent(event_id=new_id(), type=event_type(e), data=encode_event(e)) for e in events
+        ]
+        try:
+            recorded = await self.store.append(stream_id, new, loaded.version, meta)
+        except ConcurrencyError:
+            return None
+        if recorded[0].event_id != new[0].event_id:  # the store had this command already
+            return self._replayed(stream_id, recorded)
+        await self._after_append(decider, stream_id, loaded, events, recorded)
+        return Outcome(recorded[-1].version, recorded)
 
     def _replayed(self, stream_id: str, previous: list[RecordedEvent]) -> Outcome:
         if previous[0].stream_id != stream_id:
