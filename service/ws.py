@@ -7,6 +7,7 @@ connection stays open; commands get ``ack`` or ``reject``; events arrive from th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 
@@ -28,6 +29,9 @@ log = logging.getLogger("plenary.ws")
 REPLAY_CAP = 1000
 """Past this many missed events a resuming client gets a fresh view instead."""
 SEND_QUEUE_BYTES = 1 << 20
+"""Past this many bytes queued for a client it is closed with 4008 (it resumes)."""
+CLOSE_TIMEOUT = 1.5
+"""How long a close frame may wait for a client that reads nothing before it is dropped."""
 
 
 async def board_socket(websocket: WebSocket) -> None:
@@ -40,16 +44,28 @@ async def board_socket(websocket: WebSocket) -> None:
         return
     claims = refusal
     await websocket.accept()
+    serving = asyncio.current_task()
+
+    async def close(code: int, reason: str) -> None:
+        ctx.hub.leave(conn, board_id)  # peers see it go now, not when its socket ends
+        try:
+            await asyncio.wait_for(websocket.close(code=code, reason=reason), CLOSE_TIMEOUT)
+        except TimeoutError:
+            # It reads nothing, not even the close frame: stop serving it, which releases
+            # the socket, rather than leave a silent connection that never gets events.
+            if serving is not None and not serving.done():
+                serving.cancel()
+            raise
+
     conn = Connection(
-        str(uuid.uuid4()),
-        claims.actor(),
-        websocket.send_text,
-        lambda code, reason: websocket.close(code=code, reason=reason),
-        SEND_QUEUE_BYTES,
+        str(uuid.uuid4()), claims.actor(), websocket.send_text, close, SEND_QUEUE_BYTES
     )
     conn.start()
     try:
         await _serve(ctx, websocket, conn, board_id)
+    except asyncio.CancelledError:
+        if not conn.closed:
+            raise
     finally:
         ctx.hub.leave(conn, board_id)
         conn.shut(protocol.CLOSE_NORMAL, "bye")
@@ -97,9 +113,10 @@ async def _serve(ctx: Plenary, websocket: WebSocket, conn: Connection, board_id:
                     _error(conn, "already_joined", "Send hello once per connection.")
                     continue
                 room = await _join(ctx, conn, board_id, frame)
-            case protocol.CommandFrame() if room is None:
-                _reject(conn, frame.op_id, "hello_first", "Send hello before commands.")
             case protocol.CommandFrame():
+                if room is None:
+                    _reject(conn, frame.op_id, "hello_first", "Send hello before commands.")
+                    continue
                 await _command(ctx, conn, board_id, frame)
             case protocol.PresenceFrame() if room is not None:
                 room.touch(conn, _member(conn, frame))

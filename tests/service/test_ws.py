@@ -1,0 +1,633 @@
+"""The board WebSocket end to end: real servers on loopback, real clients (both backends).
+
+Every wait is bounded with ``asyncio.timeout``; servers stop when their block ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import random
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+import msgspec
+import pytest
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from service import server as server_module
+from service.client import BoardClient, Rejected
+from service.hub import Hub
+from service.ids import new_id
+from service.server import running
+from service.settings import Settings
+
+JSON = dict[str, Any]
+WAIT = 10.0
+"""Seconds any single wait may take before the test fails."""
+
+
+def add(note_id: str | None = None, text: str = "Parents still drive into school streets") -> JSON:
+    return {"type": "note.add", "note_id": note_id or new_id(), "text": text, "x": 10, "y": 20}
+
+
+@dataclass
+class Live:
+    """A running server with a facilitator's workshop and board, reached over HTTP and WS."""
+
+    url: str
+    http: httpx2.AsyncClient
+    workshop_id: str
+    token: str
+    board_id: str
+
+    def headers(self, token: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token or self.token}"}
+
+    async def invite(self, role: str, **extra: object) -> str:
+        answer = await self.http.post(
+            f"/api/workshops/{self.workshop_id}/invites",
+            json={"role": role, **extra},
+            headers=self.headers(),
+        )
+        assert answer.status_code == 201, answer.text
+        token: str = answer.json()["token"]
+        return token
+
+    async def new_board(self, title: str = "Breakout B") -> str:
+        answer = await self.http.post(
+            f"/api/workshops/{self.workshop_id}/boards",
+            json={"title": title},
+            headers=self.headers(),
+        )
+        assert answer.status_code == 201, answer.text
+        board_id: str = answer.json()["id"]
+        return board_id
+
+    async def events(self, board_id: str | None = None) -> list[JSON]:
+        """Every recorded event of the board, read over HTTP."""
+        board_id = board_id or self.board_id
+        found: list[JSON] = []
+        while True:
+            answer = await self.http.get(
+                f"/api/boards/{board_id}/events",
+                params={"after": len(found), "limit": 5000},
+                headers=self.headers(),
+            )
+            assert answer.status_code == 200, answer.text
+            page: list[JSON] = answer.json()["events"]
+            if not page:
+                return found
+            found.extend(page)
+
+    def ws_url(self, token: str | None = None) -> str:
+        base = self.url.replace("http://", "ws://")
+        return f"{base}/ws/boards/{self.board_id}?token={token or self.token}"
+
+    async def version(self) -> int:
+        return len(await self.events())
+
+    async def client(self, token: str | None = None, **options: Any) -> BoardClient:
+        async with asyncio.timeout(WAIT):
+            return await BoardClient.connect(
+                self.url,
+                options.pop("board_id", self.board_id),
+                self.token if token is None else token,
+                **options,
+            )
+
+
+@contextlib.asynccontextmanager
+async def live_server(settings: Settings, url: str | None = None) -> AsyncIterator[Live]:
+    """Serve ``settings``; on a fresh server create a workshop and a board over HTTP."""
+    async with running(settings) as base, httpx2.AsyncClient(base_url=base, timeout=WAIT) as http:
+        created = await http.post("/api/workshops", json={"title": "Mobility challenges"})
+        assert created.status_code == 201, created.text
+        workshop = created.json()
+        board = await http.post(
+            f"/api/workshops/{workshop['id']}/boards",
+            json={"title": "Breakout A"},
+            headers={"Authorization": f"Bearer {workshop['facilitator_token']}"},
+        )
+        assert board.status_code == 201, board.text
+        yield Live(base, http, workshop["id"], workshop["facilitator_token"], board.json()["id"])
+
+
+@pytest.fixture
+async def live(app_settings: Settings) -> AsyncIterator[Live]:
+    async with live_server(app_settings) as server:
+        yield server
+
+
+async def wait_until(predicate: Any, seconds: float = WAIT) -> None:
+    """Poll ``predicate()`` until it is true (bounded)."""
+    async with asyncio.timeout(seconds):
+        while not predicate():  # noqa: ASYNC110 - set by other tasks, unsignalled
+            await asyncio.sleep(0.01)
+
+
+def ids(events: list[JSON]) -> list[str]:
+    return [e["event_id"] for e in events]
+
+
+# --------------------------------------------------------------------------- fan-out and order
+
+
+async def test_three_clients_see_every_command_in_the_same_order(live: Live) -> None:
+    anna, ben = await live.invite("participant", name="Anna"), await live.invite("participant")
+    clients = [await live.client(), await live.client(anna), await live.client(ben)]
+    start = clients[0].version
+    try:
+        async with asyncio.timeout(WAIT * 2):
+            pending = []
+            for round_ in range(20):
+                for client in clients:
+                    pending.append(await client.send_command(add(text=f"idea {round_}")))
+            acks = await asyncio.gather(*pending)
+            assert all(not ack["duplicate"] and len(ack["event_versions"]) == 1 for ack in acks)
+            final = start + len(acks)
+            assert sorted(v for ack in acks for v in ack["event_versions"]) == list(
+                range(start + 1, final + 1)
+            )
+            for client in clients:
+                await client.wait_for_version(final)
+        recorded = await live.events()
+        sequences = [ids(client.received) for client in clients]
+        assert sequences[0] == sequences[1] == sequences[2] == ids(recorded[start:])
+        # each client saw the other two clients' commands, not only its own
+        for client in clients:
+            actors = {e["actor"] for e in client.received}
+            assert len(actors) == 3
+            assert (client.gaps, client.duplicates) == (0, 0)
+    finally:
+        for client in clients:
+            await client.close()
+
+
+# --------------------------------------------------------------------------- welcome and resume
+
+
+async def test_welcome_without_since_carries_the_view(live: Live) -> None:
+    async with await live.client() as writer:
+        async with asyncio.timeout(WAIT):
+            await writer.command(add("n1", "Cycle lanes"))
+    async with await live.client() as reader:
+        welcome = reader.welcome
+        assert welcome["events"] is None
+        assert welcome["version"] == welcome["view"]["version"] == 2
+        assert welcome["view"]["notes"]["n1"]["text"] == "Cycle lanes"
+        assert welcome["board_id"] == live.board_id
+        assert welcome["you"]["role"] == "facilitator"
+        assert welcome["epoch"]
+
+
+async def test_welcome_since_carries_the_missed_events_and_a_stale_epoch_gets_a_view(
+    live: Live,
+) -> None:
+    async with await live.client() as writer:
+        epoch = writer.epoch
+        async with asyncio.timeout(WAIT):
+            for i in range(3):
+                await writer.command(add(f"n{i}"))
+    async with await live.client(since=2, epoch=epoch) as resumed:
+        assert resumed.welcome["view"] is None
+        assert [e["version"] for e in resumed.welcome["events"]] == [3, 4]
+        assert resumed.version == 4
+    async with await live.client(since=4, epoch=epoch) as current:
+        assert (current.welcome["events"], current.welcome["view"]) == ([], None)
+    async with await live.client(since=2, epoch="another-epoch") as stale:
+        assert stale.welcome["events"] is None
+        assert stale.welcome["view"]["version"] == 4
+        assert stale.epoch == epoch
+    async with await live.client(since=99, epoch=epoch) as ahead:  # holds more than exists
+        assert ahead.welcome["view"]["version"] == 4
+
+
+async def test_a_resent_op_id_after_a_reconnect_is_acked_once_and_appended_once(
+    live: Live,
+) -> None:
+    op_id = new_id()
+    command = add("n1")
+    async with asyncio.timeout(WAIT):
+        first_client = await live.client()
+        first = await first_client.command(command, op_id)
+        await first_client.close()
+        async with await live.client(since=first_client.version) as again:
+            second = await again.command(command, op_id)
+            other = await again.command(add("n2"))
+    assert first["duplicate"] is False
+    assert second["duplicate"] is True
+    assert second["version"] == first["version"]
+    assert second["event_versions"] == first["event_versions"]
+    recorded = await live.events()
+    assert [e["command_id"] for e in recorded].count(op_id) == 1
+    assert other["version"] == first["version"] + 1 == len(recorded)
+
+
+# --------------------------------------------------------------------------- the session rules
+
+
+async def test_hello_first_then_once(live: Live) -> None:
+    async with asyncio.timeout(WAIT), connect(live.ws_url()) as ws:
+        op_id = new_id()
+        await ws.send(msgspec.json.encode({"type": "command", "op_id": op_id, "command": add()}))
+        reject = msgspec.json.decode(await ws.recv())
+        assert reject == {
+            "type": "reject",
+            "op_id": op_id,
+            "code": "hello_first",
+            "message": reject["message"],
+        }
+        await ws.send('{"type": "presence", "cursor": {"x": 1, "y": 2}}')
+        assert msgspec.json.decode(await ws.recv())["code"] == "hello_first"
+        await ws.send('{"type": "hello"}')
+        assert msgspec.json.decode(await ws.recv())["type"] == "welcome"
+        await ws.send('{"type": "hello", "since": 0}')
+        frame = msgspec.json.decode(await ws.recv())
+        while frame["type"] == "presence":
+            frame = msgspec.json.decode(await ws.recv())
+        assert (frame["type"], frame["code"]) == ("error", "already_joined")
+    assert await live.version() == 1
+
+
+async def test_ping_gets_pong(live: Live) -> None:
+    async with asyncio.timeout(WAIT), connect(live.ws_url()) as ws:
+        await ws.send('{"type": "ping", "t": 12.5}')
+        pong = msgspec.json.decode(await ws.recv())
+        assert pong["type"] == "pong"
+        assert pong["t"] == 12.5
+        assert pong["server_time"] > 0
+
+
+async def test_presence_reaches_the_others_coalesced_and_leaving_shows_in_left(
+    live: Live,
+) -> None:
+    watcher = await live.client()
+    mover = await live.client(await live.invite("participant", name="Mo"))
+    me = mover.you["connection"]
+    try:
+        async with asyncio.timeout(WAIT):
+            await wait_until(lambda: me in watcher.presence)
+            presence_frames = 0
+            original = watcher._dispatch
+
+            def counting(frame: JSON) -> None:
+                nonlocal presence_frames
+                presence_frames += frame.get("type") == "presence"
+                original(frame)
+
+            watcher._dispatch = counting  # type: ignore[method-assign]
+            for x in range(200):
+                await mover.presence_update(cursor=(float(x), 5.0), typing="n1")
+            await wait_until(lambda: (watcher.presence[me].get("cursor") or {}).get("x") == 199.0)
+            assert watcher.presence[me]["typing"] == "n1"
+            assert watcher.presence[me]["name"] == "Mo"
+            assert presence_frames < 200  # coalesced: at most one frame per flush interval
+        await mover.close()
+        async with asyncio.timeout(WAIT):
+            await wait_until(lambda: me not in watcher.presence)
+    finally:
+        await watcher.close()
+        await mover.close()
+
+
+# --------------------------------------------------------------------------- who may do what
+
+
+@pytest.mark.parametrize("role", ["observer", "auditor"])
+async def test_observers_and_auditors_are_rejected_as_forbidden(live: Live, role: str) -> None:
+    async with await live.client(await live.invite(role)) as looker, asyncio.timeout(WAIT):
+        with pytest.raises(Rejected) as refused:
+            await looker.command(add())
+    assert refused.value.code == "forbidden"
+    assert await live.version() == 1
+
+
+async def refused_status(live: Live, token: str, **options: Any) -> int:
+    with pytest.raises(InvalidStatus) as refused:
+        await live.client(token, **options)
+    return refused.value.response.status_code
+
+
+async def test_handshakes_are_refused_for_foreign_boards_tokens_and_origins(
+    live: Live,
+) -> None:
+    second = await live.new_board()
+    scoped = await live.invite("participant", board_id=live.board_id)
+    async with await live.client(scoped):
+        pass  # its own board opens
+    assert await refused_status(live, scoped, board_id=second) == 403
+    async with httpx2.AsyncClient(base_url=live.url, timeout=WAIT) as http:
+        other = (await http.post("/api/workshops", json={"title": "Other"})).json()
+    assert await refused_status(live, other["facilitator_token"]) == 403
+    assert await refused_status(live, live.token, origin="https://evil.example") == 403
+    forged = live.token[:-4] + ("AAAA" if not live.token.endswith("AAAA") else "BBBB")
+    assert await refused_status(live, forged) == 403
+    assert await refused_status(live, "") == 403
+    with pytest.raises(InvalidStatus) as absent:
+        async with asyncio.timeout(WAIT):
+            await connect(live.ws_url().split("?")[0])
+    assert absent.value.response.status_code == 403
+    assert await refused_status(live, live.token, board_id="no-such-board") == 403
+    async with await live.client(origin="http://127.0.0.1:8000"):  # the configured own origin
+        pass
+
+
+# --------------------------------------------------------------------------- several instances
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+async def test_two_instances_on_one_postgresql_see_each_others_commands(
+    app_settings: Settings,
+) -> None:
+    async with live_server(app_settings) as one, running(app_settings) as other_url:
+        two = Live(other_url, one.http, one.workshop_id, one.token, one.board_id)
+        on_one, on_two = await one.client(), await two.client()
+        try:
+            async with asyncio.timeout(WAIT):
+                made_on_two = await on_two.command(add(text="from two"))
+                await on_one.wait_for_version(made_on_two["version"])
+                made_on_one = await on_one.command(add(text="from one"))
+                await on_two.wait_for_version(made_on_one["version"])
+            assert ids(on_one.received) == ids(on_two.received)
+            assert [e["version"] for e in on_one.received] == [2, 3]
+        finally:
+            await on_one.close()
+            await on_two.close()
+
+
+# --------------------------------------------------------------------------- resume without gaps
+
+
+async def test_resuming_with_since_gets_exactly_the_missed_events_then_live_ones(
+    live: Live, app_settings: Settings
+) -> None:
+    """Randomised: drop at a random moment while events happen, resume with ``since``."""
+    runs = 20 if app_settings.database_url.startswith("sqlite") else 3
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    writer = await live.client()
+    start = writer.version
+    held: list[JSON] = []  # every event the resuming side received, in arrival order
+    try:
+        for run in range(runs):
+            missed, drop_after = rng.randint(30, 70), rng.randint(0, 10)
+            async with asyncio.timeout(WAIT * 2):
+                reader = await live.client(since=start + len(held), epoch=writer.epoch)
+                flood = asyncio.gather(
+                    *[await writer.send_command(add(text=f"run {run}")) for _ in range(missed)]
+                )
+                await reader.wait_for_version(reader.version + drop_after)
+                if rng.random() < 0.5:
+                    await asyncio.sleep(rng.random() * 0.05)
+                await reader.close()
+                if rng.random() < 0.5:
+                    await flood  # reconnect after all of them, or while they still happen
+                resumed = await live.client(since=reader.version, epoch=reader.epoch)
+                assert resumed.welcome["view"] is None, f"seed {seed}"
+                await flood
+                for _ in range(rng.randint(0, 5)):
+                    await writer.send_command(add(text="live"))
+                final = (await writer.command(add(text="last")))["version"]
+                await resumed.wait_for_version(final)
+                await resumed.close()
+            for client in (reader, resumed):
+                assert (client.gaps, client.duplicates) == (0, 0), f"seed {seed}"
+            held.extend(reader.received + resumed.received)
+        recorded = await live.events()
+        assert ids(held) == ids(recorded[start:]), f"seed {seed}"
+        assert [e["version"] for e in held] == list(range(start + 1, len(recorded) + 1))
+    finally:
+        await writer.close()
+
+
+async def test_a_resume_past_the_replay_cap_gets_a_fresh_view(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("service.ws.REPLAY_CAP", 5)
+    async with await live.client() as writer, asyncio.timeout(WAIT):
+        for _ in range(7):
+            await writer.command(add())
+        async with await live.client(since=1, epoch=writer.epoch) as far_behind:
+            assert far_behind.welcome["events"] is None
+            assert far_behind.welcome["view"]["version"] == 8
+        async with await live.client(since=3, epoch=writer.epoch) as near:
+            assert [e["version"] for e in near.welcome["events"]] == [4, 5, 6, 7, 8]
+
+
+# ------------------------------------------------------------------- slow and hostile clients
+
+
+@pytest.fixture
+def apps(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The apps of the servers the test starts from now on (to look at their hubs)."""
+    started: list[Any] = []
+    create = server_module.create_app  # type: ignore[attr-defined]
+
+    def capturing(settings: Settings) -> Any:
+        app = create(settings)
+        started.append(app)
+        return app
+
+    monkeypatch.setattr(server_module, "create_app", capturing)
+    return started
+
+
+def hub_of(app: Any) -> Hub:
+    hub: Hub = app.state.plenary.hub
+    return hub
+
+
+async def test_a_client_that_stops_reading_is_closed_with_4008_and_slows_no_one(
+    app_settings: Settings, apps: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cap = 64 * 1024
+    monkeypatch.setattr("service.ws.SEND_QUEUE_BYTES", cap)
+    async with live_server(app_settings) as live:
+        await stop_reading_while_others_write(live, hub_of(apps[0]), cap)
+
+
+def shrink_server_send_buffer(client_port: int) -> None:
+    """Give the server's end of the client's TCP connection a small send buffer.
+
+    Otherwise the kernel absorbs megabytes (autotuned ``SO_SNDBUF``) before the server sees
+    any backpressure, and filling that takes thousands of commands.
+    """
+    for obj in gc.get_objects():
+        if (
+            isinstance(obj, WebSocketsSansIOProtocol)
+            and obj.client
+            and obj.client[1] == client_port
+        ):
+            obj.transport.get_extra_info("socket").setsockopt(
+                socket.SOL_SOCKET, socket.SO_SNDBUF, 4096
+            )
+            return
+    raise AssertionError("no server-side connection for the slow client")
+
+
+async def stop_reading_while_others_write(live: Live, hub: Hub, cap: int) -> None:
+    watcher, writer = await live.client(), await live.client()
+    tiny = socket.socket()  # a small receive window: the server's buffers fill up quickly
+    tiny.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    tiny.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(
+        tiny, ("127.0.0.1", int(live.url.rsplit(":", 1)[1]))
+    )
+    async with asyncio.timeout(WAIT):
+        slow = await connect(live.ws_url(), sock=tiny, max_queue=1, compression=None)
+        await slow.send('{"type": "hello"}')
+        slow_id = msgspec.json.decode(await slow.recv())["you"]["connection"]
+        await wait_until(lambda: slow_id in watcher.presence)
+    shrink_server_send_buffer(tiny.getsockname()[1])
+    room = hub.rooms[live.board_id]
+    connection = room.members[slow_id]
+    assert connection.max_bytes == cap
+    most = 0
+
+    async def sample() -> None:
+        nonlocal most
+        while True:
+            most = max(most, connection.queued_bytes)
+            await asyncio.sleep(0.002)
+
+    sampler = asyncio.create_task(sample())
+    try:
+        async with asyncio.timeout(WAIT * 3):
+            sent = 0
+            while slow_id in room.members and sent < 5000:
+                acks = [await writer.send_command(add(text="x" * 500)) for _ in range(50)]
+                final = (await asyncio.gather(*acks))[-1]["version"]
+                sent += 50
+            assert slow_id not in room.members, "the slow client was never dropped"
+        async with asyncio.timeout(WAIT):  # reading again, it finds the 4008 close
+            assert await close_code_after_draining(slow) == 4008
+        async with asyncio.timeout(WAIT):
+            await wait_until(lambda: slow_id not in watcher.presence)  # peers saw it leave
+            await watcher.wait_for_version(final)
+            more = await writer.command(add(text="after the slow one left"))
+            await watcher.wait_for_version(more["version"])
+        assert (watcher.gaps, watcher.duplicates) == (0, 0)
+        assert 0 < most <= cap
+        assert connection.closed
+        assert connection.queued_bytes == 0
+    finally:
+        sampler.cancel()
+        await slow.close()
+        await watcher.close()
+        await writer.close()
+
+
+async def close_code_after_draining(ws: Any) -> int | None:
+    """Read until the server closes the connection; its close code."""
+    with contextlib.suppress(ConnectionClosed):
+        while True:
+            await ws.recv()
+    code: int | None = ws.close_code
+    return code
+
+
+def malformed_frames(rng: random.Random, count: int) -> list[str | bytes]:
+    """``count`` frames the server must answer with one ``error`` each and never apply."""
+    makers: list[Any] = [
+        lambda: rng.randbytes(rng.randint(1, 200)),  # binary noise
+        lambda: "".join(chr(rng.randint(32, 0x2FFF)) for _ in range(rng.randint(1, 40))),
+        lambda: b"\xff\xfe" + rng.randbytes(10),  # not UTF-8 at all
+        lambda: (
+            f'{{"type": "command", "op_id": "{new_id()}", "command": {{"type": "note.add",'
+            ' "note_id": "\xff"'
+        ),  # cut short
+        lambda: "[1, 2, 3]",
+        lambda: '["command", {"op_id": "x"}]',
+        lambda: "42",
+        lambda: "null",
+        lambda: "{}",
+        lambda: '{"type": "teleport"}',
+        lambda: '{"type": "command", "op_id": 5, "command": {"type": "note.add"}}',
+        lambda: f'{{"type": "command", "op_id": "{new_id()}"}}',
+        lambda: (
+            f'{{"type": "command", "op_id": "{new_id()}", "command": {{"type": "note.teleport",'
+            ' "note_id": "n1"}}'
+        ),
+        lambda: (
+            f'{{"type": "command", "op_id": "{new_id()}", "command": {{"type": "note.add",'
+            ' "note_id": "n1", "text": "no place"}}'
+        ),
+        lambda: (
+            f'{{"type": "command", "op_id": "{new_id()}", "command": {{"type": "note.add",'
+            ' "note_id": "n1", "text": "x", "x": "left", "y": 0}}'
+        ),
+        lambda: '{"type": "presence", "cursor": {"x": 1e12, "y": 0}}',
+        lambda: '{"type": "hello", "since": -1}',
+        lambda: '{"type": "hello"}',  # already joined
+        lambda: '{"type": "ping", "t": "soon"}',
+    ]
+    return [rng.choice(makers)() for _ in range(count)]
+
+
+async def test_malformed_frames_get_one_error_each_and_change_nothing(live: Live) -> None:
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    good = await live.client()
+    start = good.version
+    acked: list[str] = []
+    stop = asyncio.Event()
+
+    async def keep_writing() -> None:
+        while not stop.is_set():
+            op_id = new_id()
+            await good.command(add(), op_id)
+            acked.append(op_id)
+
+    async def hostile(frames: list[str | bytes]) -> None:
+        async with connect(live.ws_url(), compression=None) as bad:
+            await bad.send('{"type": "hello"}')
+            assert msgspec.json.decode(await bad.recv())["type"] == "welcome"
+            errors: list[JSON] = []
+
+            async def read() -> None:
+                async for raw in bad:
+                    frame = msgspec.json.decode(raw)
+                    if frame["type"] == "pong":
+                        return
+                    assert frame["type"] in ("error", "events", "presence"), frame
+                    if frame["type"] == "error":
+                        errors.append(frame)
+
+            reader = asyncio.create_task(read())
+            for frame in frames:
+                await bad.send(frame)
+            await bad.send('{"type": "ping"}')  # answered after every frame before it
+            await reader
+            assert len(errors) == len(frames), f"seed {seed}"
+            codes = {e["code"] for e in errors}
+            assert codes <= {"malformed_json", "invalid_frame", "already_joined"}, codes
+
+    async def oversize() -> int | None:
+        async with connect(live.ws_url(), compression=None, max_size=None) as big:
+            await big.send(add(text="x" * 70_000)["text"])
+            return await close_code_after_draining(big)
+
+    writing = asyncio.create_task(keep_writing())
+    try:
+        async with asyncio.timeout(WAIT * 3):
+            batches = [malformed_frames(rng, 2_500) for _ in range(4)]
+            await asyncio.gather(*(hostile(frames) for frames in batches))
+            assert await asyncio.gather(*(oversize() for _ in range(3))) == [1009] * 3
+            stop.set()
+            await writing
+            assert acked  # the good client was served all along
+            await good.wait_for_version(start + len(acked))
+        recorded = await live.events()
+        assert [e["command_id"] for e in recorded[start:]] == acked
+        assert (good.gaps, good.duplicates, good.errors) == (0, 0, [])
+    finally:
+        writing.cancel()
+        await good.close()
