@@ -1,3 +1,5 @@
+import { uuidv7 } from "./ids.js";
+
 // A thin client of Plenary's HTTP API. Every call carries the bearer token.
 export class Api {
   constructor(token) { this.token = token; }
@@ -22,7 +24,7 @@ export class Api {
   events(id, after) { return this.call("GET", `/api/boards/${id}/events?after=${after}`); }
   command(boardId, command) {
     return this.call("POST", `/api/boards/${boardId}/commands`,
-      { command_id: crypto.randomUUID(), command });
+      { command_id: uuidv7(), command });
   }
 }
 

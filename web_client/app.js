@@ -1,110 +1,444 @@
-// Plenary's web client: a workshop's boards, and a board with its notes and clusters.
+// Plenary's web client: wiring. The workshop page lists boards; the board page keeps a live
+// connection (sync.js), folds events into a view (board.js) and shows commands optimistically.
 import { Api, claimsOf } from "./api.js";
+import {
+  BoardRenderer, COLOURS, NOTE_H, NOTE_W, CLUSTER_MIN, applyCommand, applyEvent, clusterAt,
+  clusterRects, emptyView, freeSpot, mayChangeBoard, mayChangeNote,
+} from "./board.js";
+import { uuidv7 } from "./ids.js";
+import { Sync } from "./sync.js";
 
 const $ = (id) => document.getElementById(id);
-const token = new URLSearchParams(location.hash.slice(1)).get("token")
-  ?? sessionStorage.getItem("plenary-token");
+const PRESENCE_EVERY_MS = 50; // at most 20 presence frames a second
+const STATUS_TEXT = { connecting: "connecting…", live: "live", reconnecting: "reconnecting…", offline: "offline" };
 
-function setStatus(text) { $("status").textContent = text; }
+// --------------------------------------------------------------------------- token
+
+/** The token from the link's fragment (then kept in sessionStorage and taken off the URL). */
+function takeToken() {
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (fromHash) {
+    sessionStorage.setItem("plenary-token", fromHash);
+    history.replaceState(null, "", location.pathname + location.search);
+    return fromHash;
+  }
+  return sessionStorage.getItem("plenary-token");
+}
+
+// --------------------------------------------------------------------------- alerts and status
+
+let alertTimer = null;
+function showAlert(message) {
+  const box = $("alert");
+  box.querySelector(".message").textContent = message;
+  box.hidden = false;
+  clearTimeout(alertTimer);
+  alertTimer = setTimeout(() => { box.hidden = true; }, 8000);
+}
+
+function setStatus(state) {
+  const el = $("status");
+  el.dataset.state = state;
+  el.querySelector(".label").textContent = STATUS_TEXT[state] ?? state;
+}
+
+// --------------------------------------------------------------------------- workshop page
 
 async function showWorkshop(api, workshopId) {
   const workshop = await api.workshop(workshopId);
   $("workshop").hidden = false;
   $("workshop-title").textContent = workshop.title;
-  $("title").textContent = workshop.title;
+  document.title = `${workshop.title} · Plenary`;
+  const list = $("boards");
+  list.replaceChildren();
   for (const board of workshop.boards) {
     const item = document.createElement("li");
     const link = document.createElement("a");
-    link.href = `/b/${board.id}#token=${encodeURIComponent(token)}`;
-    link.textContent = `${board.title} (${board.kind})`;
-    item.append(link);
-    $("boards").append(item);
+    // The fragment never reaches the server; the board page also finds it in sessionStorage.
+    link.href = `/b/${encodeURIComponent(board.id)}#token=${encodeURIComponent(api.token)}`;
+    link.textContent = board.title;
+    const kind = document.createElement("span");
+    kind.className = "kind";
+    kind.textContent = board.kind;
+    item.append(link, kind);
+    list.append(item);
   }
+  if (!workshop.boards.length) list.innerHTML = "<li class=\"empty\">No boards yet.</li>";
 }
 
-function renderBoard(view) {
-  const canvas = $("canvas");
-  canvas.replaceChildren();
-  $("title").textContent = view.title;
-  for (const cluster of Object.values(view.clusters)) {
-    const el = document.createElement("div");
-    el.className = "cluster";
-    el.style.left = `${cluster.x}px`;
-    el.style.top = `${cluster.y}px`;
-    el.textContent = cluster.label;
-    canvas.append(el);
-  }
-  for (const note of Object.values(view.notes)) {
-    const el = document.createElement("div");
-    el.className = `note ${note.colour}`;
-    el.dataset.id = note.id;
-    el.style.left = `${note.x}px`;
-    el.style.top = `${note.y}px`;
-    el.textContent = note.text;
-    canvas.append(el);
-  }
-  setStatus(`version ${view.version} · ${Object.keys(view.notes).length} notes`);
-}
+// --------------------------------------------------------------------------- board page
 
-function enableDragging(api, boardId, refresh) {
-  const canvas = $("canvas");
-  canvas.addEventListener("pointerdown", (down) => {
-    const note = down.target.closest(".note");
-    if (!note) return;
-    note.setPointerCapture(down.pointerId);
-    note.classList.add("dragging");
-    const startX = parseFloat(note.style.left), startY = parseFloat(note.style.top);
-    const move = (ev) => {
-      note.style.left = `${startX + ev.clientX - down.clientX}px`;
-      note.style.top = `${startY + ev.clientY - down.clientY}px`;
-    };
-    const up = async () => {
-      note.removeEventListener("pointermove", move);
-      note.classList.remove("dragging");
-      const x = parseFloat(note.style.left), y = parseFloat(note.style.top);
-      if (x !== startX || y !== startY) {
-        await api.command(boardId, { type: "note.move", note_id: note.dataset.id, x, y })
-          .catch((e) => setStatus(e.message));
-        refresh();
-      }
-    };
-    note.addEventListener("pointermove", move);
-    note.addEventListener("pointerup", up, { once: true });
-  });
-}
+class BoardPage {
+  constructor(api, boardId, claims) {
+    this.api = api;
+    this.boardId = boardId;
+    this.me = { id: claims.sub, name: claims.name, role: claims.role, connection: null };
+    this.confirmed = emptyView(boardId);
+    this.pending = []; // {opId, command, ackedAt: version | null}
+    this.members = new Map(); // connection → member
+    this.ui = { dragging: null, editing: null };
+    this.renderer = new BoardRenderer($("canvas"));
+    this.view = this.confirmed;
+    this.frame = 0;
+    this.sync = new Sync(boardId, api.token, {
+      welcome: (f, view) => this.welcome(f, view),
+      events: (events) => this.events(events),
+      ack: (f) => this.ack(f),
+      reject: (f) => this.reject(f),
+      presence: (f) => this.presence(f),
+      status: (state) => setStatus(state),
+      error: (f) => console.warn("plenary: server error frame", f.code, f.message),
+      fatal: (message) => showAlert(message),
+      probe: () => this.probe(),
+    });
+  }
 
-async function showBoard(api, boardId) {
-  $("board").hidden = false;
-  let version = -1;
-  const refresh = async () => {
+  get readOnly() { return !mayChangeBoard(this.me); }
+
+  start() {
+    $("board").hidden = false;
+    document.body.classList.toggle("read-only", this.readOnly);
+    $("tools").hidden = this.readOnly;
+    $("read-only").hidden = !this.readOnly;
+    this.wire();
+    this.sync.start();
+    this.render();
+  }
+
+  // ------------------------------------------------------------ sync handlers
+
+  welcome(frame, view) {
+    this.me = { ...this.me, ...frame.you };
+    if (view) this.confirmed = { ...emptyView(this.boardId), ...view };
+    this.members = new Map(frame.members.map((m) => [m.connection, m]));
+    this.settle();
+  }
+
+  events(events) {
+    this.confirmed = events.reduce(applyEvent, this.confirmed);
+    this.settle();
+  }
+
+  ack(frame) {
+    const op = this.pending.find((p) => p.opId === frame.op_id);
+    if (op) op.ackedAt = frame.version;
+    this.settle();
+  }
+
+  reject(frame) {
+    this.pending = this.pending.filter((p) => p.opId !== frame.op_id);
+    showAlert(frame.message || frame.code);
+    this.settle();
+  }
+
+  presence(frame) {
+    for (const m of frame.members) this.members.set(m.connection, m);
+    for (const c of frame.left ?? []) this.members.delete(c);
+    this.scheduleRender();
+  }
+
+  async probe() {
     try {
-      const view = await api.board(boardId);
-      if (view.version !== version) { version = view.version; renderBoard(view); }
-    } catch (e) { setStatus(e.message); }
-  };
-  $("add-note").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const text = $("note-text").value.trim();
-    if (!text) return;
-    await api.command(boardId, {
-      type: "note.add", note_id: crypto.randomUUID(), text,
-      x: 40 + Math.random() * 600, y: 40 + Math.random() * 300, colour: $("note-colour").value,
-    }).then(() => { $("note-text").value = ""; }).catch((e) => setStatus(e.message));
-    refresh();
-  });
-  enableDragging(api, boardId, refresh);
-  await refresh();
-  setInterval(refresh, 2000);
+      await this.api.board(this.boardId);
+      return null;
+    } catch (error) {
+      if (["unauthorized", "board_not_found", "http_401", "http_404"].includes(error.code)) {
+        return `This link does not open the board: ${error.message}`;
+      }
+      return null;
+    }
+  }
+
+  /** Drop acked commands the confirmed view already holds; then show confirmed + pending. */
+  settle() {
+    const held = this.confirmed.version;
+    this.pending = this.pending.filter((p) => p.ackedAt === null || p.ackedAt > held);
+    this.scheduleRender();
+  }
+
+  // ------------------------------------------------------------ commands
+
+  /** Apply `command` locally now and send it; returns its op_id (null if not allowed). */
+  command(command) {
+    if (this.readOnly) {
+      showAlert("You can look at this board but not change it.");
+      return null;
+    }
+    const opId = uuidv7();
+    this.pending.push({ opId, command, ackedAt: null });
+    this.sync.send(opId, command);
+    this.scheduleRender();
+    return opId;
+  }
+
+  visibleArea() {
+    const viewport = $("viewport");
+    return { x: viewport.scrollLeft, y: viewport.scrollTop,
+      w: viewport.clientWidth, h: viewport.clientHeight };
+  }
+
+  addNote(text, colour) {
+    const spot = freeSpot(this.view, this.renderer.rects, this.visibleArea(), NOTE_W, NOTE_H);
+    return this.command({ type: "note.add", note_id: uuidv7(), text, x: spot.x, y: spot.y, colour });
+  }
+
+  addCluster(label) {
+    const spot = freeSpot(this.view, this.renderer.rects, this.visibleArea(), CLUSTER_MIN.w, CLUSTER_MIN.h);
+    return this.command({ type: "cluster.create", cluster_id: uuidv7(), label, x: spot.x, y: spot.y });
+  }
+
+  // ------------------------------------------------------------ rendering
+
+  scheduleRender() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
+  }
+
+  render() {
+    this.view = this.pending.reduce((v, p) => applyCommand(v, p.command, this.me.id), this.confirmed);
+    const pendingNotes = new Set(this.pending.map((p) => p.command.note_id).filter(Boolean));
+    const cursors = [];
+    for (const m of this.members.values()) {
+      if (m.connection === this.me.connection || !m.cursor) continue;
+      cursors.push({ key: m.connection, id: m.id, name: m.name || m.role, x: m.cursor.x,
+        y: m.cursor.y, typing: m.typing });
+    }
+    this.renderer.render(this.view, { me: this.me, pending: pendingNotes, cursors, ...this.ui });
+    $("title").textContent = this.view.title;
+    if (this.view.title) document.title = `${this.view.title} · Plenary`;
+    $("version").textContent = `v${this.confirmed.version}`;
+    $("note-count").textContent = `${Object.keys(this.view.notes).length} notes`;
+    this.renderPeople();
+  }
+
+  renderPeople() {
+    const people = new Map();
+    people.set(this.me.id, { name: this.me.name || this.me.role, role: this.me.role, you: true });
+    for (const m of this.members.values()) {
+      if (!people.has(m.id)) people.set(m.id, { name: m.name || m.role, role: m.role, you: false });
+    }
+    const list = $("people");
+    const items = [...people.values()].map((p) => {
+      const li = document.createElement("li");
+      li.textContent = p.you ? `${p.name} (you)` : p.name;
+      li.title = p.role;
+      li.dataset.role = p.role;
+      return li;
+    });
+    list.replaceChildren(...items);
+    $("people-count").textContent = String(people.size);
+  }
+
+  // ------------------------------------------------------------ interaction
+
+  wire() {
+    $("add-note").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const input = $("note-text");
+      const text = input.value.trim();
+      if (!text) return;
+      this.addNote(text, $("note-colour").value);
+      input.value = "";
+    });
+    $("add-cluster").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const input = $("cluster-label");
+      const label = input.value.trim();
+      if (!label) return;
+      this.addCluster(label);
+      input.value = "";
+    });
+    $("alert").querySelector("button").addEventListener("click", () => { $("alert").hidden = true; });
+    const canvas = $("canvas");
+    canvas.addEventListener("pointerdown", (ev) => this.pointerDown(ev));
+    canvas.addEventListener("dblclick", (ev) => {
+      const el = ev.target.closest(".note");
+      if (el) this.startEdit(el.dataset.id);
+    });
+    canvas.addEventListener("click", (ev) => {
+      const button = ev.target.closest(".note .delete");
+      if (button) this.deleteNote(button.closest(".note").dataset.id);
+    });
+    canvas.addEventListener("keydown", (ev) => this.keyDown(ev));
+    canvas.addEventListener("pointermove", (ev) => this.trackCursor(ev));
+    canvas.addEventListener("pointerleave", () => this.sendPresence({ cursor: null }));
+    canvas.addEventListener("focusin", (ev) => {
+      const el = ev.target.closest(".note");
+      if (el) this.sendPresence({ selection: [el.dataset.id] });
+    });
+  }
+
+  canvasPoint(ev) {
+    const box = $("canvas").getBoundingClientRect();
+    return { x: Math.round(ev.clientX - box.left), y: Math.round(ev.clientY - box.top) };
+  }
+
+  trackCursor(ev) {
+    const { x, y } = this.canvasPoint(ev);
+    this.sendPresence({ cursor: { x, y } });
+  }
+
+  /** Throttled to PRESENCE_EVERY_MS, keeping the latest state (trailing send). */
+  sendPresence(change) {
+    this.presenceState = { cursor: null, selection: [], typing: null, ...this.presenceState, ...change };
+    const due = (this.lastPresence ?? 0) + PRESENCE_EVERY_MS - Date.now();
+    if (due <= 0) {
+      this.lastPresence = Date.now();
+      this.sync.presence(this.presenceState);
+    } else if (!this.presenceTimer) {
+      this.presenceTimer = setTimeout(() => {
+        this.presenceTimer = null;
+        this.lastPresence = Date.now();
+        this.sync.presence(this.presenceState);
+      }, due);
+    }
+  }
+
+  pointerDown(down) {
+    const el = down.target.closest(".note");
+    if (!el || this.readOnly || down.button !== 0 || down.target.closest("button, textarea")) return;
+    const note = this.view.notes[el.dataset.id];
+    if (!note) return;
+    const id = note.id;
+    const start = { x: note.x, y: note.y };
+    let moved = false;
+    el.setPointerCapture(down.pointerId);
+    const move = (ev) => {
+      const dx = ev.clientX - down.clientX;
+      const dy = ev.clientY - down.clientY;
+      if (!moved && Math.hypot(dx, dy) < 4) return;
+      if (!moved) { moved = true; this.ui.dragging = id; this.render(); }
+      el.style.left = `${start.x + dx}px`;
+      el.style.top = `${start.y + dy}px`;
+      this.trackCursor(ev);
+    };
+    const up = (ev) => {
+      el.removeEventListener("pointermove", move);
+      el.removeEventListener("pointerup", up);
+      el.removeEventListener("pointercancel", up);
+      if (!moved) return;
+      this.ui.dragging = null;
+      if (ev.type === "pointercancel") { this.render(); return; }
+      const x = Math.round(start.x + ev.clientX - down.clientX);
+      const y = Math.round(start.y + ev.clientY - down.clientY);
+      this.drop(id, x, y);
+    };
+    el.addEventListener("pointermove", move);
+    el.addEventListener("pointerup", up);
+    el.addEventListener("pointercancel", up);
+  }
+
+  /** A note lands at (x, y): move it, and cluster or uncluster it by where its centre is. */
+  drop(id, x, y) {
+    const note = this.view.notes[id];
+    if (!note) return;
+    if (x !== note.x || y !== note.y) this.command({ type: "note.move", note_id: id, x, y });
+    const height = this.renderer.notes.get(id)?.offsetHeight ?? NOTE_H;
+    const rects = clusterRects(this.view, this.renderer.heights(), id);
+    const target = clusterAt(rects, x + NOTE_W / 2, y + height / 2);
+    if (target !== (note.cluster_id ?? null)) {
+      this.command({ type: "note.cluster", note_id: id, cluster_id: target });
+    }
+    this.render();
+  }
+
+  deleteNote(id) {
+    const note = this.view.notes[id];
+    if (!note || !mayChangeNote(note, this.me)) return;
+    this.command({ type: "note.delete", note_id: id });
+    $("canvas").focus();
+  }
+
+  keyDown(ev) {
+    const el = ev.target.closest(".note");
+    if (!el || ev.target !== el || this.readOnly) return;
+    const note = this.view.notes[el.dataset.id];
+    if (!note) return;
+    const step = ev.shiftKey ? 50 : 10;
+    const arrows = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    if (ev.key === "Enter" || ev.key === "F2") {
+      ev.preventDefault();
+      this.startEdit(note.id);
+    } else if (ev.key === "Delete" || ev.key === "Backspace") {
+      ev.preventDefault();
+      this.deleteNote(note.id);
+    } else if (arrows[ev.key]) {
+      ev.preventDefault();
+      const [dx, dy] = arrows[ev.key];
+      this.drop(note.id, note.x + dx, note.y + dy);
+    }
+  }
+
+  startEdit(id) {
+    const note = this.view.notes[id];
+    const el = this.renderer.notes.get(id);
+    if (!note || !el || this.ui.editing || !mayChangeNote(note, this.me)) return;
+    this.ui.editing = id;
+    const box = document.createElement("textarea");
+    box.className = "edit";
+    box.value = note.text;
+    box.maxLength = 500;
+    box.setAttribute("aria-label", "Edit note text (Enter saves, Escape cancels)");
+    el.append(box);
+    this.render();
+    box.focus();
+    box.select();
+    this.sendPresence({ typing: id });
+    let done = false;
+    const finish = (save) => {
+      if (done) return;
+      done = true;
+      const text = box.value.trim();
+      box.remove();
+      this.ui.editing = null;
+      this.sendPresence({ typing: null });
+      const current = this.view.notes[id];
+      if (save && current && text && text !== current.text) {
+        this.command({ type: "note.edit", note_id: id, text });
+      }
+      this.render();
+      el.focus();
+    };
+    box.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); finish(true); }
+      if (ev.key === "Escape") { ev.preventDefault(); finish(false); }
+    });
+    box.addEventListener("blur", () => finish(true));
+  }
 }
+
+// --------------------------------------------------------------------------- start
 
 async function main() {
+  const token = takeToken();
   if (!token) { $("home").hidden = false; return; }
-  sessionStorage.setItem("plenary-token", token);
-  const claims = claimsOf(token);
-  $("who").textContent = `${claims.name || "you"} · ${claims.role}`;
+  let claims;
+  try { claims = claimsOf(token); } catch {
+    $("home").hidden = false;
+    showAlert("This link's token is damaged; ask your facilitator for a new one.");
+    return;
+  }
+  $("me").textContent = `${claims.name || "You"} · ${claims.role}`;
+  const api = new Api(token);
   const [, kind, id] = location.pathname.split("/");
-  if (kind === "b") await showBoard(new Api(token), id);
-  else await showWorkshop(new Api(token), id ?? claims.wid);
+  if (kind === "b" && id) {
+    const colours = $("note-colour");
+    colours.replaceChildren(...COLOURS.map((c) => new Option(c, c)));
+    const page = new BoardPage(api, decodeURIComponent(id), claims);
+    // A seam for tests and the console: the live page state (it holds no token).
+    window.plenary = {
+      command: (command) => page.command(command),
+      view: () => page.view,
+      version: () => page.confirmed.version,
+      pending: () => page.pending.length,
+      status: () => $("status").dataset.state,
+      dropConnection: () => page.sync.ws?.close(4000, "dropped by hand"),
+    };
+    page.start();
+  } else {
+    $("status").hidden = true;
+    await showWorkshop(api, id ? decodeURIComponent(id) : claims.wid);
+  }
 }
 
-main().catch((e) => setStatus(e.message));
+main().catch((error) => showAlert(error.message));

@@ -1,0 +1,278 @@
+// The board view: a fold of recorded events (the shape of projections/board_view.py), the
+// optimistic overlay of commands not yet confirmed, and the DOM that shows it.
+
+export const COLOURS = ["yellow", "pink", "blue", "green", "orange", "purple", "grey"];
+export const NOTE_W = 150;
+export const NOTE_H = 110;
+export const CLUSTER_MIN = { w: 320, h: 200 };
+const PAD = 16;
+const HEADER = 44;
+
+export function emptyView(id) {
+  return { id, workshop_id: "", title: "", kind: "breakout", version: 0, position: 0,
+    updated_at: null, notes: {}, clusters: {} };
+}
+
+function without(map, key) {
+  const { [key]: _gone, ...rest } = map;
+  return rest;
+}
+
+/** The view after one event's data (`at`, `version`: when and at which board version). */
+export function fold(view, data, at, version) {
+  const note = (id, changes) => (view.notes[id]
+    ? { ...view, notes: { ...view.notes, [id]: { ...view.notes[id], ...changes, updated_at: at, version } } }
+    : view);
+  const cluster = (id, changes) => (view.clusters[id]
+    ? { ...view, clusters: { ...view.clusters, [id]: { ...view.clusters[id], ...changes, version } } }
+    : view);
+  switch (data.type) {
+    case "board.created":
+      return { ...view, workshop_id: data.workshop_id, title: data.title, kind: data.kind };
+    case "note.added":
+      return { ...view, notes: { ...view.notes, [data.note_id]: {
+        id: data.note_id, text: data.text, x: data.x, y: data.y, colour: data.colour ?? "yellow",
+        author: data.author, cluster_id: null, created_at: at, updated_at: at, version } } };
+    case "note.edited": return note(data.note_id, { text: data.text });
+    case "note.moved": return note(data.note_id, { x: data.x, y: data.y });
+    case "note.recoloured": return note(data.note_id, { colour: data.colour });
+    case "note.clustered": return note(data.note_id, { cluster_id: data.cluster_id ?? null });
+    case "note.deleted": return { ...view, notes: without(view.notes, data.note_id) };
+    case "cluster.created":
+      return { ...view, clusters: { ...view.clusters, [data.cluster_id]: {
+        id: data.cluster_id, label: data.label, x: data.x, y: data.y, created_at: at, version } } };
+    case "cluster.renamed": return cluster(data.cluster_id, { label: data.label });
+    case "cluster.moved": return cluster(data.cluster_id, { x: data.x, y: data.y });
+    case "cluster.deleted": {
+      let next = view;
+      for (const id of data.released_note_ids ?? []) {
+        next = fold(next, { type: "note.clustered", note_id: id, cluster_id: null }, at, version);
+      }
+      return { ...next, clusters: without(next.clusters, data.cluster_id) };
+    }
+    default: return view; // an event type this client does not know changes nothing it shows
+  }
+}
+
+/** The view after a recorded event (as sent by the server: `data` is the event object). */
+export function applyEvent(view, recorded) {
+  const data = typeof recorded.data === "string" ? JSON.parse(recorded.data) : recorded.data;
+  const next = fold(view, data, recorded.recorded_at, recorded.version);
+  return { ...next, version: recorded.version, position: recorded.position,
+    updated_at: recorded.recorded_at };
+}
+
+const PAST = {
+  "note.add": "note.added", "note.edit": "note.edited", "note.move": "note.moved",
+  "note.recolour": "note.recoloured", "note.delete": "note.deleted",
+  "note.cluster": "note.clustered", "cluster.create": "cluster.created",
+  "cluster.rename": "cluster.renamed", "cluster.move": "cluster.moved",
+  "cluster.delete": "cluster.deleted",
+};
+
+/** The view as if `command` by `author` were already recorded (the optimistic guess). */
+export function applyCommand(view, command, author) {
+  const type = PAST[command.type];
+  if (!type) return view;
+  const data = { ...command, type };
+  if (type === "note.added") { data.author = author; data.colour = command.colour ?? "yellow"; }
+  if (type === "cluster.deleted") {
+    data.released_note_ids = Object.values(view.notes)
+      .filter((n) => n.cluster_id === command.cluster_id).map((n) => n.id);
+  }
+  return fold(view, data, new Date().toISOString(), view.version);
+}
+
+/** May `me` ({id, role}) change this note's text, colour or existence? (domain/board.py) */
+export function mayChangeNote(note, me) {
+  return me.role === "facilitator" || (me.role === "participant" && note.author === me.id);
+}
+
+export function mayChangeBoard(me) {
+  return me.role === "facilitator" || me.role === "participant";
+}
+
+/** Cluster regions: at least CLUSTER_MIN, grown around their notes (`skip`: one to ignore). */
+export function clusterRects(view, heights = new Map(), skip = null) {
+  const rects = new Map();
+  for (const c of Object.values(view.clusters)) {
+    rects.set(c.id, { id: c.id, x0: c.x, y0: c.y, x1: c.x + CLUSTER_MIN.w, y1: c.y + CLUSTER_MIN.h });
+  }
+  for (const n of Object.values(view.notes)) {
+    const r = n.cluster_id && n.id !== skip ? rects.get(n.cluster_id) : null;
+    if (!r) continue;
+    r.x0 = Math.min(r.x0, n.x - PAD);
+    r.y0 = Math.min(r.y0, n.y - HEADER);
+    r.x1 = Math.max(r.x1, n.x + NOTE_W + PAD);
+    r.y1 = Math.max(r.y1, n.y + (heights.get(n.id) ?? NOTE_H) + PAD);
+  }
+  return rects;
+}
+
+/** The cluster whose region holds the point, or null (the last created wins on overlap). */
+export function clusterAt(rects, x, y) {
+  let found = null;
+  for (const r of rects.values()) {
+    if (x >= r.x0 && x <= r.x1 && y >= r.y0 && y <= r.y1) found = r.id;
+  }
+  return found;
+}
+
+function overlaps(a, b) {
+  return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+}
+
+/** A free top-left corner for a box of `w`×`h` inside `area`, away from notes and clusters. */
+export function freeSpot(view, rects, area, w, h) {
+  const taken = [...rects.values()];
+  for (const n of Object.values(view.notes)) {
+    taken.push({ x0: n.x, y0: n.y, x1: n.x + NOTE_W, y1: n.y + NOTE_H });
+  }
+  for (let y = area.y + 24; y + h <= area.y + area.h; y += 30) {
+    for (let x = area.x + 24; x + w <= area.x + area.w; x += 30) {
+      const box = { x0: x - 8, y0: y - 8, x1: x + w + 8, y1: y + h + 8 };
+      if (!taken.some((t) => overlaps(t, box))) return { x, y };
+    }
+  }
+  const stagger = (Object.keys(view.notes).length % 8) * 20;
+  return { x: area.x + 24 + stagger, y: area.y + 24 + stagger };
+}
+
+// --------------------------------------------------------------------------- rendering
+
+function hue(text) {
+  let h = 0;
+  for (const ch of text) h = (h * 31 + ch.codePointAt(0)) % 360;
+  return h;
+}
+
+export class BoardRenderer {
+  /** Keeps one element per note, cluster and cursor; updates them in place. */
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.notes = new Map();
+    this.clusters = new Map();
+    this.cursors = new Map();
+    this.rects = new Map();
+  }
+
+  heights() {
+    const heights = new Map();
+    for (const [id, el] of this.notes) heights.set(id, el.offsetHeight || NOTE_H);
+    return heights;
+  }
+
+  /** ui: {me, dragging, editing, pending: Set of note ids, cursors: [{key, name, x, y, typing}]} */
+  render(view, ui) {
+    this.renderNotes(view, ui);
+    this.rects = clusterRects(view, this.heights());
+    this.renderClusters(view);
+    this.renderCursors(ui.cursors);
+    let w = 1600;
+    let h = 1000;
+    for (const r of this.rects.values()) { w = Math.max(w, r.x1 + 400); h = Math.max(h, r.y1 + 300); }
+    for (const n of Object.values(view.notes)) {
+      w = Math.max(w, n.x + NOTE_W + 400); h = Math.max(h, n.y + NOTE_H + 300);
+    }
+    this.canvas.style.width = `${w}px`;
+    this.canvas.style.height = `${h}px`;
+  }
+
+  renderNotes(view, ui) {
+    for (const [id, el] of this.notes) {
+      if (!view.notes[id]) { el.remove(); this.notes.delete(id); }
+    }
+    for (const note of Object.values(view.notes)) {
+      let el = this.notes.get(note.id);
+      if (!el) { el = this.noteElement(note); this.notes.set(note.id, el); this.canvas.append(el); }
+      const editable = mayChangeNote(note, ui.me);
+      el.className = `note ${COLOURS.includes(note.colour) ? note.colour : "yellow"}`;
+      el.classList.toggle("pending", ui.pending.has(note.id));
+      el.classList.toggle("movable", mayChangeBoard(ui.me));
+      el.classList.toggle("dragging", ui.dragging === note.id);
+      el.classList.toggle("editing", ui.editing === note.id);
+      el.dataset.cluster = note.cluster_id ?? "";
+      if (ui.dragging !== note.id) {
+        el.style.left = `${note.x}px`;
+        el.style.top = `${note.y}px`;
+      }
+      const text = el.querySelector(".text");
+      if (text.textContent !== note.text) text.textContent = note.text;
+      el.setAttribute("aria-label", `Note: ${note.text}`);
+      el.querySelector(".delete").hidden = !editable;
+      el.querySelector(".mine").hidden = note.author !== ui.me.id;
+    }
+  }
+
+  noteElement(note) {
+    const el = document.createElement("div");
+    el.dataset.id = note.id;
+    el.tabIndex = 0;
+    el.setAttribute("role", "group");
+    el.setAttribute("aria-roledescription", "sticky note");
+    const text = document.createElement("p");
+    text.className = "text";
+    const mine = document.createElement("span");
+    mine.className = "mine";
+    mine.textContent = "yours";
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "delete";
+    remove.setAttribute("aria-label", "Delete note");
+    remove.title = "Delete note";
+    remove.textContent = "×";
+    el.append(text, mine, remove);
+    return el;
+  }
+
+  renderClusters(view) {
+    for (const [id, el] of this.clusters) {
+      if (!view.clusters[id]) { el.remove(); this.clusters.delete(id); }
+    }
+    for (const cluster of Object.values(view.clusters)) {
+      let el = this.clusters.get(cluster.id);
+      if (!el) {
+        el = document.createElement("section");
+        el.className = "cluster";
+        el.dataset.id = cluster.id;
+        const label = document.createElement("h2");
+        label.className = "label";
+        el.append(label);
+        this.clusters.set(cluster.id, el);
+        this.canvas.prepend(el);
+      }
+      const r = this.rects.get(cluster.id);
+      Object.assign(el.style, { left: `${r.x0}px`, top: `${r.y0}px`,
+        width: `${r.x1 - r.x0}px`, height: `${r.y1 - r.y0}px` });
+      const count = Object.values(view.notes).filter((n) => n.cluster_id === cluster.id).length;
+      const label = el.querySelector(".label");
+      const text = `${cluster.label}`;
+      if (label.textContent !== text) label.textContent = text;
+      el.dataset.count = String(count);
+      el.setAttribute("aria-label", `Cluster: ${cluster.label}, ${count} notes`);
+    }
+  }
+
+  renderCursors(cursors) {
+    const seen = new Set();
+    for (const c of cursors) {
+      seen.add(c.key);
+      let el = this.cursors.get(c.key);
+      if (!el) {
+        el = document.createElement("div");
+        el.className = "cursor";
+        el.setAttribute("aria-hidden", "true");
+        el.innerHTML = '<svg width="16" height="20" viewBox="0 0 16 20"><path d="M1 1 L1 16 L5 12 L8 19 L11 18 L8 11 L14 11 Z"/></svg><span class="name"></span>';
+        el.style.setProperty("--hue", String(hue(c.id)));
+        this.cursors.set(c.key, el);
+        this.canvas.append(el);
+      }
+      el.dataset.name = c.name;
+      el.querySelector(".name").textContent = c.typing ? `${c.name} is typing…` : c.name;
+      el.style.transform = `translate(${c.x}px, ${c.y}px)`;
+    }
+    for (const [key, el] of this.cursors) {
+      if (!seen.has(key)) { el.remove(); this.cursors.delete(key); }
+    }
+  }
+}

@@ -1,0 +1,192 @@
+// The live connection to one board: /ws/boards/{id}?token=… (see docs and service/ws.py).
+//
+// hello {since, epoch} → welcome (a view, or the events after `since`) → events in version
+// order. Events are delivered to the handler exactly once and without gaps: an event at or
+// below the held version is dropped, a gap makes us reconnect and resume. Commands stay in
+// `unacked` until an ack or reject arrives and are re-sent with the SAME op_id after every
+// reconnect (the server applies an op_id once). The token is a credential: it only ever
+// appears in the socket's query string and is never logged.
+
+const PING_EVERY_MS = 20_000;
+const PONG_DEADLINE_MS = 50_000;
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+const CLOSE_SLOW = 4008;
+const CLOSE_RESYNC = 4000; // ours: we saw a gap and start again from what we hold
+const FATAL_CODES = new Set([4401, 4403, 4404]);
+
+export class Sync {
+  /**
+   * handlers: welcome(frame, view|null), events(list), ack(frame), reject(frame),
+   * presence(frame), status(state, detail), error(frame), fatal(message), probe() → Promise<string|null>
+   */
+  constructor(boardId, token, handlers) {
+    this.boardId = boardId;
+    this.token = token;
+    this.on = handlers;
+    this.version = null; // the last board version held (null: none yet)
+    this.epoch = null;
+    this.unacked = new Map(); // op_id → command, in send order
+    this.ws = null;
+    this.joined = false;
+    this.attempt = 0;
+    this.stopped = true;
+    this.timer = null;
+    this.pinger = null;
+    this.lastPong = 0;
+    this.everJoined = false;
+  }
+
+  start() {
+    this.stopped = false;
+    window.addEventListener("online", () => this.reconnectNow());
+    this.connect();
+  }
+
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.ws?.close(1000, "bye");
+  }
+
+  /** Record a command and send it if we are joined; it is re-sent until acked or rejected. */
+  send(opId, command) {
+    this.unacked.set(opId, command);
+    if (this.joined) this.write({ type: "command", op_id: opId, command });
+  }
+
+  /** Ephemeral presence (cursor, selection, typing); dropped while offline. */
+  presence(frame) {
+    if (this.joined) this.write({ type: "presence", ...frame });
+  }
+
+  reconnectNow() {
+    if (this.stopped || this.ws) return;
+    clearTimeout(this.timer);
+    this.connect();
+  }
+
+  url() {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    return `${scheme}//${location.host}/ws/boards/${encodeURIComponent(this.boardId)}` +
+      `?token=${encodeURIComponent(this.token)}`;
+  }
+
+  connect() {
+    this.on.status(this.everJoined ? "reconnecting" : "connecting");
+    const ws = new WebSocket(this.url());
+    this.ws = ws;
+    this.joined = false;
+    ws.onopen = () => {
+      this.write({ type: "hello", since: this.version, epoch: this.epoch });
+    };
+    ws.onmessage = (message) => {
+      if (ws !== this.ws) return;
+      let frame;
+      try { frame = JSON.parse(message.data); } catch { return; }
+      this.frame(frame);
+    };
+    ws.onclose = (event) => { if (ws === this.ws) this.closed(event, ws); };
+  }
+
+  write(frame) {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  frame(frame) {
+    switch (frame.type) {
+      case "welcome": return this.welcome(frame);
+      case "events": return this.deliver(frame.events);
+      case "ack":
+        this.unacked.delete(frame.op_id);
+        return this.on.ack(frame);
+      case "reject":
+        this.unacked.delete(frame.op_id);
+        return this.on.reject(frame);
+      case "presence": return this.on.presence(frame);
+      case "pong": this.lastPong = Date.now(); return undefined;
+      case "error": return this.on.error(frame);
+      default: return undefined;
+    }
+  }
+
+  welcome(frame) {
+    this.joined = true;
+    this.everJoined = true;
+    this.attempt = 0;
+    this.epoch = frame.epoch;
+    if (frame.view) {
+      this.version = frame.version;
+      this.on.welcome(frame, frame.view);
+    } else {
+      this.on.welcome(frame, null);
+      this.deliver(frame.events ?? []);
+    }
+    for (const [opId, command] of this.unacked) {
+      this.write({ type: "command", op_id: opId, command });
+    }
+    this.lastPong = Date.now();
+    clearInterval(this.pinger);
+    this.pinger = setInterval(() => this.ping(), PING_EVERY_MS);
+    this.on.status("live");
+  }
+
+  /** Hand over the events that follow what we hold, in order; resync on a gap. */
+  deliver(events) {
+    const fresh = [];
+    for (const event of [...events].sort((a, b) => a.version - b.version)) {
+      const held = this.version ?? 0;
+      if (event.version <= held) continue;
+      if (event.version !== held + 1) {
+        this.on.events(fresh);
+        this.ws?.close(CLOSE_RESYNC, "gap");
+        return;
+      }
+      fresh.push(event);
+      this.version = event.version;
+    }
+    if (fresh.length) this.on.events(fresh);
+  }
+
+  ping() {
+    if (Date.now() - this.lastPong > PONG_DEADLINE_MS) {
+      this.ws?.close(CLOSE_RESYNC, "no pong");
+      return;
+    }
+    this.write({ type: "ping", t: Date.now() / 1000 });
+  }
+
+  async closed(event) {
+    clearInterval(this.pinger);
+    const wasJoined = this.joined;
+    this.ws = null;
+    this.joined = false;
+    if (this.stopped) return;
+    if (FATAL_CODES.has(event.code)) return this.fail(event.reason || "The board refused this link.");
+    if (!wasJoined && this.attempt >= 1 && this.on.probe) {
+      // A refused handshake reaches the browser as 1006; ask over HTTP why.
+      const why = await this.on.probe();
+      if (why) return this.fail(why);
+    }
+    this.on.status("reconnecting");
+    const delay = event.code === CLOSE_SLOW || event.code === CLOSE_RESYNC
+      ? 50 + Math.random() * 200
+      : this.backoff();
+    this.attempt += 1;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.connect(), delay);
+    return undefined;
+  }
+
+  /** Exponential backoff with "equal jitter": half fixed, half random. */
+  backoff() {
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** this.attempt);
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  fail(message) {
+    this.stopped = true;
+    this.on.status("offline");
+    this.on.fatal(message);
+  }
+}
