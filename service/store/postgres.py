@@ -122,6 +122,13 @@ class PostgresWriteConnection:
             await self._rollback(pg)
             raise
 
+    async def insert_if_head(
+        self, event_rows: list[Row], command_rows: list[Row], head: tuple[int, bytes]
+    ) -> bool:
+        """Insert in a transaction of its own, only if ``head`` is still the log's head."""
+        async with self.transaction() as tx:
+            return await tx.insert(event_rows, command_rows, head)
+
     async def _rollback(self, pg: Any) -> None:
         try:
             if pg.is_closed():

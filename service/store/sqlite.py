@@ -1,25 +1,27 @@
-"""The writer's SQLite connection: raw aiosqlite under ``BEGIN IMMEDIATE``.
+"""The writer's SQLite connection: its own ``sqlite3`` connection on its own thread.
 
 SQLite's write transaction is the global lock: ``BEGIN IMMEDIATE`` waits (busy timeout) for
 any other writer, including another process on the same file, and everything the batch reads
-afterwards is the committed truth. Statements go straight to the driver: the batch is the hot
-path, and the same statements through ``AsyncConnection.exec_driver_sql`` made appends 25-35%
-slower (docs/benchmarks.md).
+afterwards is the committed truth. Statements go straight to the driver on a dedicated
+thread: a batch planned from the writer's memory is one hand-off to that thread (begin, check
+the head, insert, commit), where a hand-off per statement cost about 0.1 ms each
+(docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
-from typing import Any
+from typing import TypeVar
 
-import aiosqlite
 import msgspec
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from service.store.batch import ROW_SQL, BatchState, Row, parse_state
 from service.store.chain import ZERO_HASH
-from service.store.engine import DATABASE_ERRORS
+from service.store.engine import SQLITE_PRAGMAS
 from service.store.writer import WriteTx
 
 _STATE = (  # see batch.parse_state
@@ -38,78 +40,110 @@ _INSERT_COMMANDS = (
     "VALUES (?, ?, ?, ?)"
 )
 _json = msgspec.json.Encoder().encode
-# aiosqlite raises ValueError("no active connection") once its connection is gone.
-_ROLLBACK_ERRORS: tuple[type[BaseException], ...] = (*DATABASE_ERRORS, ValueError)
+T = TypeVar("T")
 
 
 class SqliteTx:
-    """Batch statements on a connection inside ``BEGIN IMMEDIATE``."""
+    """Batch statements inside ``BEGIN IMMEDIATE``, each run on the writer's thread."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self._db = db
+    def __init__(self, conn: SqliteWriteConnection) -> None:
+        self._conn = conn
 
     async def state(self, stream_ids: list[str], command_ids: list[str]) -> BatchState:
-        return parse_state(
-            await self._db.execute_fetchall(_STATE, (_json(stream_ids), _json(command_ids)))
-        )
+        ids = (_json(stream_ids), _json(command_ids))
+        return parse_state(await self._conn.call(lambda db: db.execute(_STATE, ids).fetchall()))
 
     async def rows_between(self, first: int, last: int) -> list[Row]:
-        return [tuple(row) for row in await self._db.execute_fetchall(_BETWEEN, (first, last))]
+        rows = await self._conn.call(lambda db: db.execute(_BETWEEN, (first, last)).fetchall())
+        return [tuple(row) for row in rows]
 
     async def insert(
         self, event_rows: list[Row], command_rows: list[Row], if_head: tuple[int, bytes] | None
     ) -> bool:
-        if if_head is not None:
-            rows = list(await self._db.execute_fetchall(_HEAD))
-            if (tuple(rows[0]) if rows else (0, ZERO_HASH)) != if_head:
-                return False
-        await self._db.executemany(_INSERT_EVENTS, event_rows)
-        await self._db.executemany(_INSERT_COMMANDS, command_rows)
-        return True
+        return await self._conn.call(lambda db: _insert(db, event_rows, command_rows, if_head))
+
+
+def _insert(
+    db: sqlite3.Connection,
+    event_rows: list[Row],
+    command_rows: list[Row],
+    if_head: tuple[int, bytes] | None,
+) -> bool:
+    if if_head is not None:
+        row = db.execute(_HEAD).fetchone()
+        if (tuple(row) if row else (0, ZERO_HASH)) != if_head:
+            return False
+    db.executemany(_INSERT_EVENTS, event_rows)
+    db.executemany(_INSERT_COMMANDS, command_rows)
+    return True
 
 
 class SqliteWriteConnection:
-    """One pooled connection kept by the writer; dropped and replaced after a failure."""
+    """The writer's own connection, opened and used on one thread; replaced after a failure."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._conn: AsyncConnection | None = None
-        self._db: aiosqlite.Connection | None = None
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plenary-writer")
+        self._db: sqlite3.Connection | None = None
 
-    async def _driver(self) -> aiosqlite.Connection:
+    async def call(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``work`` with the connection on the writer's thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._thread, self._run, work)
+
+    def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         if self._db is None:
-            conn = await self._engine.connect()
-            raw: Any = await conn.get_raw_connection()
-            self._conn, self._db = conn, raw.driver_connection
-        assert self._db is not None
-        return self._db
+            db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+            for pragma in SQLITE_PRAGMAS:
+                db.execute(pragma)
+            self._db = db
+        return work(self._db)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[WriteTx]:
-        db = await self._driver()
+        await self.call(lambda db: db.execute("BEGIN IMMEDIATE"))
         try:
-            await db.execute("BEGIN IMMEDIATE")
-            yield SqliteTx(db)
-            await db.execute("COMMIT")
+            yield SqliteTx(self)
+            await self.call(lambda db: db.execute("COMMIT"))
         except BaseException:
-            await self._rollback(db)
+            await self.call(self._rollback)
             raise
 
-    async def _rollback(self, db: aiosqlite.Connection) -> None:
+    async def insert_if_head(
+        self, event_rows: list[Row], command_rows: list[Row], head: tuple[int, bytes]
+    ) -> bool:
+        """One transaction in one hand-off: insert only if ``head`` is still the log's head."""
+        return await self.call(lambda db: self._insert_if_head(db, event_rows, command_rows, head))
+
+    def _insert_if_head(
+        self,
+        db: sqlite3.Connection,
+        event_rows: list[Row],
+        command_rows: list[Row],
+        head: tuple[int, bytes],
+    ) -> bool:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            inserted = _insert(db, event_rows, command_rows, head)
+            db.execute("COMMIT" if inserted else "ROLLBACK")
+        except BaseException:
+            self._rollback(db)
+            raise
+        return inserted
+
+    def _rollback(self, db: sqlite3.Connection) -> None:
         try:
             if db.in_transaction:
-                await db.execute("ROLLBACK")
-        except _ROLLBACK_ERRORS:
-            await self._discard()
+                db.execute("ROLLBACK")
+        except sqlite3.Error:
+            self._discard()
 
-    async def _discard(self) -> None:
-        conn, self._conn, self._db = self._conn, None, None
-        if conn is not None:
-            with suppress(*DATABASE_ERRORS):
-                await conn.invalidate()
-                await conn.close()
+    def _discard(self) -> None:
+        db, self._db = self._db, None
+        if db is not None:
+            with suppress(sqlite3.Error):
+                db.close()
 
     async def close(self) -> None:
-        conn, self._conn, self._db = self._conn, None, None
-        if conn is not None:
-            await conn.close()
+        with suppress(RuntimeError):  # the thread pool is already shut down
+            await asyncio.wrap_future(self._thread.submit(self._discard))
+        self._thread.shutdown(wait=True)

@@ -74,7 +74,7 @@ class EventStore:
             await engine.dispose()
             raise
         connection: WriteConnection = (
-            SqliteWriteConnection(engine)
+            SqliteWriteConnection(str(engine.url.database))
             if backend == "sqlite"
             else PostgresWriteConnection(engine, advisory_key(schema), notify_channel(schema))
         )
