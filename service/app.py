@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from domain.errors import PlenaryError
+from domain.recorded import RecordedEvent
 from projections.board_view import BOARD_VIEW
 from projections.runner import ProjectionRunner
 from service import api
@@ -87,12 +88,16 @@ def create_app(settings: Settings) -> Starlette:
         ctx = await open_plenary(settings)
         app.state.plenary = ctx
 
-        def wake(stream_id: str, version: int, position: int) -> None:
-            ctx.hub.wake(stream_id, version, position)
+        def wake(_stream_id: str, _version: int, _position: int) -> None:
+            ctx.projector.wake()
+
+        def deliver(committed: list[RecordedEvent]) -> None:
+            ctx.hub.deliver(committed)
             ctx.projector.wake()
 
         unsubscribe = ctx.store.add_listener(wake)
-        others = PgWakeups(ctx.store, settings.database_url, wake) if ctx.store.channel else None
+        unsubscribe_events = ctx.store.add_event_listener(ctx.hub.deliver)
+        others = PgWakeups(ctx.store, settings.database_url, deliver) if ctx.store.channel else None
         if others is not None:
             await others.start()
         ctx.projector.start()
@@ -106,6 +111,7 @@ def create_app(settings: Settings) -> Starlette:
             if others is not None:
                 await others.stop()
             unsubscribe()
+            unsubscribe_events()
             await ctx.hub.stop()
             await close_plenary(ctx)
 

@@ -33,6 +33,12 @@ Guard = Callable[[Any], None]
 """Called with the loaded state before ``decide``; raises to refuse (e.g. a foreign board)."""
 
 
+_CONFLICT = object()
+"""An attempt lost the race for the stream's next version to another process."""
+_STALE = object()
+"""An attempt on remembered state found nothing to do or a refusal: check the store."""
+
+
 class CommandIdReused(DomainError):
     """A ``command_id`` was sent again with a different stream: ids must be unique."""
 
@@ -45,6 +51,8 @@ class Loaded(Generic[S]):
 
     state: S
     version: int
+    cached: bool = False
+    """Taken from this process's memory without reading the stream's tail."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +83,22 @@ class CommandRunner:
         self._cache_size = cache_size
 
     async def load(
-        self, decider: Decider[S, C, E], stream_id: str, at_most_version: int | None = None
+        self,
+        decider: Decider[S, C, E],
+        stream_id: str,
+        at_most_version: int | None = None,
+        *,
+        trust_cache: bool = False,
     ) -> Loaded[S]:
-        """The state of ``stream_id`` now, or at ``at_most_version`` (time travel)."""
+        """The state of ``stream_id`` now, or at ``at_most_version`` (time travel).
+
+        With ``trust_cache`` a state this process holds is returned without reading the
+        stream's tail: it is current unless another process appended since, which the append
+        then reports as a conflict.
+        """
         state, version = self._cached(decider, stream_id, at_most_version)
+        if trust_cache and version > 0 and at_most_version is None:
+            return Loaded(state, version, cached=True)
         if version == 0:
             snap = await self.store.load_snapshot(stream_id, decider.snapshot_kind, at_most_version)
             if snap is not None:
@@ -117,12 +137,16 @@ class CommandRunner:
             causation_id=causation_id,
         )
         async with self._lock(stream_id):
+            trust_cache = True
             for attempt in range(self.retries):
-                if attempt:  # another process appended first: let it finish, then reload
-                    await asyncio.sleep(random.uniform(0, 0.002 * 2**attempt))
-                outcome = await self._attempt(decider, stream_id, command, actor, meta, guard)
-                if outcome is not None:
+                outcome = await self._attempt(
+                    decider, stream_id, command, actor, meta, guard, trust_cache
+                )
+                if isinstance(outcome, Outcome):
                     return outcome
+                if outcome is _CONFLICT:  # another process appended first: let it finish
+                    await asyncio.sleep(random.uniform(0, 0.002 * 2**attempt))
+                trust_cache = False
         raise ConcurrencyError(
             f"The stream {stream_id} kept changing; the command was not applied.", code="conflict"
         )
@@ -143,20 +167,25 @@ class CommandRunner:
         actor: Actor,
         meta: EventMeta,
         guard: Guard | None,
-    ) -> Outcome | None:
-        """One load-decide-append; ``None`` when the stream moved on meanwhile."""
+        trust_cache: bool,
+    ) -> Outcome | object:
+        """One load-decide-append: the outcome, or ``_CONFLICT`` / ``_STALE`` to try again."""
         command_id = meta.command_id
-        loaded = await self.load(decider, stream_id)
+        loaded = await self.load(decider, stream_id, trust_cache=trust_cache)
         try:
             if guard is not None:
                 guard(loaded.state)
             events = decider.decide(loaded.state, command, actor)
         except DomainError:
+            if loaded.cached:
+                return _STALE  # say no only on the stream as it is in the store
             # A resent command may now break a rule (its note exists): answer as before.
             if previous := await self.store.command_events(command_id):
                 return self._replayed(stream_id, previous)
             raise
         if not events:
+            if loaded.cached:
+                return _STALE
             previous = await self.store.command_events(command_id)
             return self._replayed(stream_id, previous) if previous else Outcome(loaded.version, [])
         new = [
@@ -165,7 +194,7 @@ class CommandRunner:
         try:
             recorded = await self.store.append(stream_id, new, loaded.version, meta)
         except ConcurrencyError:
-            return None
+            return _CONFLICT
         if recorded[0].event_id != new[0].event_id:  # the store had this command already
             return self._replayed(stream_id, recorded)
         await self._after_append(decider, stream_id, loaded, events, recorded)

@@ -148,11 +148,20 @@ class Room:
                 log.exception("could not read board %s; retrying", self.board_id)
                 await asyncio.sleep(0.5)
                 continue
-            if batch:
-                self.version = batch[-1].version
-                self.fan_out(batch)
+            self.accept(batch)
             if not self._again and len(batch) < PUMP_BATCH:
                 return
+
+    def accept(self, batch: list[RecordedEvent]) -> bool:
+        """Fan out the part of ``batch`` after the room's version; ``False`` on a gap."""
+        fresh = [r for r in batch if r.version > self.version]
+        if not fresh:
+            return True
+        if self.version < 0 or fresh[0].version != self.version + 1:
+            return False
+        self.version = fresh[-1].version
+        self.fan_out(fresh)
+        return True
 
     def fan_out(self, batch: list[RecordedEvent]) -> None:
         """Send ``batch`` to every member; joiners buffer it; one encoding serves most."""
@@ -258,6 +267,18 @@ class Hub:
                 conn.shut(protocol.CLOSE_GOING_AWAY, "server shutting down")
         if _background:
             await asyncio.gather(*_background, return_exceptions=True)
+
+    def deliver(self, committed: list[RecordedEvent]) -> None:
+        """Events this process just committed: fan them out without reading them back."""
+        by_board: dict[str, list[RecordedEvent]] = {}
+        for rec in committed:
+            board_id = board_id_of(rec.stream_id)
+            if board_id is not None and board_id in self.rooms:
+                by_board.setdefault(board_id, []).append(rec)
+        for board_id, batch in by_board.items():
+            room = self.rooms[board_id]
+            if not room.accept(batch):
+                room.wake()  # a gap (another process wrote in between): read the store
 
     def wake(self, stream_id: str, _version: int = 0, _position: int = 0) -> None:
         """A commit happened on ``stream_id``: the board's room (if any) reads and fans out."""

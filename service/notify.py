@@ -1,8 +1,9 @@
 """Wake-ups from other service instances: PostgreSQL ``LISTEN`` on the store's channel.
 
 Every commit on PostgreSQL sends an empty ``NOTIFY``. This listener, one per process, then
-reads what the log gained since the last position it saw and wakes the hub's rooms and the
-projector for those streams: several ``plenary serve`` processes behave as one service.
+reads what the log gained since the last position it saw and hands those events to the hub
+(which skips what it already delivered) and the projector: several ``plenary serve``
+processes behave as one service.
 """
 
 from __future__ import annotations
@@ -16,20 +17,21 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from domain.recorded import RecordedEvent
 from service.store import EventStore
 
 log = logging.getLogger("plenary.notify")
 
-Wake = Callable[[str, int, int], None]
+Deliver = Callable[[list[RecordedEvent]], None]
 
 
 class PgWakeups:
-    """Listens on the store's channel and calls ``wake(stream_id, version, position)``."""
+    """Listens on the store's channel and calls ``deliver(events)`` with what is new."""
 
-    def __init__(self, store: EventStore, url: str, wake: Wake) -> None:
+    def __init__(self, store: EventStore, url: str, deliver: Deliver) -> None:
         self.store = store
         self.dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-        self.wake = wake
+        self.deliver = deliver
         self._conn: Any = None
         self._position = 0
         self._signal = asyncio.Event()
@@ -75,9 +77,5 @@ class PgWakeups:
 
     async def _catch_up(self) -> None:
         while batch := await self.store.read_all(self._position, 1000):
-            latest: dict[str, tuple[int, int]] = {}
-            for rec in batch:
-                latest[rec.stream_id] = (rec.version, rec.position)
             self._position = batch[-1].position
-            for stream_id, (version, position) in latest.items():
-                self.wake(stream_id, version, position)
+            self.deliver(batch)

@@ -18,8 +18,9 @@ log = logging.getLogger("plenary.projector")
 class Projector:
     """One background task running every projection's ``catch_up`` whenever woken."""
 
-    def __init__(self, runners: Sequence[ProjectionRunner[Any]]) -> None:
+    def __init__(self, runners: Sequence[ProjectionRunner[Any]], min_interval: float = 0.2) -> None:
         self.runners = list(runners)
+        self.min_interval = min_interval
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -48,6 +49,9 @@ class Projector:
             self._wake.clear()
             try:
                 await self.catch_up()
+                # Readers fold the stream's tail onto the stored view, so a view a little
+                # behind costs nothing; batching commits keeps its writes off the hot path.
+                await asyncio.sleep(self.min_interval)
             except (PlenaryError, sqlalchemy.exc.SQLAlchemyError, OSError):
                 log.exception("projection catch-up failed; retrying on the next commit")
                 await asyncio.sleep(1.0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections import deque
 
 import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -30,6 +31,8 @@ REPLAY_CAP = 1000
 """Past this many missed events a resuming client gets a fresh view instead."""
 SEND_QUEUE_BYTES = 1 << 20
 """Past this many bytes queued for a client it is closed with 4008 (it resumes)."""
+MAX_PENDING_COMMANDS = 256
+"""Commands one connection may have waiting for their ack; more are rejected."""
 CLOSE_TIMEOUT = 1.5
 """How long a close frame may wait for a client that reads nothing before it is dropped."""
 
@@ -61,14 +64,48 @@ async def board_socket(websocket: WebSocket) -> None:
         str(uuid.uuid4()), claims.actor(), websocket.send_text, close, SEND_QUEUE_BYTES
     )
     conn.start()
+    commands = CommandQueue(ctx, conn, board_id)
     try:
-        await _serve(ctx, websocket, conn, board_id)
+        await _serve(ctx, websocket, conn, board_id, commands)
     except asyncio.CancelledError:
         if not conn.closed:
             raise
     finally:
+        commands.cancel()
         ctx.hub.leave(conn, board_id)
         conn.shut(protocol.CLOSE_NORMAL, "bye")
+
+
+class CommandQueue:
+    """A connection's commands, run one after another in arrival order while its socket
+    keeps being read (pings, presence), so a busy board never stalls a client's reader."""
+
+    def __init__(self, ctx: Plenary, conn: Connection, board_id: str) -> None:
+        self.ctx, self.conn, self.board_id = ctx, conn, board_id
+        self._queue: deque[protocol.CommandFrame] = deque()
+        self._task: asyncio.Task[None] | None = None
+
+    def submit(self, frame: protocol.CommandFrame) -> None:
+        if len(self._queue) >= MAX_PENDING_COMMANDS:
+            _reject(
+                self.conn,
+                frame.op_id,
+                "too_many_pending",
+                f"At most {MAX_PENDING_COMMANDS} commands may wait for their ack.",
+            )
+            return
+        self._queue.append(frame)
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name=f"ws-commands-{self.conn.id}")
+
+    async def _run(self) -> None:
+        while self._queue and not self.conn.closed:
+            await _command(self.ctx, self.conn, self.board_id, self._queue.popleft())
+
+    def cancel(self) -> None:
+        self._queue.clear()
+        if self._task is not None:
+            self._task.cancel()
 
 
 async def _refusal(ctx: Plenary, websocket: WebSocket, board_id: str) -> Claims | int:
@@ -89,7 +126,13 @@ async def _refusal(ctx: Plenary, websocket: WebSocket, board_id: str) -> Claims 
     return claims
 
 
-async def _serve(ctx: Plenary, websocket: WebSocket, conn: Connection, board_id: str) -> None:
+async def _serve(
+    ctx: Plenary,
+    websocket: WebSocket,
+    conn: Connection,
+    board_id: str,
+    commands: CommandQueue,
+) -> None:
     room: Room | None = None
     while not conn.closed:
         try:
@@ -117,7 +160,7 @@ async def _serve(ctx: Plenary, websocket: WebSocket, conn: Connection, board_id:
                 if room is None:
                     _reject(conn, frame.op_id, "hello_first", "Send hello before commands.")
                     continue
-                await _command(ctx, conn, board_id, frame)
+                commands.submit(frame)
             case protocol.PresenceFrame() if room is not None:
                 room.touch(conn, _member(conn, frame))
             case protocol.PresenceFrame():

@@ -34,6 +34,7 @@ from service.store.writer import GroupCommitWriter, Hint, WriteConnection
 log = logging.getLogger(__name__)
 
 Listener = Callable[[str, int, int], None]
+EventListener = Callable[[list[RecordedEvent]], None]
 
 
 def _utc_now() -> datetime:
@@ -95,6 +96,7 @@ class EventStore:
         self.engine, self.backend, self.epoch, self._clock = engine, backend, epoch, clock
         self.write_engine = engine.execution_options(**{WRITE_LOCK: True})
         self._listeners: list[Listener] = []
+        self._event_listeners: list[EventListener] = []
         self._writer = GroupCommitWriter(connection, clock, max_batch, self._notify)
         self._writer.start()
         self._closed = False
@@ -239,7 +241,26 @@ class EventStore:
 
         return unsubscribe
 
-    def _notify(self, hints: list[Hint]) -> None:
+    def add_event_listener(self, callback: EventListener) -> Callable[[], None]:
+        """Call ``callback(events)`` with the events each commit recorded, in position order.
+
+        In-process only (other processes see a ``NOTIFY`` and re-read). Runs in the writer
+        task: keep it short and non-blocking. Returns an unsubscribe function.
+        """
+        self._event_listeners.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._event_listeners:
+                self._event_listeners.remove(callback)
+
+        return unsubscribe
+
+    def _notify(self, hints: list[Hint], committed: list[RecordedEvent]) -> None:
+        for event_listener in list(self._event_listeners):
+            try:
+                event_listener(committed)
+            except Exception:
+                log.exception("event store listener %r failed", event_listener)
         for listener in list(self._listeners):
             for stream_id, version, position in hints:
                 try:

@@ -90,7 +90,7 @@ class GroupCommitWriter:
         connection: WriteConnection,
         clock: Callable[[], datetime],
         max_batch: int,
-        notify: Callable[[list[Hint]], None],
+        notify: Callable[[list[Hint], list[RecordedEvent]], None],
     ) -> None:
         self._connection = connection
         self._clock = clock
@@ -174,7 +174,17 @@ class GroupCommitWriter:
             else:
                 pending.future.set_result(list(outcome))
         if hints:
-            self._notify(hints)
+            fresh = set(hints)
+            committed = [
+                event
+                for outcome in outcomes
+                if isinstance(outcome, list)
+                and outcome
+                and (outcome[-1].stream_id, outcome[-1].version, outcome[-1].position) in fresh
+                for event in outcome
+            ]
+            committed.sort(key=lambda event: event.position)
+            self._notify(hints, committed)
 
     async def _write(
         self, batch: list[PendingAppend]
