@@ -461,11 +461,11 @@ def shrink_server_send_buffer(client_port: int) -> None:
     any backpressure, and filling that takes thousands of commands.
     """
     for obj in gc.get_objects():
-        if (
-            isinstance(obj, WebSocketsSansIOProtocol)
-            and obj.client
-            and obj.client[1] == client_port
-        ):
+        try:
+            found = isinstance(obj, WebSocketsSansIOProtocol)
+        except ReferenceError:  # a weak proxy whose object is gone
+            continue
+        if found and obj.client and obj.client[1] == client_port:
             obj.transport.get_extra_info("socket").setsockopt(
                 socket.SOL_SOCKET, socket.SO_SNDBUF, 4096
             )
