@@ -14,6 +14,7 @@ import msgspec
 from domain.actor import Actor
 from domain.decider import Decider
 from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
+from domain.roles import authorize, command_tag
 from domain.types import Colour
 
 # ``(?!\n)``: Python's ``$`` also matches before a trailing newline, so ``"a\n"`` passed;
@@ -295,28 +296,21 @@ def _check_may_change_text(note: NoteState, actor: Actor) -> None:
         )
 
 
-def _check_may_edit(actor: Actor) -> None:
-    if actor.role not in ("facilitator", "participant"):
-        raise Forbidden(f"An {actor.role} may look but not change the board.", code="forbidden")
-
-
 def decide(state: Board, command: Command, actor: Actor) -> list[Event]:
     """The events that ``command`` by ``actor`` produces on ``state``; ``[]`` if nothing changes.
 
-    Raises a ``DomainError`` (``forbidden``, ``board_not_found``, ``invalid_text``, …) when a
-    rule says no.
+    Raises a ``DomainError`` (``forbidden`` per ``domain.roles``, ``board_not_found``,
+    ``invalid_text``, …) when a rule says no.
     """
-    _check_may_edit(actor)
+    authorize(actor, command_tag(command))
     if isinstance(command, CreateBoard):
-        return _decide_create(state, command, actor)
+        return _decide_create(state, command)
     if not state.created:
         raise NotFound("This board does not exist.", code="board_not_found")
     return _decide_on_board(state, command, actor)
 
 
-def _decide_create(state: Board, command: CreateBoard, actor: Actor) -> list[Event]:
-    if actor.role != "facilitator":
-        raise Forbidden("Only a facilitator may create a board.", code="forbidden")
+def _decide_create(state: Board, command: CreateBoard) -> list[Event]:
     if state.created:
         raise AlreadyExists("This board exists already.", code="board_exists")
     _check_label(command.title, TITLE_MAX, "title")

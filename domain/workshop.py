@@ -1,6 +1,7 @@
-"""The workshop decider (stream ``workshop-<id>``): what a workshop is and which boards it has.
+"""The workshop decider (stream ``workshop-<id>``): what a workshop is, its boards, the people
+who joined and the breakout groups they are in.
 
-Facilitated programmes grow this module: invites, groups, phases, outcomes.
+Facilitated programmes grow this module further: agenda, phases, outcomes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from domain.actor import Actor
 from domain.board import TITLE_MAX, BoardKind, Id
 from domain.decider import Decider
 from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
+from domain.roles import authorize, command_tag
+from domain.types import Role
 
 WorkshopKind = Literal[
     "challenges",
@@ -25,6 +28,12 @@ WorkshopKind = Literal[
     "final_presentation",
 ]
 
+GROUP_LIMIT = 4
+"""Breakout groups per workshop, at most."""
+GROUP_SIZE_DEFAULT, GROUP_SIZE_MIN, GROUP_SIZE_MAX = 6, 2, 12
+NAME_MAX = 80
+ORGANISATION_MAX = 120
+
 
 class WorkshopCommand(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
     """Base of every workshop command."""
@@ -36,6 +45,8 @@ class CreateWorkshop(WorkshopCommand, frozen=True, kw_only=True, tag="workshop.c
     kind: WorkshopKind = "challenges"
     date: str | None = None
     """ISO date (``2026-11-27``) the workshop takes place, if planned."""
+    group_size_limit: int = GROUP_SIZE_DEFAULT
+    """How many people a breakout group holds at most (2–12)."""
 
 
 class AddBoard(WorkshopCommand, frozen=True, kw_only=True, tag="board.add"):
@@ -44,7 +55,29 @@ class AddBoard(WorkshopCommand, frozen=True, kw_only=True, tag="board.add"):
     kind: BoardKind = "breakout"
 
 
-Command = CreateWorkshop | AddBoard
+class JoinWorkshop(WorkshopCommand, frozen=True, kw_only=True, tag="participant.join"):
+    """A person joins as themselves; ``role`` is their invite's, checked by the service."""
+
+    actor_id: Id
+    name: str
+    organisation: str = ""
+    role: Role
+
+
+class CreateGroup(WorkshopCommand, frozen=True, kw_only=True, tag="group.create"):
+    group_id: Id
+    name: str
+    board_id: Id
+
+
+class AssignParticipant(WorkshopCommand, frozen=True, kw_only=True, tag="participant.assign"):
+    """Put a person in a group, move them to another one, or take them out (``None``)."""
+
+    actor_id: Id
+    group_id: Id | None
+
+
+Command = CreateWorkshop | AddBoard | JoinWorkshop | CreateGroup | AssignParticipant
 
 
 class WorkshopEvent(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
@@ -57,6 +90,7 @@ class WorkshopCreated(WorkshopEvent, frozen=True, kw_only=True, tag="workshop.cr
     kind: WorkshopKind
     facilitator: str
     date: str | None = None
+    group_size_limit: int = GROUP_SIZE_DEFAULT
 
 
 class BoardAdded(WorkshopEvent, frozen=True, kw_only=True, tag="board.added"):
@@ -65,7 +99,27 @@ class BoardAdded(WorkshopEvent, frozen=True, kw_only=True, tag="board.added"):
     kind: BoardKind
 
 
-Event = WorkshopCreated | BoardAdded
+class ParticipantJoined(WorkshopEvent, frozen=True, kw_only=True, tag="participant.joined"):
+    actor_id: str
+    name: str
+    organisation: str
+    role: Role
+
+
+class GroupCreated(WorkshopEvent, frozen=True, kw_only=True, tag="group.created"):
+    group_id: str
+    name: str
+    board_id: str
+
+
+class ParticipantAssigned(WorkshopEvent, frozen=True, kw_only=True, tag="participant.assigned"):
+    """The person is now in ``group_id``, or in no group when it is null."""
+
+    actor_id: str
+    group_id: str | None
+
+
+Event = WorkshopCreated | BoardAdded | ParticipantJoined | GroupCreated | ParticipantAssigned
 
 
 class BoardRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -73,8 +127,20 @@ class BoardRef(msgspec.Struct, frozen=True, kw_only=True):
     kind: BoardKind
 
 
+class ParticipantRef(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    organisation: str
+    role: Role
+    group_id: str | None = None
+
+
+class GroupRef(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    board_id: str
+
+
 class Workshop(msgspec.Struct, frozen=True, kw_only=True):
-    """What the rules need to know about a workshop."""
+    """What the rules need to know about a workshop. Treat the dicts as immutable."""
 
     workshop_id: str = ""
     title: str = ""
@@ -82,60 +148,158 @@ class Workshop(msgspec.Struct, frozen=True, kw_only=True):
     facilitator: str = ""
     created: bool = False
     boards: dict[str, BoardRef] = msgspec.field(default_factory=dict)
+    group_size_limit: int = GROUP_SIZE_DEFAULT
+    participants: dict[str, ParticipantRef] = msgspec.field(default_factory=dict)
+    groups: dict[str, GroupRef] = msgspec.field(default_factory=dict)
+
+    def members(self, group_id: str) -> list[str]:
+        """The ids of the people in ``group_id``, in the order they joined the workshop."""
+        return [pid for pid, p in self.participants.items() if p.group_id == group_id]
 
 
 initial_state = Workshop()
 
 
-def _check_title(title: str) -> None:
-    if not title.strip() or len(title) > TITLE_MAX:
-        raise InvalidCommand(f"A title has 1 to {TITLE_MAX} characters.", code="invalid_title")
+# --------------------------------------------------------------------------- rules
+
+
+def _check_text(text: str, low: int, high: int, what: str) -> None:
+    if len(text) > high or (low and not text.strip()):
+        raise InvalidCommand(f"A {what} has {low} to {high} characters.", code=f"invalid_{what}")
 
 
 def decide(state: Workshop, command: Command, actor: Actor) -> list[Event]:
-    """Events for ``command``; raises ``forbidden``, ``workshop_exists``, ``workshop_not_found``,
-    ``invalid_title``, ``duplicate_id``."""
-    if actor.role != "facilitator":
-        raise Forbidden("Only a facilitator may change a workshop.", code="forbidden")
-    _check_title(command.title)
+    """Events for ``command``; ``[]`` when nothing changes. Raises ``forbidden`` (per
+    ``domain.roles``, or joining as someone else), ``workshop_exists``, ``workshop_not_found``
+    and the codes of each command's rules (see ``docs/api.md``)."""
+    authorize(actor, command_tag(command))
+    if isinstance(command, CreateWorkshop):
+        return _decide_create(state, command, actor)
+    if not state.created:
+        raise NotFound("This workshop does not exist.", code="workshop_not_found")
     match command:
-        case CreateWorkshop():
-            if state.created:
-                raise AlreadyExists("This workshop exists already.", code="workshop_exists")
-            return [
-                WorkshopCreated(
-                    workshop_id=command.workshop_id,
-                    title=command.title,
-                    kind=command.kind,
-                    facilitator=actor.id,
-                    date=command.date,
-                )
-            ]
         case AddBoard():
-            if not state.created:
-                raise NotFound("This workshop does not exist.", code="workshop_not_found")
+            _check_text(command.title, 1, TITLE_MAX, "title")
             if command.board_id in state.boards:
                 raise AlreadyExists(
                     f"The board {command.board_id!r} exists already.", code="duplicate_id"
                 )
             return [BoardAdded(board_id=command.board_id, title=command.title, kind=command.kind)]
+        case JoinWorkshop():
+            return _decide_join(state, command, actor)
+        case CreateGroup():
+            return _decide_group(state, command)
+        case AssignParticipant():
+            return _decide_assign(state, command)
+
+
+def _decide_create(state: Workshop, command: CreateWorkshop, actor: Actor) -> list[Event]:
+    _check_text(command.title, 1, TITLE_MAX, "title")
+    if not GROUP_SIZE_MIN <= command.group_size_limit <= GROUP_SIZE_MAX:
+        raise InvalidCommand(
+            f"A group holds {GROUP_SIZE_MIN} to {GROUP_SIZE_MAX} people at most.",
+            code="invalid_group_size_limit",
+        )
+    if state.created:
+        raise AlreadyExists("This workshop exists already.", code="workshop_exists")
+    return [
+        WorkshopCreated(
+            workshop_id=command.workshop_id,
+            title=command.title,
+            kind=command.kind,
+            facilitator=actor.id,
+            date=command.date,
+            group_size_limit=command.group_size_limit,
+        )
+    ]
+
+
+def _decide_join(state: Workshop, command: JoinWorkshop, actor: Actor) -> list[Event]:
+    if (command.actor_id, command.role) != (actor.id, actor.role):
+        raise Forbidden("A person joins only as themselves, in their own role.", code="forbidden")
+    _check_text(command.name, 1, NAME_MAX, "name")
+    _check_text(command.organisation, 0, ORGANISATION_MAX, "organisation")
+    if command.actor_id in state.participants:
+        raise AlreadyExists("This person has joined already.", code="already_joined")
+    return [
+        ParticipantJoined(
+            actor_id=command.actor_id,
+            name=command.name,
+            organisation=command.organisation,
+            role=command.role,
+        )
+    ]
+
+
+def _decide_group(state: Workshop, command: CreateGroup) -> list[Event]:
+    _check_text(command.name, 1, NAME_MAX, "name")
+    if command.group_id in state.groups:
+        raise AlreadyExists(f"The group {command.group_id!r} exists already.", code="duplicate_id")
+    ref = state.boards.get(command.board_id)
+    if ref is None or ref.kind != "breakout":
+        raise NotFound(
+            f"There is no breakout board {command.board_id!r} in this workshop.",
+            code="board_not_found",
+        )
+    if any(g.board_id == command.board_id for g in state.groups.values()):
+        raise AlreadyExists(
+            f"The board {command.board_id!r} belongs to another group.", code="board_in_use"
+        )
+    if len(state.groups) >= GROUP_LIMIT:
+        raise InvalidCommand(
+            f"A workshop has at most {GROUP_LIMIT} breakout groups.", code="group_limit_reached"
+        )
+    return [GroupCreated(group_id=command.group_id, name=command.name, board_id=command.board_id)]
+
+
+def _decide_assign(state: Workshop, command: AssignParticipant) -> list[Event]:
+    person = state.participants.get(command.actor_id)
+    if person is None:
+        raise NotFound(f"{command.actor_id!r} has not joined.", code="unknown_participant")
+    target = command.group_id
+    if target is not None and target not in state.groups:
+        raise NotFound(f"There is no group {target!r}.", code="unknown_group")
+    if person.group_id == target:
+        return []
+    if target is not None and len(state.members(target)) >= state.group_size_limit:
+        raise InvalidCommand(
+            f"The group holds {state.group_size_limit} people already.", code="group_full"
+        )
+    return [ParticipantAssigned(actor_id=command.actor_id, group_id=target)]
+
+
+# --------------------------------------------------------------------------- evolve
 
 
 def evolve(state: Workshop, event: Event) -> Workshop:
-    """``state`` with ``event`` applied."""
+    """``state`` with ``event`` applied. Never raises for an event ``decide`` once produced."""
+    replace = msgspec.structs.replace
     match event:
         case WorkshopCreated():
-            return msgspec.structs.replace(
+            return replace(
                 state,
                 workshop_id=event.workshop_id,
                 title=event.title,
                 kind=event.kind,
                 facilitator=event.facilitator,
                 created=True,
+                group_size_limit=event.group_size_limit,
             )
         case BoardAdded():
             ref = BoardRef(title=event.title, kind=event.kind)
-            return msgspec.structs.replace(state, boards={**state.boards, event.board_id: ref})
+            return replace(state, boards={**state.boards, event.board_id: ref})
+        case ParticipantJoined():
+            person = ParticipantRef(
+                name=event.name, organisation=event.organisation, role=event.role
+            )
+            return replace(state, participants={**state.participants, event.actor_id: person})
+        case GroupCreated():
+            group = GroupRef(name=event.name, board_id=event.board_id)
+            return replace(state, groups={**state.groups, event.group_id: group})
+        case ParticipantAssigned():
+            moved = replace(state.participants[event.actor_id], group_id=event.group_id)
+            return replace(state, participants={**state.participants, event.actor_id: moved})
+    return state
 
 
 DECIDER: Decider[Workshop, Command, Event] = Decider(
@@ -146,5 +310,5 @@ DECIDER: Decider[Workshop, Command, Event] = Decider(
     state_type=Workshop,
     event_type=Event,
     command_type=Command,
-    snapshot_kind="workshop-state/1",
+    snapshot_kind="workshop-state/2",
 )

@@ -1,4 +1,4 @@
-"""The HTTP API: workshops, boards, invites, commands, views, events, time travel.
+"""The HTTP API: workshops, boards, invites, joining, groups, commands, views, time travel.
 
 Handlers stay thin: authenticate, decode at the edge with msgspec, hand the command to the
 runner, encode the answer. Every refusal is raised and turned into JSON by ``errors``.
@@ -20,8 +20,10 @@ from domain.board import Id
 from domain.errors import Forbidden, NotFound
 from domain.streams import board_stream, workshop_stream
 from domain.types import Role
+from service.commands import Outcome
 from service.context import Plenary
 from service.errors import BadRequest
+from service.ids import new_id
 from service.tokens import Claims, Unauthorized, verify
 from service.wire import encoder, event_out
 
@@ -36,6 +38,7 @@ class CreateWorkshopIn(msgspec.Struct, frozen=True, kw_only=True):
     title: str
     kind: workshop.WorkshopKind = "challenges"
     date: str | None = None
+    group_size_limit: int = workshop.GROUP_SIZE_DEFAULT
     facilitator_name: str = "Facilitator"
     workshop_id: Id | None = None
     command_id: Id | None = None
@@ -59,9 +62,34 @@ class BoardCommandIn(msgspec.Struct, frozen=True, kw_only=True):
     command: board.Command
 
 
+class JoinIn(msgspec.Struct, frozen=True, kw_only=True):
+    # No client ``command_id``: a resent one would answer with the first joiner's token.
+    name: str
+    organisation: str = ""
+
+
+class CreateGroupIn(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    group_id: Id | None = None
+
+
+class AssignIn(msgspec.Struct, frozen=True, kw_only=True):
+    actor_id: Id
+    group_id: Id | None
+    command_id: Id | None = None
+
+
 _decoders: dict[type[Any], msgspec.json.Decoder[Any]] = {
     shape: msgspec.json.Decoder(shape)
-    for shape in (CreateWorkshopIn, CreateBoardIn, InviteIn, BoardCommandIn)
+    for shape in (
+        CreateWorkshopIn,
+        CreateBoardIn,
+        InviteIn,
+        BoardCommandIn,
+        JoinIn,
+        CreateGroupIn,
+        AssignIn,
+    )
 }
 
 
@@ -94,6 +122,21 @@ def claims_of(request: Request) -> Claims:
         raise Unauthorized("Send the token as 'Authorization: Bearer <token>'.")
     ctx = plenary(request)
     return verify(ctx.settings.secret, token.strip(), now=ctx.clock())
+
+
+def workshop_claims(request: Request) -> tuple[Plenary, Claims, str]:
+    """The context, the verified claims and the path's workshop id, which the token must name
+    (``workshop_not_found`` otherwise)."""
+    claims = claims_of(request)
+    workshop_id = request.path_params["workshop_id"]
+    if claims.wid != workshop_id:
+        raise NotFound("There is no such workshop.", code="workshop_not_found")
+    return plenary(request), claims, workshop_id
+
+
+def derived_id(command_id: str, step: str) -> str:
+    """The command id of a follow-up ``step`` of ``command_id``: stable, so a resend is a no-op."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"plenary:{step}:{command_id}"))
 
 
 def check_board_access(claims: Claims, state_workshop: str, board_id: str) -> None:
@@ -129,7 +172,11 @@ async def create_workshop(request: Request) -> Response:
     workshop_id = body.workshop_id or str(uuid.uuid4())
     facilitator = Actor(id=str(uuid.uuid4()), role="facilitator", name=body.facilitator_name)
     command = workshop.CreateWorkshop(
-        workshop_id=workshop_id, title=body.title, kind=body.kind, date=body.date
+        workshop_id=workshop_id,
+        title=body.title,
+        kind=body.kind,
+        date=body.date,
+        group_size_limit=body.group_size_limit,
     )
     outcome = await ctx.runner.execute(
         workshop.DECIDER,
@@ -158,26 +205,73 @@ async def create_workshop(request: Request) -> Response:
 
 
 async def get_workshop(request: Request) -> Response:
-    """``GET /api/workshops/{id}`` → title, kind and boards, for anyone in the workshop."""
-    ctx = plenary(request)
-    claims = claims_of(request)
-    workshop_id = request.path_params["workshop_id"]
-    if claims.wid != workshop_id:
-        raise NotFound("There is no such workshop.", code="workshop_not_found")
+    """``GET /api/workshops/{id}`` → title, kind, boards, people and groups, for anyone in it."""
+    ctx, claims, workshop_id = workshop_claims(request)
     state = await ctx.workshop_state(workshop_id)
     boards = [
         {"id": bid, "title": ref.title, "kind": ref.kind}
         for bid, ref in state.boards.items()
         if claims.board is None or claims.board == bid
     ]
+    participants = [
+        {
+            "id": pid,
+            "name": p.name,
+            "organisation": p.organisation,
+            "role": p.role,
+            "group": p.group_id,
+        }
+        for pid, p in state.participants.items()
+    ]
+    groups = [
+        {"id": gid, "name": g.name, "board_id": g.board_id, "members": state.members(gid)}
+        for gid, g in state.groups.items()
+    ]
+    me = state.participants.get(claims.sub)
     return json(
         {
             "id": workshop_id,
             "title": state.title,
             "kind": state.kind,
+            "group_size_limit": state.group_size_limit,
             "boards": boards,
-            "you": {"id": claims.sub, "role": claims.role, "name": claims.name},
+            "participants": participants,
+            "groups": groups,
+            "you": {
+                "id": claims.sub,
+                "role": claims.role,
+                "name": claims.name,
+                "group": None if me is None else me.group_id,
+            },
         }
+    )
+
+
+async def add_board(
+    ctx: Plenary,
+    actor: Actor,
+    workshop_id: str,
+    board_id: str,
+    title: str,
+    kind: board.BoardKind,
+    command_id: str,
+) -> Outcome:
+    """Add ``board_id`` to the workshop, then create its stream; the board stream's outcome."""
+    await ctx.runner.execute(
+        workshop.DECIDER,
+        workshop_stream(workshop_id),
+        workshop.AddBoard(board_id=board_id, title=title, kind=kind),
+        actor,
+        command_id,
+    )
+    return await ctx.runner.execute(
+        board.DECIDER,
+        board_stream(board_id),
+        board.CreateBoard(board_id=board_id, workshop_id=workshop_id, title=title, kind=kind),
+        actor,
+        derived_id(command_id, "board"),
+        correlation_id=command_id,
+        causation_id=command_id,
     )
 
 
@@ -189,26 +283,10 @@ async def create_board(request: Request) -> Response:
     body = await body_as(request, CreateBoardIn)
     if claims.wid != workshop_id:
         raise NotFound("There is no such workshop.", code="workshop_not_found")
-    actor = claims.actor()
     board_id = body.board_id or str(uuid.uuid4())
     command_id = body.command_id or str(uuid.uuid4())
-    await ctx.runner.execute(
-        workshop.DECIDER,
-        workshop_stream(workshop_id),
-        workshop.AddBoard(board_id=board_id, title=body.title, kind=body.kind),
-        actor,
-        command_id,
-    )
-    outcome = await ctx.runner.execute(
-        board.DECIDER,
-        board_stream(board_id),
-        board.CreateBoard(
-            board_id=board_id, workshop_id=workshop_id, title=body.title, kind=body.kind
-        ),
-        actor,
-        str(uuid.uuid5(uuid.NAMESPACE_URL, f"plenary:board:{command_id}")),
-        correlation_id=command_id,
-        causation_id=command_id,
+    outcome = await add_board(
+        ctx, claims.actor(), workshop_id, board_id, body.title, body.kind, command_id
     )
     return json(
         {
@@ -236,7 +314,12 @@ async def create_invite(request: Request) -> Response:
     if body.board_id is not None and body.board_id not in state.boards:
         raise NotFound("There is no such board.", code="board_not_found")
     invited = Claims(
-        sub=str(uuid.uuid4()), wid=workshop_id, role=body.role, name=body.name, board=body.board_id
+        sub=str(uuid.uuid4()),
+        wid=workshop_id,
+        role=body.role,
+        name=body.name,
+        board=body.board_id,
+        kind="invite",
     )
     return json(
         {
@@ -246,6 +329,90 @@ async def create_invite(request: Request) -> Response:
             "actor_id": invited.sub,
         },
         201,
+    )
+
+
+async def join_workshop(request: Request) -> Response:
+    """``POST /api/workshops/{id}/join`` with an invite → a personal token for a new person.
+
+    Raises ``not_an_invite`` for a personal token; the workshop's rules for the rest.
+    """
+    ctx, claims, workshop_id = workshop_claims(request)
+    if claims.kind != "invite":
+        raise BadRequest("Join with an invite token, not a personal one.", code="not_an_invite")
+    body = await body_as(request, JoinIn)
+    actor = Actor(id=new_id(), role=claims.role, name=body.name)
+    command = workshop.JoinWorkshop(
+        actor_id=actor.id, name=body.name, organisation=body.organisation, role=claims.role
+    )
+    outcome = await ctx.runner.execute(
+        workshop.DECIDER, workshop_stream(workshop_id), command, actor, new_id()
+    )
+    personal = Claims(
+        sub=actor.id, wid=workshop_id, role=claims.role, name=body.name, board=claims.board
+    )
+    answer: dict[str, object] = {
+        "token": ctx.token(personal),
+        "url": ctx.link(personal, claims.board),
+        "actor_id": actor.id,
+        "role": claims.role,
+        "workshop_id": workshop_id,
+        "version": outcome.version,
+    }
+    if claims.board is not None:
+        answer["board_id"] = claims.board
+    return json(answer, 201)
+
+
+async def create_group(request: Request) -> Response:
+    """``POST /api/workshops/{id}/groups`` ``{name, group_id?}`` → a breakout group and its
+    new board (facilitators only)."""
+    ctx, claims, workshop_id = workshop_claims(request)
+    body = await body_as(request, CreateGroupIn)
+    actor = claims.actor()
+    group_id, board_id, command_id = body.group_id or new_id(), new_id(), new_id()
+    command = workshop.CreateGroup(group_id=group_id, name=body.name, board_id=board_id)
+    # Ask the rules first, as if the board were there, so a refused group leaves no board
+    # behind. Two facilitators racing for the last group may still leave one unused board.
+    state = await ctx.workshop_state(workshop_id)
+    planned = workshop.BoardAdded(board_id=board_id, title=body.name, kind="breakout")
+    workshop.decide(workshop.evolve(state, planned), command, actor)
+    await add_board(ctx, actor, workshop_id, board_id, body.name, "breakout", command_id)
+    outcome = await ctx.runner.execute(
+        workshop.DECIDER,
+        workshop_stream(workshop_id),
+        command,
+        actor,
+        derived_id(command_id, "group"),
+        correlation_id=command_id,
+        causation_id=command_id,
+    )
+    return json(
+        {"group_id": group_id, "board_id": board_id, "name": body.name, "version": outcome.version},
+        201,
+    )
+
+
+async def assign_participant(request: Request) -> Response:
+    """``POST /api/workshops/{id}/assignments`` ``{actor_id, group_id}`` → the workshop's
+    version and the events (none when the person is already there). Facilitators only."""
+    ctx, claims, workshop_id = workshop_claims(request)
+    body = await body_as(request, AssignIn)
+    outcome = await ctx.runner.execute(
+        workshop.DECIDER,
+        workshop_stream(workshop_id),
+        workshop.AssignParticipant(actor_id=body.actor_id, group_id=body.group_id),
+        claims.actor(),
+        body.command_id or new_id(),
+    )
+    return json(
+        {
+            "actor_id": body.actor_id,
+            "group_id": body.group_id,
+            "version": outcome.version,
+            "duplicate": outcome.duplicate,
+            "events": [event_out(rec) for rec in outcome.events],
+        }
     )
 
 
@@ -335,6 +502,9 @@ routes = [
     Route("/api/workshops/{workshop_id}", get_workshop, methods=["GET"]),
     Route("/api/workshops/{workshop_id}/boards", create_board, methods=["POST"]),
     Route("/api/workshops/{workshop_id}/invites", create_invite, methods=["POST"]),
+    Route("/api/workshops/{workshop_id}/join", join_workshop, methods=["POST"]),
+    Route("/api/workshops/{workshop_id}/groups", create_group, methods=["POST"]),
+    Route("/api/workshops/{workshop_id}/assignments", assign_participant, methods=["POST"]),
     Route("/api/boards/{board_id}", get_board, methods=["GET"]),
     Route("/api/boards/{board_id}/commands", post_board_command, methods=["POST"]),
     Route("/api/boards/{board_id}/events", get_board_events, methods=["GET"]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from typing import Literal
 
 import msgspec
 
@@ -24,7 +25,11 @@ class Unauthorized(PlenaryError):
 
 
 class Claims(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    """What a token asserts. ``board`` narrows it to one board; ``exp`` is a Unix time."""
+    """What a token asserts. ``board`` narrows it to one board; ``exp`` is a Unix time.
+
+    ``kind`` is ``"invite"`` for a link handed out to people who then join with it (it still
+    works directly, as the person ``sub``); ``None`` for a personal token.
+    """
 
     sub: str
     wid: str
@@ -32,6 +37,7 @@ class Claims(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     name: str = ""
     board: str | None = None
     exp: int | None = None
+    kind: Literal["invite"] | None = None
 
     def actor(self) -> Actor:
         return Actor(id=self.sub, role=self.role, name=self.name)

@@ -1,0 +1,69 @@
+"""Who may issue which command: one table for every command of every stream kind.
+
+``docs/roles.md`` shows the same table to people; ``tests/domain/test_roles.py`` checks that
+the two agree and that every decider refuses exactly what the table forbids. Rules about
+*whose* thing it is (a participant edits only their own note) stay in the deciders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import msgspec
+
+from domain.actor import Actor
+from domain.errors import Forbidden, InvalidCommand
+from domain.types import Role
+
+_EVERYONE: frozenset[Role] = frozenset({"facilitator", "participant", "observer", "auditor"})
+_FACILITATORS: frozenset[Role] = frozenset({"facilitator"})
+_EDITORS: frozenset[Role] = frozenset({"facilitator", "participant"})
+
+PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
+    "board": {
+        "board.create": _FACILITATORS,
+        "note.add": _EDITORS,
+        "note.edit": _EDITORS,
+        "note.move": _EDITORS,
+        "note.recolour": _EDITORS,
+        "note.delete": _EDITORS,
+        "cluster.create": _EDITORS,
+        "cluster.rename": _EDITORS,
+        "cluster.move": _EDITORS,
+        "cluster.delete": _EDITORS,
+        "note.cluster": _EDITORS,
+    },
+    "workshop": {
+        "workshop.create": _FACILITATORS,
+        "board.add": _FACILITATORS,
+        # Anyone invited joins, but only as themselves: the workshop decider checks the id.
+        "participant.join": _EVERYONE,
+        "group.create": _FACILITATORS,
+        "participant.assign": _FACILITATORS,
+    },
+}
+"""Stream kind → command tag → the roles allowed to issue it. Tags are unique across kinds."""
+
+ALLOWED: Mapping[str, frozenset[Role]] = {
+    tag: roles for commands in PERMISSIONS.values() for tag, roles in commands.items()
+}
+"""Command tag → the roles allowed to issue it, all stream kinds together."""
+
+
+def command_tag(command: msgspec.Struct) -> str:
+    """The stable ``type`` tag of a command (``"note.add"``)."""
+    tag = type(command).__struct_config__.tag
+    if not isinstance(tag, str):
+        raise TypeError(f"{type(command).__name__} has no string tag")
+    return tag
+
+
+def authorize(actor: Actor, tag: str) -> None:
+    """Return if ``actor``'s role may issue the command tagged ``tag``; else raise
+    ``Forbidden`` (``forbidden``), or ``InvalidCommand`` (``unknown_command``) for a tag the
+    table does not know."""
+    allowed = ALLOWED.get(tag)
+    if allowed is None:
+        raise InvalidCommand(f"Unknown command {tag!r}.", code="unknown_command")
+    if actor.role not in allowed:
+        raise Forbidden(f"The role {actor.role!r} may not issue {tag!r}.", code="forbidden")

@@ -1,0 +1,348 @@
+"""The workshop's rules as given/when/then: creating it, its boards, people joining, breakout
+groups and assignments. Role refusals are covered for every command in ``test_roles``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from domain import workshop
+from domain.actor import Actor
+from domain.board import BoardKind
+from domain.errors import AlreadyExists, DomainError, Forbidden, InvalidCommand, NotFound
+from tests.factories import ALICE, BOB, FACILITATOR, OBSERVER, WORKSHOP_ID
+
+# --------------------------------------------------------------------------- given/when/then
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: workshop.Workshop
+    command: workshop.Command
+    actor: Actor
+
+    def then(self, *expected: workshop.Event) -> workshop.Workshop:
+        """Assert the command yields exactly ``expected``; the state once they are applied."""
+        events = workshop.decide(self.state, self.command, self.actor)
+        assert events == list(expected)
+        return workshop.DECIDER.fold(events, self.state)
+
+    def then_nothing(self) -> None:
+        """Assert the command is accepted and changes nothing."""
+        self.then()
+
+    def then_refused(self, error: type[DomainError], code: str) -> None:
+        """Assert the command is refused with an ``error`` whose ``code`` is ``code``."""
+        with pytest.raises(error) as refused:
+            workshop.decide(self.state, self.command, self.actor)
+        assert refused.value.code == code
+        assert refused.value.message
+
+
+@dataclass(frozen=True)
+class Scenario:
+    history: tuple[workshop.Event, ...]
+
+    def when(self, command: workshop.Command, by: Actor = FACILITATOR) -> Outcome:
+        return Outcome(workshop.DECIDER.fold(list(self.history)), command, by)
+
+
+def given(*history: workshop.Event) -> Scenario:
+    return Scenario(history)
+
+
+def created(group_size_limit: int = 6) -> workshop.WorkshopCreated:
+    return workshop.WorkshopCreated(
+        workshop_id=WORKSHOP_ID,
+        title="Mobility",
+        kind="challenges",
+        facilitator=FACILITATOR.id,
+        group_size_limit=group_size_limit,
+    )
+
+
+def board_added(board_id: str, kind: BoardKind = "breakout") -> workshop.BoardAdded:
+    return workshop.BoardAdded(board_id=board_id, title=f"Board {board_id}", kind=kind)
+
+
+def joined(actor: Actor, organisation: str = "") -> workshop.ParticipantJoined:
+    return workshop.ParticipantJoined(
+        actor_id=actor.id, name=actor.name, organisation=organisation, role=actor.role
+    )
+
+
+def group(group_id: str, board_id: str) -> workshop.GroupCreated:
+    return workshop.GroupCreated(group_id=group_id, name=f"Group {group_id}", board_id=board_id)
+
+
+def assigned(actor_id: str, group_id: str | None) -> workshop.ParticipantAssigned:
+    return workshop.ParticipantAssigned(actor_id=actor_id, group_id=group_id)
+
+
+def person(n: int) -> Actor:
+    return Actor(id=f"p{n}", role="participant", name=f"Person {n}")
+
+
+WORKSHOP = (
+    created(),
+    board_added("plenary", "plenary"),
+    board_added("b1"),
+    board_added("b2"),
+    group("g1", "b1"),
+    joined(ALICE),
+    joined(BOB),
+)
+"""A workshop with a plenary, breakout boards ``b1`` (group ``g1``) and ``b2`` (no group yet),
+and Alice and Bob, who joined but are in no group."""
+
+
+# --------------------------------------------------------------------------- creating
+
+
+def test_a_facilitator_creates_a_workshop_with_a_group_size_limit() -> None:
+    state = (
+        given()
+        .when(
+            workshop.CreateWorkshop(workshop_id=WORKSHOP_ID, title="Mobility", group_size_limit=4)
+        )
+        .then(created(group_size_limit=4))
+    )
+    assert (state.created, state.facilitator, state.group_size_limit) == (True, "fay", 4)
+
+
+def test_groups_hold_six_people_unless_told_otherwise() -> None:
+    given().when(workshop.CreateWorkshop(workshop_id=WORKSHOP_ID, title="Mobility")).then(
+        created(group_size_limit=6)
+    )
+
+
+@pytest.mark.parametrize("limit", [-1, 0, 1, 13, 100])
+def test_a_group_size_limit_is_2_to_12(limit: int) -> None:
+    given().when(
+        workshop.CreateWorkshop(workshop_id=WORKSHOP_ID, title="T", group_size_limit=limit)
+    ).then_refused(InvalidCommand, "invalid_group_size_limit")
+
+
+def test_a_workshop_is_created_once() -> None:
+    given(created()).when(workshop.CreateWorkshop(workshop_id=WORKSHOP_ID, title="T")).then_refused(
+        AlreadyExists, "workshop_exists"
+    )
+
+
+@pytest.mark.parametrize("title", ["", "  ", "t" * 201])
+def test_a_workshop_title_has_1_to_200_characters(title: str) -> None:
+    given().when(workshop.CreateWorkshop(workshop_id=WORKSHOP_ID, title=title)).then_refused(
+        InvalidCommand, "invalid_title"
+    )
+
+
+def test_an_old_workshop_created_event_gets_the_default_group_size_limit() -> None:
+    old = (
+        b'{"type":"workshop.created","workshop_id":"w1","title":"T","kind":"challenges",'
+        b'"facilitator":"fay","date":null}'
+    )
+    event = workshop.DECIDER.decode_event(old)
+    assert isinstance(event, workshop.WorkshopCreated)
+    assert workshop.DECIDER.fold([event]).group_size_limit == 6
+
+
+# --------------------------------------------------------------------------- boards
+
+
+def test_a_facilitator_adds_a_board() -> None:
+    given(created()).when(workshop.AddBoard(board_id="b1", title="Board b1")).then(
+        board_added("b1")
+    )
+
+
+def test_a_board_id_is_used_once() -> None:
+    given(*WORKSHOP).when(workshop.AddBoard(board_id="b1", title="Again")).then_refused(
+        AlreadyExists, "duplicate_id"
+    )
+
+
+def test_nothing_happens_in_a_workshop_that_does_not_exist() -> None:
+    given().when(workshop.AddBoard(board_id="b1", title="T")).then_refused(
+        NotFound, "workshop_not_found"
+    )
+
+
+# --------------------------------------------------------------------------- joining
+
+
+def test_an_invited_person_joins_as_themselves() -> None:
+    carol = Actor(id="carol", role="observer", name="Carol")
+    state = (
+        given(created())
+        .when(
+            workshop.JoinWorkshop(
+                actor_id="carol", name="Carol", organisation="Ghent", role="observer"
+            ),
+            by=carol,
+        )
+        .then(joined(carol, organisation="Ghent"))
+    )
+    assert state.participants["carol"] == workshop.ParticipantRef(
+        name="Carol", organisation="Ghent", role="observer"
+    )
+
+
+def test_nobody_joins_for_someone_else() -> None:
+    given(created()).when(
+        workshop.JoinWorkshop(actor_id="alice", name="Alice", role="participant"), by=BOB
+    ).then_refused(Forbidden, "forbidden")
+
+
+def test_nobody_joins_in_another_role_than_their_own() -> None:
+    given(created()).when(
+        workshop.JoinWorkshop(actor_id=OBSERVER.id, name="Olga", role="facilitator"), by=OBSERVER
+    ).then_refused(Forbidden, "forbidden")
+
+
+def test_a_person_joins_once() -> None:
+    given(*WORKSHOP).when(
+        workshop.JoinWorkshop(actor_id="alice", name="Alice", role="participant"), by=ALICE
+    ).then_refused(AlreadyExists, "already_joined")
+
+
+@pytest.mark.parametrize("name", ["", "   ", "n" * 81])
+def test_a_name_has_1_to_80_characters(name: str) -> None:
+    given(created()).when(
+        workshop.JoinWorkshop(actor_id="alice", name=name, role="participant"), by=ALICE
+    ).then_refused(InvalidCommand, "invalid_name")
+
+
+def test_an_organisation_has_at_most_120_characters() -> None:
+    given(created()).when(
+        workshop.JoinWorkshop(
+            actor_id="alice", name="Alice", organisation="o" * 121, role="participant"
+        ),
+        by=ALICE,
+    ).then_refused(InvalidCommand, "invalid_organisation")
+
+
+def test_the_organisation_may_be_empty_and_the_name_80_characters() -> None:
+    given(created()).when(
+        workshop.JoinWorkshop(actor_id="alice", name="n" * 80, role="participant"), by=ALICE
+    ).then(
+        workshop.ParticipantJoined(
+            actor_id="alice", name="n" * 80, organisation="", role="participant"
+        )
+    )
+
+
+# --------------------------------------------------------------------------- groups
+
+
+def test_a_facilitator_creates_a_group_on_a_breakout_board() -> None:
+    state = (
+        given(*WORKSHOP)
+        .when(workshop.CreateGroup(group_id="g2", name="Group g2", board_id="b2"))
+        .then(group("g2", "b2"))
+    )
+    assert state.groups["g2"] == workshop.GroupRef(name="Group g2", board_id="b2")
+
+
+def test_a_group_id_is_used_once() -> None:
+    given(*WORKSHOP, board_added("b3")).when(
+        workshop.CreateGroup(group_id="g1", name="Again", board_id="b3")
+    ).then_refused(AlreadyExists, "duplicate_id")
+
+
+@pytest.mark.parametrize("board_id", ["nope", "plenary"], ids=["unknown", "plenary"])
+def test_a_group_needs_a_breakout_board_of_the_workshop(board_id: str) -> None:
+    given(*WORKSHOP).when(
+        workshop.CreateGroup(group_id="g2", name="G", board_id=board_id)
+    ).then_refused(NotFound, "board_not_found")
+
+
+def test_a_board_belongs_to_one_group() -> None:
+    given(*WORKSHOP).when(
+        workshop.CreateGroup(group_id="g2", name="G", board_id="b1")
+    ).then_refused(AlreadyExists, "board_in_use")
+
+
+@pytest.mark.parametrize("name", ["", " ", "g" * 81])
+def test_a_group_name_has_1_to_80_characters(name: str) -> None:
+    given(*WORKSHOP).when(
+        workshop.CreateGroup(group_id="g2", name=name, board_id="b2")
+    ).then_refused(InvalidCommand, "invalid_name")
+
+
+def test_a_workshop_has_at_most_four_breakout_groups() -> None:
+    four = [e for n in (2, 3, 4) for e in (board_added(f"b{n}x"), group(f"g{n}", f"b{n}x"))]
+    given(*WORKSHOP, *four, board_added("b5")).when(
+        workshop.CreateGroup(group_id="g5", name="Fifth", board_id="b5")
+    ).then_refused(InvalidCommand, "group_limit_reached")
+
+
+# --------------------------------------------------------------------------- assignments
+
+
+def test_a_facilitator_assigns_a_person_to_a_group() -> None:
+    state = (
+        given(*WORKSHOP)
+        .when(workshop.AssignParticipant(actor_id="alice", group_id="g1"))
+        .then(assigned("alice", "g1"))
+    )
+    assert state.members("g1") == ["alice"]
+
+
+def test_a_move_between_groups_is_one_event() -> None:
+    state = (
+        given(*WORKSHOP, group("g2", "b2"), assigned("alice", "g1"))
+        .when(workshop.AssignParticipant(actor_id="alice", group_id="g2"))
+        .then(assigned("alice", "g2"))
+    )
+    assert (state.members("g1"), state.members("g2")) == ([], ["alice"])
+
+
+def test_a_person_is_taken_out_of_their_group_with_null() -> None:
+    state = (
+        given(*WORKSHOP, assigned("alice", "g1"))
+        .when(workshop.AssignParticipant(actor_id="alice", group_id=None))
+        .then(assigned("alice", None))
+    )
+    assert state.participants["alice"].group_id is None
+
+
+@pytest.mark.parametrize("group_id", ["g1", None], ids=["same group", "no group"])
+def test_assigning_where_a_person_already_is_changes_nothing(group_id: str | None) -> None:
+    history = (assigned("alice", "g1"),) if group_id else ()
+    given(*WORKSHOP, *history).when(
+        workshop.AssignParticipant(actor_id="alice", group_id=group_id)
+    ).then_nothing()
+
+
+def test_only_people_who_joined_are_assigned() -> None:
+    given(*WORKSHOP).when(
+        workshop.AssignParticipant(actor_id="stranger", group_id="g1")
+    ).then_refused(NotFound, "unknown_participant")
+
+
+def test_people_are_assigned_to_existing_groups_only() -> None:
+    given(*WORKSHOP).when(workshop.AssignParticipant(actor_id="alice", group_id="g9")).then_refused(
+        NotFound, "unknown_group"
+    )
+
+
+def test_a_full_group_takes_nobody_else() -> None:
+    people = [person(n) for n in range(2)]
+    history = [e for p in people for e in (joined(p), assigned(p.id, "g1"))]
+    given(created(group_size_limit=2), *WORKSHOP[1:], *history).when(
+        workshop.AssignParticipant(actor_id="alice", group_id="g1")
+    ).then_refused(InvalidCommand, "group_full")
+
+
+def test_a_group_of_six_is_full_by_default() -> None:
+    people = [person(n) for n in range(6)]
+    history = [e for p in people for e in (joined(p), assigned(p.id, "g1"))]
+    state = workshop.DECIDER.fold([*WORKSHOP, *history])
+    assert len(state.members("g1")) == 6
+    given(*WORKSHOP, *history).when(
+        workshop.AssignParticipant(actor_id="alice", group_id="g1")
+    ).then_refused(InvalidCommand, "group_full")
+    given(*WORKSHOP, *history).when(
+        workshop.AssignParticipant(actor_id="p0", group_id="g1")
+    ).then_nothing()
