@@ -6,10 +6,15 @@ of or behind its checkpoint. The same runner serves live catch-up and a full reb
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Generic, Protocol
 
 from projections.base import EventSource, Projection, V
+
+Offload = Callable[[Callable[[], dict[str, bytes]]], Awaitable[dict[str, bytes]]]
+
+MEMO_LIMIT = 10_000
+"""Decoded views a runner keeps between batches at the most."""
 
 
 class ViewStore(Protocol):
@@ -43,11 +48,18 @@ class ProjectionRunner(Generic[V]):
         source: EventSource,
         views: ViewStore,
         batch_size: int = 500,
+        offload: Offload | None = None,
     ) -> None:
         self.projection = projection
         self.source = source
         self.views = views
         self.batch_size = batch_size
+        self.offload = offload
+        """Runs the pure folding and encoding of a batch elsewhere (the service passes
+        ``asyncio.to_thread``), so a big batch never stalls the caller's event loop."""
+        self._memo: dict[str, V] = {}
+        self._memo_position = -1
+        """Views as this runner last saved them, at ``_memo_position``: decoded already."""
 
     async def position(self) -> int:
         """The last position applied; resets first if the projection's version changed."""
@@ -67,22 +79,40 @@ class ProjectionRunner(Generic[V]):
             return after
         keyed = [(self.projection.key_of(rec), rec) for rec in batch]
         keys = sorted({key for key, _ in keyed if key is not None})
-        stored = await self.views.load_views(self.projection.name, keys)
-        current = {
-            key: (
-                self.projection.decode(stored[key])
-                if key in stored
-                else self.projection.initial(key)
-            )
-            for key in keys
-        }
-        for key, rec in keyed:
-            if key is not None:
-                current[key] = self.projection.apply(current[key], rec)
-        encoded = {key: self.projection.encode(view) for key, view in current.items()}
+        current = self._remembered(after, keys)
+        missing = [key for key in keys if key not in current]
+        stored = await self.views.load_views(self.projection.name, missing)
+
+        def fold_batch() -> dict[str, bytes]:
+            for name in missing:
+                current[name] = (
+                    self.projection.decode(stored[name])
+                    if name in stored
+                    else self.projection.initial(name)
+                )
+            for key, rec in keyed:
+                if key is not None:
+                    current[key] = self.projection.apply(current[key], rec)
+            return {key: self.projection.encode(view) for key, view in current.items()}
+
+        encoded = fold_batch() if self.offload is None else await self.offload(fold_batch)
         position = batch[-1].position
         await self.views.save(self.projection.name, self.projection.version, position, encoded)
+        self._remember(position, current)
         return position
+
+    def _remembered(self, after: int, keys: list[str]) -> dict[str, V]:
+        """The views this runner saved at ``after``, if it was the last to save (else none)."""
+        if after != self._memo_position:
+            self._memo.clear()
+            return {}
+        return {key: self._memo[key] for key in keys if key in self._memo}
+
+    def _remember(self, position: int, views: dict[str, V]) -> None:
+        if len(self._memo) + len(views) > MEMO_LIMIT:
+            self._memo.clear()
+        self._memo.update(views)
+        self._memo_position = position
 
     async def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Apply every event recorded so far; the final position."""
@@ -97,5 +127,7 @@ class ProjectionRunner(Generic[V]):
 
     async def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Forget the projection and build it again from the first event."""
+        self._memo.clear()
+        self._memo_position = -1
         await self.views.reset(self.projection.name)
         return await self.catch_up(progress)

@@ -44,8 +44,8 @@ WEB_CLIENT = Path(__file__).resolve().parent.parent / "web_client"
 async def open_plenary(settings: Settings) -> Plenary:
     """Open the store and build everything that depends on it (also used by the CLI)."""
     store = await EventStore.open(settings.database_url, schema=settings.database_schema)
-    views = SqlViewStore(store.engine, store.write_engine)
-    projector = Projector([ProjectionRunner(BOARD_VIEW, store, views)])
+    views = await SqlViewStore.for_store(store)
+    projector = Projector([ProjectionRunner(BOARD_VIEW, store, views, offload=asyncio.to_thread)])
     runner = CommandRunner(store, snapshot_every=settings.snapshot_every)
     return Plenary(
         settings=settings,
@@ -63,6 +63,7 @@ async def close_plenary(ctx: Plenary) -> None:
     try:
         await ctx.seal()
     finally:
+        await ctx.views.close()
         await ctx.store.close()
 
 

@@ -18,7 +18,7 @@ log = logging.getLogger("plenary.projector")
 class Projector:
     """One background task running every projection's ``catch_up`` whenever woken."""
 
-    def __init__(self, runners: Sequence[ProjectionRunner[Any]], min_interval: float = 0.2) -> None:
+    def __init__(self, runners: Sequence[ProjectionRunner[Any]], min_interval: float = 1.0) -> None:
         self.runners = list(runners)
         self.min_interval = min_interval
         self._wake = asyncio.Event()

@@ -1,23 +1,52 @@
-"""Read models in the database: the ``ViewStore`` the projection runner saves into."""
+"""Read models in the database: the ``ViewStore`` the projection runner saves into.
+
+On PostgreSQL they live beside the log. On SQLite they live in a file of their own next to
+the log's (``plenary.db`` → ``plenary-views.db``): SQLite has one write lock per file, and a
+projection saving a hundred boards must not hold the appends of a live workshop waiting.
+Read models are a rebuildable cache; each file keeps its views and checkpoints together.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from service.store.schema import projection_checkpoints, read_models
+from service.store import EventStore
+from service.store.engine import WRITE_LOCK, create_engine
+from service.store.schema import metadata, projection_checkpoints, read_models
 
 
 class SqlViewStore:
-    """Views and checkpoints in the store's database; ``save`` is one transaction."""
+    """Views and checkpoints in one database; ``save`` is one transaction."""
+
+    @classmethod
+    async def for_store(cls, store: EventStore) -> SqlViewStore:
+        """The read models of ``store``: its own database, or a SQLite file beside it."""
+        if store.backend != "sqlite":
+            return cls(store.engine, store.write_engine)
+        log_file = Path(str(store.engine.url.database))
+        views_file = log_file.with_name(f"{log_file.stem}-views{log_file.suffix}")
+        engine, _ = create_engine(f"sqlite+aiosqlite:///{views_file}", None)
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.create_all, tables=[read_models, projection_checkpoints])
+        view_store = cls(engine, engine.execution_options(**{WRITE_LOCK: True}))
+        view_store._owned = True
+        return view_store
+
+    async def close(self) -> None:
+        """Release the read models' own database, if they have one."""
+        if self._owned:
+            await self.engine.dispose()
 
     def __init__(self, engine: AsyncEngine, write_engine: AsyncEngine | None = None) -> None:
         self.engine = engine
         self.write_engine = write_engine or engine
+        self._owned = False
         self._insert: Any = (
             postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         )

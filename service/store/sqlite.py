@@ -11,7 +11,9 @@ the head, insert, commit), where a hand-off per statement cost about 0.1 ms each
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
@@ -21,7 +23,7 @@ import msgspec
 
 from service.store.batch import ROW_SQL, BatchState, Row, parse_state
 from service.store.chain import ZERO_HASH
-from service.store.engine import SQLITE_PRAGMAS
+from service.store.engine import SQLITE_BUSY_TIMEOUT_MS, SQLITE_PRAGMAS
 from service.store.writer import WriteTx
 
 _STATE = (  # see batch.parse_state
@@ -41,6 +43,7 @@ _INSERT_COMMANDS = (
 )
 _json = msgspec.json.Encoder().encode
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class SqliteTx:
@@ -79,12 +82,42 @@ def _insert(
 
 
 class SqliteWriteConnection:
-    """The writer's own connection, opened and used on one thread; replaced after a failure."""
+    """The writer's own connection, opened and used on one thread; replaced after a failure.
+
+    A second thread copies the WAL back into the database (``wal_checkpoint(PASSIVE)``,
+    which never blocks the writer) every ``CHECKPOINT_SECONDS``, so commits seldom pay for
+    the checkpoint themselves: ``wal_autocheckpoint`` stays as the bound on the WAL's size.
+    """
+
+    CHECKPOINT_SECONDS = 0.25
 
     def __init__(self, path: str) -> None:
         self._path = path
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plenary-writer")
         self._db: sqlite3.Connection | None = None
+        self._stop = threading.Event()
+        self._checkpointer = threading.Thread(
+            target=self._checkpoint_loop, name="plenary-wal-checkpoint", daemon=True
+        )
+        self._checkpointer.start()
+
+    def _checkpoint_loop(self) -> None:
+        db: sqlite3.Connection | None = None
+        try:
+            while not self._stop.wait(self.CHECKPOINT_SECONDS):
+                try:
+                    if db is None:
+                        db = sqlite3.connect(self._path, isolation_level=None)
+                        db.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error:
+                    log.warning("WAL checkpoint failed; retrying", exc_info=True)
+                    if db is not None:
+                        db.close()
+                    db = None
+        finally:
+            if db is not None:
+                db.close()
 
     async def call(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``work`` with the connection on the writer's thread."""
@@ -144,6 +177,8 @@ class SqliteWriteConnection:
                 db.close()
 
     async def close(self) -> None:
+        self._stop.set()
+        await asyncio.to_thread(self._checkpointer.join)
         with suppress(RuntimeError):  # the thread pool is already shut down
             await asyncio.wrap_future(self._thread.submit(self._discard))
         self._thread.shutdown(wait=True)
