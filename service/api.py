@@ -169,8 +169,8 @@ async def create_workshop(request: Request) -> Response:
     """``POST /api/workshops`` → the workshop and its first facilitator's token and link."""
     ctx = plenary(request)
     body = await body_as(request, CreateWorkshopIn)
-    workshop_id = body.workshop_id or str(uuid.uuid4())
-    facilitator = Actor(id=str(uuid.uuid4()), role="facilitator", name=body.facilitator_name)
+    workshop_id = body.workshop_id or new_id()
+    facilitator = Actor(id=new_id(), role="facilitator", name=body.facilitator_name)
     command = workshop.CreateWorkshop(
         workshop_id=workshop_id,
         title=body.title,
@@ -183,7 +183,7 @@ async def create_workshop(request: Request) -> Response:
         workshop_stream(workshop_id),
         command,
         facilitator,
-        body.command_id or str(uuid.uuid4()),
+        body.command_id or new_id(),
     )
     created = workshop.DECIDER.decode_event(outcome.events[0].data)
     assert isinstance(created, workshop.WorkshopCreated)
@@ -277,14 +277,10 @@ async def add_board(
 
 async def create_board(request: Request) -> Response:
     """``POST /api/workshops/{id}/boards`` → the new board (facilitators only)."""
-    ctx = plenary(request)
-    claims = claims_of(request)
-    workshop_id = request.path_params["workshop_id"]
+    ctx, claims, workshop_id = workshop_claims(request)
     body = await body_as(request, CreateBoardIn)
-    if claims.wid != workshop_id:
-        raise NotFound("There is no such workshop.", code="workshop_not_found")
-    board_id = body.board_id or str(uuid.uuid4())
-    command_id = body.command_id or str(uuid.uuid4())
+    board_id = body.board_id or new_id()
+    command_id = body.command_id or new_id()
     outcome = await add_board(
         ctx, claims.actor(), workshop_id, board_id, body.title, body.kind, command_id
     )
@@ -302,19 +298,15 @@ async def create_board(request: Request) -> Response:
 
 async def create_invite(request: Request) -> Response:
     """``POST /api/workshops/{id}/invites`` ``{role}`` → a token and a link for a new person."""
-    ctx = plenary(request)
-    claims = claims_of(request)
-    workshop_id = request.path_params["workshop_id"]
+    ctx, claims, workshop_id = workshop_claims(request)
     body = await body_as(request, InviteIn)
-    if claims.wid != workshop_id:
-        raise NotFound("There is no such workshop.", code="workshop_not_found")
     if claims.role != "facilitator":
         raise Forbidden("Only a facilitator may invite people.", code="forbidden")
     state = await ctx.workshop_state(workshop_id)
     if body.board_id is not None and body.board_id not in state.boards:
         raise NotFound("There is no such board.", code="board_not_found")
     invited = Claims(
-        sub=str(uuid.uuid4()),
+        sub=new_id(),
         wid=workshop_id,
         role=body.role,
         name=body.name,
