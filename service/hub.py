@@ -287,12 +287,35 @@ class Hub:
         if room is not None:
             room.wake()
 
-    async def room(self, board_id: str) -> Room:
-        """The board's room, created and initialised on first use."""
+    async def join(self, conn: Connection, board_id: str) -> Room:
+        """Register ``conn`` (buffering) in the board's room, created on first use.
+
+        The room is checked and joined with no await in between: a room whose last member
+        left while this one waited is gone from ``rooms``, and joining it would mean never
+        hearing of a commit again.
+        """
+        while True:
+            room = await self._room(board_id)
+            if self.rooms.get(board_id) is room:
+                conn.buffering = True
+                room.members[conn.id] = conn
+                return room
+
+    async def _room(self, board_id: str) -> Room:
         room = self.rooms.get(board_id)
         if room is None:
             room = self.rooms[board_id] = Room(self, board_id)
-            await room.init()
+            try:
+                await room.init()
+            except BaseException as exc:
+                if self.rooms.get(board_id) is room:
+                    del self.rooms[board_id]
+                if isinstance(exc, Exception):
+                    room.ready.set_exception(exc)
+                    room.ready.exception()  # retrieved here; waiting joiners re-raise it
+                else:
+                    room.ready.cancel()
+                raise
         else:
             await asyncio.shield(room.ready)
         return room

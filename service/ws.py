@@ -188,9 +188,7 @@ def _member(conn: Connection, frame: protocol.PresenceFrame | None = None) -> pr
 
 async def _join(ctx: Plenary, conn: Connection, board_id: str, hello: protocol.Hello) -> Room:
     """Register first (buffering), then read history, then flush what arrived meanwhile."""
-    room = await ctx.hub.room(board_id)
-    conn.buffering = True
-    room.members[conn.id] = conn
+    room = await ctx.hub.join(conn, board_id)
     try:
         welcome = await _welcome(ctx, conn, board_id, hello, room)
     except BaseException:
