@@ -32,6 +32,7 @@ from service.hub import Hub
 from service.notify import PgWakeups
 from service.projector import Projector
 from service.readmodels import SqlViewStore
+from service.recent import RecentEvents
 from service.settings import Settings
 from service.store import EventStore
 from service.ws import board_socket
@@ -45,7 +46,9 @@ async def open_plenary(settings: Settings) -> Plenary:
     """Open the store and build everything that depends on it (also used by the CLI)."""
     store = await EventStore.open(settings.database_url, schema=settings.database_schema)
     views = await SqlViewStore.for_store(store)
-    projector = Projector([ProjectionRunner(BOARD_VIEW, store, views, offload=asyncio.to_thread)])
+    recent = RecentEvents(store)
+    store.add_event_listener(recent.remember)
+    projector = Projector([ProjectionRunner(BOARD_VIEW, recent, views, offload=asyncio.to_thread)])
     runner = CommandRunner(store, snapshot_every=settings.snapshot_every)
     return Plenary(
         settings=settings,
