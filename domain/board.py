@@ -12,9 +12,10 @@ from typing import Annotated, Literal
 import msgspec
 
 from domain.actor import Actor
+from domain.codec import tag_of
 from domain.decider import Decider
 from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
-from domain.roles import authorize, command_tag
+from domain.roles import authorize
 from domain.types import Colour
 
 # ``(?!\n)``: Python's ``$`` also matches before a trailing newline, so ``"a\n"`` passed;
@@ -302,7 +303,7 @@ def decide(state: Board, command: Command, actor: Actor) -> list[Event]:
     Raises a ``DomainError`` (``forbidden`` per ``domain.roles``, ``board_not_found``,
     ``invalid_text``, …) when a rule says no.
     """
-    authorize(actor, command_tag(command))
+    authorize(actor, tag_of(command))
     if isinstance(command, CreateBoard):
         return _decide_create(state, command)
     if not state.created:

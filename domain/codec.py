@@ -7,12 +7,16 @@ import msgspec
 _encoder = msgspec.json.Encoder(order="deterministic")
 
 
-def event_type(event: msgspec.Struct) -> str:
-    """The stable tag of a domain event (``"note.added"``)."""
-    tag = type(event).__struct_config__.tag
+def tag_of(struct: msgspec.Struct) -> str:
+    """The stable ``type`` tag of a command or event (``"note.add"``, ``"note.added"``)."""
+    tag = type(struct).__struct_config__.tag
     if not isinstance(tag, str):
-        raise TypeError(f"{type(event).__name__} has no string tag")
+        raise TypeError(f"{type(struct).__name__} has no string tag")
     return tag
+
+
+event_type = tag_of
+"""The stable tag of a domain event (``"note.added"``)."""
 
 
 def encode_event(event: msgspec.Struct) -> bytes:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import msgspec
-
 from domain.actor import Actor
 from domain.errors import Forbidden, InvalidCommand
 from domain.types import Role
@@ -48,14 +46,6 @@ ALLOWED: Mapping[str, frozenset[Role]] = {
     tag: roles for commands in PERMISSIONS.values() for tag, roles in commands.items()
 }
 """Command tag → the roles allowed to issue it, all stream kinds together."""
-
-
-def command_tag(command: msgspec.Struct) -> str:
-    """The stable ``type`` tag of a command (``"note.add"``)."""
-    tag = type(command).__struct_config__.tag
-    if not isinstance(tag, str):
-        raise TypeError(f"{type(command).__name__} has no string tag")
-    return tag
 
 
 def authorize(actor: Actor, tag: str) -> None:

@@ -12,9 +12,10 @@ import msgspec
 
 from domain.actor import Actor
 from domain.board import TITLE_MAX, BoardKind, Id
+from domain.codec import tag_of
 from domain.decider import Decider
 from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
-from domain.roles import authorize, command_tag
+from domain.roles import authorize
 from domain.types import Role
 
 WorkshopKind = Literal[
@@ -172,7 +173,7 @@ def decide(state: Workshop, command: Command, actor: Actor) -> list[Event]:
     """Events for ``command``; ``[]`` when nothing changes. Raises ``forbidden`` (per
     ``domain.roles``, or joining as someone else), ``workshop_exists``, ``workshop_not_found``
     and the codes of each command's rules (see ``docs/api.md``)."""
-    authorize(actor, command_tag(command))
+    authorize(actor, tag_of(command))
     if isinstance(command, CreateWorkshop):
         return _decide_create(state, command, actor)
     if not state.created:
