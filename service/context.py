@@ -59,8 +59,9 @@ class Plenary:
         return view
 
     async def board_state(self, board_id: str) -> board.Board:
-        """The board's decider state; raises ``NotFound`` when it does not exist."""
-        loaded = await self.runner.load(board.DECIDER, board_stream(board_id))
+        """The board's decider state (as this process holds it: for its workshop and kind,
+        which never change); raises ``NotFound`` when it does not exist."""
+        loaded = await self.runner.load(board.DECIDER, board_stream(board_id), trust_cache=True)
         if not loaded.state.created:
             raise NotFound("There is no such board.", code="board_not_found")
         return loaded.state

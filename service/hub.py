@@ -243,7 +243,7 @@ def send_after(conn: Connection, batch: list[RecordedEvent]) -> None:
 
 
 class Hub:
-    """Every room of this process. Wake it with ``(stream_id, version, position)`` hints."""
+    """Every room of this process; ``deliver`` hands it the events a commit recorded."""
 
     def __init__(
         self, store: EventStore, *, presence_hz: float = 20.0, presence_ttl: float = 30.0
@@ -279,13 +279,6 @@ class Hub:
             room = self.rooms[board_id]
             if not room.accept(batch):
                 room.wake()  # a gap (another process wrote in between): read the store
-
-    def wake(self, stream_id: str, _version: int = 0, _position: int = 0) -> None:
-        """A commit happened on ``stream_id``: the board's room (if any) reads and fans out."""
-        board_id = board_id_of(stream_id)
-        room = self.rooms.get(board_id) if board_id is not None else None
-        if room is not None:
-            room.wake()
 
     async def join(self, conn: Connection, board_id: str) -> Room:
         """Register ``conn`` (buffering) in the board's room, created on first use.
@@ -327,10 +320,6 @@ class Hub:
         room.drop(conn)
         if not room.members:
             self.rooms.pop(board_id, None)
-
-    @property
-    def connections(self) -> int:
-        return sum(len(room.members) for room in self.rooms.values())
 
     async def _presence_loop(self) -> None:
         while True:

@@ -20,14 +20,11 @@ from service.wire import EventOut
 CLOSE_NORMAL = 1000
 CLOSE_GOING_AWAY = 1001
 CLOSE_TOO_BIG = 1009
-CLOSE_INTERNAL = 1011
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_SLOW = 4008
 """The client fell too far behind reading; reconnect and resume with ``since``."""
-CLOSE_PROTOCOL = 4002
-"""The client kept sending frames that break the protocol."""
 
 Coordinate = Annotated[float, msgspec.Meta(ge=-1_000_000, le=1_000_000)]
 
