@@ -1,0 +1,743 @@
+"""The solution track's rules as given/when/then: starting a track, its sprints, assessments,
+validations, good practices and the final presentation; and, as properties, that every event
+``decide`` emits is one ``evolve`` accepts. Role refusals are covered in ``test_roles``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import msgspec
+import pytest
+from hypothesis import given as for_all
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from domain import solution
+from domain.actor import Actor
+from domain.codec import encode_event
+from domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFound
+from tests.factories import ALICE, AUDITOR, BOB, FACILITATOR, OBSERVER, WORKSHOP_ID
+
+TRACK_ID = "t1"
+
+# --------------------------------------------------------------------------- given/when/then
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: solution.Track
+    command: solution.Command
+    actor: Actor
+
+    def then(self, *expected: solution.Event) -> solution.Track:
+        """Assert the command yields exactly ``expected``; the state once they are applied."""
+        events = solution.decide(self.state, self.command, self.actor)
+        assert events == list(expected)
+        return solution.DECIDER.fold(events, self.state)
+
+    def then_nothing(self) -> None:
+        """Assert the command is accepted and changes nothing."""
+        self.then()
+
+    def then_refused(self, error: type[DomainError], code: str) -> None:
+        """Assert the command is refused with an ``error`` whose ``code`` is ``code``."""
+        with pytest.raises(error) as refused:
+            solution.decide(self.state, self.command, self.actor)
+        assert refused.value.code == code
+        assert refused.value.message
+
+
+@dataclass(frozen=True)
+class Scenario:
+    history: tuple[solution.Event, ...]
+
+    def when(self, command: solution.Command, by: Actor = ALICE) -> Outcome:
+        return Outcome(solution.DECIDER.fold(list(self.history)), command, by)
+
+
+def given(*history: solution.Event) -> Scenario:
+    return Scenario(history)
+
+
+STARTED = solution.TrackStarted(
+    track_id=TRACK_ID,
+    workshop_id=WORKSHOP_ID,
+    board_id="b1",
+    decision_id="d1",
+    title="Shared cargo bikes",
+    summary="",
+    lead=FACILITATOR.id,
+)
+
+
+def sprint(sprint_id: str, starts_on: str, ends_on: str) -> solution.SprintPlanned:
+    return solution.SprintPlanned(
+        sprint_id=sprint_id, goal=f"Goal {sprint_id}", starts_on=starts_on, ends_on=ends_on
+    )
+
+
+def update(
+    update_id: str, sprint_id: str = "s1", status: solution.SprintStatus = "on_track"
+) -> solution.SprintUpdated:
+    blockers = "waiting" if status == "blocked" else ""
+    return solution.SprintUpdated(
+        update_id=update_id, sprint_id=sprint_id, status=status, done="", next="", blockers=blockers
+    )
+
+
+def validation(validation_id: str) -> solution.ValidationPlanned:
+    return solution.ValidationPlanned(
+        validation_id=validation_id,
+        method="interviews",
+        stakeholders=("city", "residents"),
+        starts_on="2025-05-01",
+        ends_on="2025-05-10",
+    )
+
+
+def result(
+    validation_id: str, verdict: solution.Verdict = "validated"
+) -> solution.ValidationRecorded:
+    return solution.ValidationRecorded(validation_id=validation_id, findings="ok", verdict=verdict)
+
+
+SPRINTING = (STARTED, sprint("s1", "2025-03-03", "2025-03-14"))
+"""A started track with one open sprint ``s1`` from 3 to 14 March 2025."""
+
+
+def criterion(name: str = "impact", score: int = 4) -> solution.Criterion:
+    return solution.Criterion(name=name, score=score)
+
+
+def presentation(summary: str = "Went well") -> solution.RecordPresentation:
+    return solution.RecordPresentation(presented_on="2025-06-20", summary=summary)
+
+
+# --------------------------------------------------------------------------- starting
+
+
+def test_a_facilitator_starts_a_track_from_a_decision_and_leads_it() -> None:
+    state = (
+        given()
+        .when(
+            solution.StartTrack(
+                track_id=TRACK_ID,
+                workshop_id=WORKSHOP_ID,
+                board_id="b1",
+                decision_id="d1",
+                title="Shared cargo bikes",
+            ),
+            by=FACILITATOR,
+        )
+        .then(STARTED)
+    )
+    assert (state.started, state.lead, state.decision_id) == (True, "fay", "d1")
+
+
+def test_a_track_is_started_once() -> None:
+    given(STARTED).when(
+        solution.StartTrack(
+            track_id=TRACK_ID, workshop_id="w1", board_id="b1", decision_id="d1", title="Again"
+        ),
+        by=FACILITATOR,
+    ).then_refused(AlreadyExists, "track_exists")
+
+
+@pytest.mark.parametrize("title", ["", "  ", "t" * 201])
+def test_a_track_title_has_1_to_200_characters(title: str) -> None:
+    given().when(
+        solution.StartTrack(
+            track_id=TRACK_ID, workshop_id="w1", board_id="b1", decision_id="d1", title=title
+        ),
+        by=FACILITATOR,
+    ).then_refused(InvalidCommand, "invalid_title")
+
+
+def test_a_track_summary_has_at_most_2000_characters() -> None:
+    given().when(
+        solution.StartTrack(
+            track_id=TRACK_ID,
+            workshop_id="w1",
+            board_id="b1",
+            decision_id="d1",
+            title="T",
+            summary="s" * 2001,
+        ),
+        by=FACILITATOR,
+    ).then_refused(InvalidCommand, "invalid_summary")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        solution.PlanSprint(sprint_id="s1", goal="g", starts_on="2025-03-03", ends_on="2025-03-04"),
+        solution.CloseSprint(sprint_id="s1"),
+        presentation(),
+    ],
+    ids=["sprint.plan", "sprint.close", "presentation.record"],
+)
+def test_nothing_happens_on_a_track_that_was_not_started(command: solution.Command) -> None:
+    given().when(command, by=FACILITATOR).then_refused(NotFound, "track_not_found")
+
+
+# --------------------------------------------------------------------------- sprints
+
+
+def test_a_participant_plans_a_sprint() -> None:
+    state = (
+        given(STARTED)
+        .when(
+            solution.PlanSprint(
+                sprint_id="s1", goal="Goal s1", starts_on="2025-03-03", ends_on="2025-03-14"
+            )
+        )
+        .then(sprint("s1", "2025-03-03", "2025-03-14"))
+    )
+    assert state.sprints["s1"] == solution.SprintState(
+        goal="Goal s1", starts_on="2025-03-03", ends_on="2025-03-14"
+    )
+
+
+def test_a_one_day_sprint_starts_and_ends_on_the_same_day() -> None:
+    given(STARTED).when(
+        solution.PlanSprint(
+            sprint_id="s1", goal="Goal s1", starts_on="2025-03-03", ends_on="2025-03-03"
+        )
+    ).then(sprint("s1", "2025-03-03", "2025-03-03"))
+
+
+def test_a_sprint_id_is_used_once() -> None:
+    given(*SPRINTING).when(
+        solution.PlanSprint(sprint_id="s1", goal="g", starts_on="2025-04-01", ends_on="2025-04-02")
+    ).then_refused(AlreadyExists, "duplicate_id")
+
+
+@pytest.mark.parametrize("goal", ["", " ", "g" * 501])
+def test_a_sprint_goal_has_1_to_500_characters(goal: str) -> None:
+    given(STARTED).when(
+        solution.PlanSprint(sprint_id="s1", goal=goal, starts_on="2025-03-03", ends_on="2025-03-04")
+    ).then_refused(InvalidCommand, "invalid_goal")
+
+
+@pytest.mark.parametrize(
+    "day", ["2025-02-30", "2025-3-1", "20250301", "2025-W10-1", "soon", "", "2025-03-01\n"]
+)
+def test_dates_are_real_days_written_yyyy_mm_dd(day: str) -> None:
+    given(STARTED).when(
+        solution.PlanSprint(sprint_id="s1", goal="g", starts_on=day, ends_on="2025-03-04")
+    ).then_refused(InvalidCommand, "invalid_date")
+
+
+def test_a_sprint_does_not_end_before_it_starts() -> None:
+    given(STARTED).when(
+        solution.PlanSprint(sprint_id="s1", goal="g", starts_on="2025-03-04", ends_on="2025-03-03")
+    ).then_refused(InvalidCommand, "invalid_dates")
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on"),
+    [
+        ("2025-03-14", "2025-03-20"),
+        ("2025-02-20", "2025-03-03"),
+        ("2025-03-05", "2025-03-06"),
+        ("2025-03-01", "2025-03-31"),
+    ],
+    ids=["starts on the last day", "ends on the first day", "inside", "around"],
+)
+def test_sprints_do_not_overlap(starts_on: str, ends_on: str) -> None:
+    given(*SPRINTING).when(
+        solution.PlanSprint(sprint_id="s2", goal="g", starts_on=starts_on, ends_on=ends_on)
+    ).then_refused(InvalidCommand, "sprint_overlaps")
+
+
+def test_a_sprint_may_start_the_day_after_the_last_one_ends() -> None:
+    given(*SPRINTING).when(
+        solution.PlanSprint(sprint_id="s2", goal="g", starts_on="2025-03-15", ends_on="2025-03-28")
+    ).then(
+        solution.SprintPlanned(
+            sprint_id="s2", goal="g", starts_on="2025-03-15", ends_on="2025-03-28"
+        )
+    )
+
+
+def test_a_participant_posts_a_sprint_update() -> None:
+    state = (
+        given(*SPRINTING)
+        .when(solution.UpdateSprint(update_id="u1", sprint_id="s1", status="at_risk", done="x"))
+        .then(
+            solution.SprintUpdated(
+                update_id="u1", sprint_id="s1", status="at_risk", done="x", next="", blockers=""
+            )
+        )
+    )
+    assert (state.sprints["s1"].updates, state.sprints["s1"].last_status) == (1, "at_risk")
+
+
+def test_an_update_names_a_sprint_of_the_track() -> None:
+    given(*SPRINTING).when(
+        solution.UpdateSprint(update_id="u1", sprint_id="s9", status="on_track")
+    ).then_refused(NotFound, "unknown_sprint")
+
+
+def test_an_update_id_is_used_once() -> None:
+    given(*SPRINTING, update("u1")).when(
+        solution.UpdateSprint(update_id="u1", sprint_id="s1", status="on_track")
+    ).then_refused(AlreadyExists, "duplicate_id")
+
+
+@pytest.mark.parametrize("blockers", ["", "   "])
+def test_a_blocked_sprint_says_what_blocks_it(blockers: str) -> None:
+    given(*SPRINTING).when(
+        solution.UpdateSprint(update_id="u1", sprint_id="s1", status="blocked", blockers=blockers)
+    ).then_refused(InvalidCommand, "blockers_required")
+
+
+@pytest.mark.parametrize("field", ["done", "next", "blockers"])
+def test_each_update_text_has_at_most_2000_characters(field: str) -> None:
+    command = solution.UpdateSprint(update_id="u1", sprint_id="s1", status="at_risk")
+    given(*SPRINTING).when(msgspec.structs.replace(command, **{field: "x" * 2001})).then_refused(
+        InvalidCommand, "invalid_text"
+    )
+
+
+def test_a_closed_sprint_takes_no_more_updates() -> None:
+    closed = solution.SprintClosed(sprint_id="s1", outcome="")
+    given(*SPRINTING, closed).when(
+        solution.UpdateSprint(update_id="u1", sprint_id="s1", status="on_track")
+    ).then_refused(InvalidCommand, "sprint_closed")
+
+
+def test_a_participant_closes_a_sprint() -> None:
+    state = (
+        given(*SPRINTING)
+        .when(solution.CloseSprint(sprint_id="s1", outcome="Prototype built"))
+        .then(solution.SprintClosed(sprint_id="s1", outcome="Prototype built"))
+    )
+    assert state.sprints["s1"].closed
+
+
+def test_closing_a_closed_sprint_changes_nothing() -> None:
+    given(*SPRINTING, solution.SprintClosed(sprint_id="s1", outcome="")).when(
+        solution.CloseSprint(sprint_id="s1")
+    ).then_nothing()
+
+
+def test_only_a_sprint_of_the_track_is_closed() -> None:
+    given(*SPRINTING).when(solution.CloseSprint(sprint_id="s9")).then_refused(
+        NotFound, "unknown_sprint"
+    )
+
+
+def test_a_sprint_outcome_has_at_most_2000_characters() -> None:
+    given(*SPRINTING).when(solution.CloseSprint(sprint_id="s1", outcome="o" * 2001)).then_refused(
+        InvalidCommand, "invalid_text"
+    )
+
+
+# --------------------------------------------------------------------------- assessments
+
+
+def test_a_participant_assesses_a_sprint_on_criteria() -> None:
+    criteria = (criterion("impact", 5), solution.Criterion(name="cost", score=1, note="cheap"))
+    given(*SPRINTING).when(
+        solution.RecordAssessment(assessment_id="a1", sprint_id="s1", criteria=criteria)
+    ).then(
+        solution.AssessmentRecorded(
+            assessment_id="a1", sprint_id="s1", criteria=criteria, summary=""
+        )
+    )
+
+
+def test_an_assessment_id_is_used_once() -> None:
+    recorded = solution.AssessmentRecorded(
+        assessment_id="a1", sprint_id=None, criteria=(criterion(),), summary=""
+    )
+    given(*SPRINTING, recorded).when(
+        solution.RecordAssessment(assessment_id="a1", criteria=(criterion(),))
+    ).then_refused(AlreadyExists, "duplicate_id")
+
+
+def test_an_assessment_names_a_sprint_of_the_track_or_none() -> None:
+    given(*SPRINTING).when(
+        solution.RecordAssessment(assessment_id="a1", sprint_id="s9", criteria=(criterion(),))
+    ).then_refused(NotFound, "unknown_sprint")
+
+
+@pytest.mark.parametrize("score", [0, 6, -1])
+def test_a_score_is_1_to_5(score: int) -> None:
+    given(*SPRINTING).when(
+        solution.RecordAssessment(assessment_id="a1", criteria=(criterion(score=score),))
+    ).then_refused(InvalidCommand, "invalid_score")
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        (),
+        tuple(criterion(f"c{n}") for n in range(13)),
+        (criterion("impact"), criterion("impact")),
+        (criterion(""),),
+        (criterion("n" * 121),),
+        (solution.Criterion(name="impact", score=3, note="n" * 2001),),
+    ],
+    ids=["none", "13", "named twice", "blank name", "long name", "long note"],
+)
+def test_an_assessment_has_1_to_12_distinct_named_criteria(
+    criteria: tuple[solution.Criterion, ...],
+) -> None:
+    given(*SPRINTING).when(
+        solution.RecordAssessment(assessment_id="a1", criteria=criteria)
+    ).then_refused(InvalidCommand, "invalid_criteria")
+
+
+def test_an_assessment_summary_has_at_most_2000_characters() -> None:
+    given(*SPRINTING).when(
+        solution.RecordAssessment(assessment_id="a1", criteria=(criterion(),), summary="s" * 2001)
+    ).then_refused(InvalidCommand, "invalid_summary")
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def test_a_participant_plans_a_validation_with_stakeholders() -> None:
+    state = (
+        given(STARTED)
+        .when(
+            solution.PlanValidation(
+                validation_id="v1",
+                method="interviews",
+                stakeholders=("city", "residents"),
+                starts_on="2025-05-01",
+                ends_on="2025-05-10",
+            )
+        )
+        .then(validation("v1"))
+    )
+    assert state.validations["v1"].verdict is None
+
+
+def _plan_validation(
+    validation_id: str = "v2",
+    method: str = "survey",
+    stakeholders: tuple[str, ...] = ("city",),
+    starts_on: str = "2025-05-01",
+    ends_on: str = "2025-05-02",
+) -> solution.PlanValidation:
+    return solution.PlanValidation(
+        validation_id=validation_id,
+        method=method,
+        stakeholders=stakeholders,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+
+
+def test_a_validation_id_is_used_once() -> None:
+    given(STARTED, validation("v1")).when(_plan_validation("v1")).then_refused(
+        AlreadyExists, "duplicate_id"
+    )
+
+
+@pytest.mark.parametrize("method", ["", " ", "m" * 121])
+def test_a_validation_method_has_1_to_120_characters(method: str) -> None:
+    given(STARTED).when(_plan_validation(method=method)).then_refused(
+        InvalidCommand, "invalid_method"
+    )
+
+
+@pytest.mark.parametrize(
+    "stakeholders",
+    [(), tuple(f"s{n}" for n in range(31)), ("city", " "), ("x" * 121,)],
+    ids=["none", "31", "blank", "long"],
+)
+def test_a_validation_names_1_to_30_stakeholders(stakeholders: tuple[str, ...]) -> None:
+    given(STARTED).when(_plan_validation(stakeholders=stakeholders)).then_refused(
+        InvalidCommand, "invalid_stakeholders"
+    )
+
+
+def test_a_validation_has_real_dates_in_order() -> None:
+    given(STARTED).when(_plan_validation(ends_on="2025-13-01")).then_refused(
+        InvalidCommand, "invalid_date"
+    )
+    given(STARTED).when(_plan_validation(starts_on="2025-05-03")).then_refused(
+        InvalidCommand, "invalid_dates"
+    )
+
+
+def test_a_participant_records_a_validation_result() -> None:
+    state = (
+        given(STARTED, validation("v1"))
+        .when(
+            solution.RecordValidationResult(
+                validation_id="v1", findings="ok", verdict="needs_changes"
+            )
+        )
+        .then(result("v1", "needs_changes"))
+    )
+    assert state.validations["v1"].verdict == "needs_changes"
+
+
+def test_a_result_belongs_to_a_planned_validation() -> None:
+    given(STARTED).when(
+        solution.RecordValidationResult(validation_id="v9", findings="ok", verdict="validated")
+    ).then_refused(NotFound, "unknown_validation")
+
+
+def test_a_validation_result_is_recorded_once() -> None:
+    given(STARTED, validation("v1"), result("v1")).when(
+        solution.RecordValidationResult(validation_id="v1", findings="again", verdict="rejected")
+    ).then_refused(AlreadyExists, "validation_recorded")
+
+
+@pytest.mark.parametrize("findings", ["", "  ", "f" * 4001])
+def test_findings_have_1_to_4000_characters(findings: str) -> None:
+    given(STARTED, validation("v1")).when(
+        solution.RecordValidationResult(validation_id="v1", findings=findings, verdict="validated")
+    ).then_refused(InvalidCommand, "invalid_findings")
+
+
+# --------------------------------------------------------------------------- practices
+
+
+def test_a_participant_documents_a_good_practice() -> None:
+    given(STARTED).when(
+        solution.DocumentPractice(practice_id="p1", title="Weekly demo", description="Show it")
+    ).then(
+        solution.PracticeDocumented(practice_id="p1", title="Weekly demo", description="Show it")
+    )
+
+
+def test_a_practice_id_is_used_once() -> None:
+    documented = solution.PracticeDocumented(practice_id="p1", title="T", description="D")
+    given(STARTED, documented).when(
+        solution.DocumentPractice(practice_id="p1", title="T", description="D")
+    ).then_refused(AlreadyExists, "duplicate_id")
+
+
+@pytest.mark.parametrize("title", ["", " ", "t" * 201])
+def test_a_practice_title_has_1_to_200_characters(title: str) -> None:
+    given(STARTED).when(
+        solution.DocumentPractice(practice_id="p1", title=title, description="D")
+    ).then_refused(InvalidCommand, "invalid_title")
+
+
+@pytest.mark.parametrize("description", ["", " ", "d" * 2001])
+def test_a_practice_description_has_1_to_2000_characters(description: str) -> None:
+    given(STARTED).when(
+        solution.DocumentPractice(practice_id="p1", title="T", description=description)
+    ).then_refused(InvalidCommand, "invalid_description")
+
+
+# --------------------------------------------------------------------------- presentation
+
+VALIDATED = (STARTED, validation("v1"), result("v1", "rejected"))
+"""A track with one validation whose result, of any verdict, is recorded."""
+
+
+def test_a_facilitator_records_the_final_presentation() -> None:
+    state = (
+        given(*VALIDATED)
+        .when(presentation(), by=FACILITATOR)
+        .then(
+            solution.PresentationRecorded(presented_on="2025-06-20", summary="Went well", link="")
+        )
+    )
+    assert state.presented
+
+
+@pytest.mark.parametrize(
+    "history", [(STARTED,), (STARTED, validation("v1"))], ids=["none planned", "no result"]
+)
+def test_a_track_is_presented_after_a_validation_result(
+    history: tuple[solution.Event, ...],
+) -> None:
+    given(*history).when(presentation(), by=FACILITATOR).then_refused(
+        InvalidCommand, "validation_missing"
+    )
+
+
+def test_a_track_is_presented_once() -> None:
+    done = solution.PresentationRecorded(presented_on="2025-06-20", summary="S", link="")
+    given(*VALIDATED, done).when(presentation(), by=FACILITATOR).then_refused(
+        AlreadyExists, "presentation_recorded"
+    )
+
+
+def test_a_presentation_has_a_real_date_a_summary_and_a_short_link() -> None:
+    bad_day = solution.RecordPresentation(presented_on="2025-06-31", summary="S")
+    given(*VALIDATED).when(bad_day, by=FACILITATOR).then_refused(InvalidCommand, "invalid_date")
+    given(*VALIDATED).when(presentation(summary=" "), by=FACILITATOR).then_refused(
+        InvalidCommand, "invalid_summary"
+    )
+    long_link = solution.RecordPresentation(presented_on="2025-06-20", summary="S", link="l" * 501)
+    given(*VALIDATED).when(long_link, by=FACILITATOR).then_refused(InvalidCommand, "invalid_link")
+
+
+def test_a_track_survives_a_snapshot_round_trip() -> None:
+    assert solution.DECIDER.snapshot_kind == "solution-state/1"
+    state = solution.DECIDER.fold([*VALIDATED, *SPRINTING[1:], update("u1")])
+    assert msgspec.json.decode(msgspec.json.encode(state), type=solution.Track) == state
+
+
+# --------------------------------------------------------------------------- properties
+
+SPRINT_IDS = ("s1", "s2", "x")
+VALIDATION_IDS = ("v1", "v2")
+GOOD_PERIODS = (
+    ("2025-03-01", "2025-03-09"),
+    ("2025-03-10", "2025-03-10"),
+    ("2025-03-10", "2025-03-20"),
+    ("2025-03-05", "2025-03-12"),
+    ("2025-03-21", "2025-04-01"),
+)
+"""Some of them overlap, so ``sprint_overlaps`` comes up as often as a new sprint fits."""
+BAD_PERIODS = (("2025-03-10", "2025-03-01"), ("2025-02-30", "2025-03-01"), ("later", "2025-03-09"))
+GOOD_TEXTS = ("some text", "more text")
+BAD_TEXTS = ("", "t" * 2001)
+
+# Valid values are repeated so that most commands get past validation and reach the rules
+# about ids, sprints and validations; the invalid ones still come up every few commands.
+periods = st.sampled_from(GOOD_PERIODS * 3 + BAD_PERIODS)
+days = periods.map(lambda period: period[0])
+texts = st.sampled_from(GOOD_TEXTS * 3 + BAD_TEXTS)
+sprint_ids = st.sampled_from(SPRINT_IDS)
+validation_ids = st.sampled_from(VALIDATION_IDS)
+small_ids = st.sampled_from(("i1", "i2", "i3"))
+"""Update, assessment and practice ids: a small pool, so repeats come up."""
+criteria = st.lists(
+    st.builds(
+        solution.Criterion,
+        name=st.sampled_from(("impact", "cost", "reach") * 3 + ("",)),
+        score=st.sampled_from((1, 2, 3, 4, 5) * 2 + (0, 6)),
+        note=st.just(""),
+    ),
+    max_size=4,
+).map(tuple)
+
+START = solution.StartTrack(
+    track_id=TRACK_ID, workshop_id=WORKSHOP_ID, board_id="b1", decision_id="d1", title="Bikes"
+)
+
+_weighted_commands: list[st.SearchStrategy[solution.Command]] = [
+    *[
+        st.tuples(sprint_ids, texts, periods).map(
+            lambda t: solution.PlanSprint(
+                sprint_id=t[0], goal=t[1], starts_on=t[2][0], ends_on=t[2][1]
+            )
+        )
+    ]
+    * 3,
+    *[
+        st.builds(
+            solution.UpdateSprint,
+            update_id=small_ids,
+            sprint_id=sprint_ids,
+            status=st.sampled_from(("on_track", "at_risk", "blocked")),
+            done=texts,
+            blockers=texts,
+        )
+    ]
+    * 3,
+    st.builds(solution.CloseSprint, sprint_id=sprint_ids, outcome=texts),
+    st.builds(
+        solution.RecordAssessment,
+        assessment_id=small_ids,
+        sprint_id=st.none() | sprint_ids,
+        criteria=criteria,
+    ),
+    *[
+        st.tuples(validation_ids, periods, st.sampled_from((("city",), ("a", "b"), ()))).map(
+            lambda t: solution.PlanValidation(
+                validation_id=t[0],
+                method="survey",
+                stakeholders=t[2],
+                starts_on=t[1][0],
+                ends_on=t[1][1],
+            )
+        )
+    ]
+    * 2,
+    *[
+        st.builds(
+            solution.RecordValidationResult,
+            validation_id=validation_ids,
+            findings=texts,
+            verdict=st.sampled_from(("validated", "needs_changes", "rejected")),
+        )
+    ]
+    * 2,
+    st.builds(solution.DocumentPractice, practice_id=small_ids, title=texts, description=texts),
+    st.builds(solution.RecordPresentation, presented_on=days, summary=texts),
+    st.just(START),
+]
+
+solution_commands: st.SearchStrategy[solution.Command] = st.sampled_from(
+    _weighted_commands
+).flatmap(lambda strategy: strategy)
+"""Valid and invalid solution commands over small pools of ids, dates and texts."""
+
+solution_actors = st.sampled_from((FACILITATOR, ALICE, BOB) * 3 + (OBSERVER, AUDITOR))
+"""Mostly people who may change the track; observers and auditors every few commands."""
+
+Script = list[tuple[solution.Command, Actor]]
+
+
+def solution_scripts(max_size: int = 40) -> st.SearchStrategy[Script]:
+    """Random scripts that start with the track being started, so most commands reach a rule."""
+    steps = st.tuples(solution_commands, solution_actors)
+    script = st.lists(steps, min_size=max_size // 4, max_size=max_size)
+    return script.map(lambda rest: [(START, FACILITATOR), *rest])
+
+
+def attempt(
+    state: solution.Track, command: solution.Command, actor: Actor
+) -> list[solution.Event] | DomainError:
+    """``decide``'s events, or the ``DomainError`` it raised, as a value to assert on."""
+    try:
+        return solution.decide(state, command, actor)
+    except DomainError as refused:
+        return refused
+
+
+def accepted(script: Script) -> list[tuple[list[solution.Event], Actor]]:
+    """The non-empty event batches ``script`` produces, skipping refusals, with their actors."""
+    state, batches = solution.initial_state, []
+    for command, actor in script:
+        events = attempt(state, command, actor)
+        if isinstance(events, list) and events:
+            state = solution.DECIDER.fold(events, state)
+            batches.append((events, actor))
+    return batches
+
+
+SETTINGS = settings(max_examples=150, deadline=None)
+decode_event = msgspec.json.Decoder(solution.Event).decode
+
+
+@SETTINGS
+@for_all(script=solution_scripts())
+def test_evolve_accepts_every_event_decide_emits(script: Script) -> None:
+    state = solution.initial_state
+    for command, actor in script:
+        events, again = attempt(state, command, actor), attempt(state, command, actor)
+        if isinstance(events, DomainError):
+            assert isinstance(again, DomainError)
+            assert again.code == events.code
+            assert events.code == "forbidden" or actor.role not in ("observer", "auditor")
+            continue
+        assert again == events, "decide is not deterministic"
+        for event in events:
+            assert decode_event(encode_event(event)) == event
+            state = solution.evolve(state, event)
+
+
+@SETTINGS
+@for_all(script=solution_scripts())
+def test_sprints_never_overlap_and_results_need_a_plan(script: Script) -> None:
+    state = solution.DECIDER.fold([e for batch, _ in accepted(script) for e in batch])
+    spans = sorted((s.starts_on, s.ends_on) for s in state.sprints.values())
+    assert all(a_end < b_start for (_, a_end), (b_start, _) in pairwise(spans))
+    if state.presented:
+        assert any(v.verdict is not None for v in state.validations.values())
