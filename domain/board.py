@@ -1,27 +1,38 @@
-"""The board decider: sticky notes and clusters on one board (stream ``board-<id>``).
+"""The board decider (stream ``board-<id>``): sticky notes and clusters, and the one entry
+point for everything else a board records.
 
 ``decide`` holds every rule and raises a ``DomainError`` with a stable code when one says
 no; ``evolve`` only applies facts. Ids and times come in as data, so both are deterministic.
+Facilitation (``domain.facilitation``), voting (``domain.voting``) and decisions
+(``domain.decisions``) decide on the same ``Board`` state; this module routes to them.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
 
 import msgspec
 
+from domain import decisions, facilitation, voting
 from domain.actor import Actor
+from domain.board_state import (
+    Board,
+    BoardKind,
+    ClusterState,
+    Id,
+    NoteState,
+    cluster_members,
+    live_cluster,
+    live_note,
+)
 from domain.codec import tag_of
 from domain.decider import Decider
 from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
 from domain.roles import authorize
 from domain.types import Colour
 
-# ``(?!\n)``: Python's ``$`` also matches before a trailing newline, so ``"a\n"`` passed;
-# ``\Z`` would fix that too but is not valid in the JSON Schema msgspec derives from this.
-Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+(?!\n)$")]
-BoardKind = Literal["plenary", "breakout"]
+__all__ = ["Board", "BoardKind", "ClusterState", "Id", "NoteState"]
+
 
 TEXT_MAX = 500
 LABEL_MAX = 120
@@ -98,7 +109,7 @@ class ClusterNote(BoardCommand, frozen=True, kw_only=True, tag="note.cluster"):
     cluster_id: Id | None
 
 
-Command = (
+NoteCommand = (
     CreateBoard
     | AddNote
     | EditNote
@@ -111,6 +122,7 @@ Command = (
     | DeleteCluster
     | ClusterNote
 )
+Command = NoteCommand | facilitation.Command | voting.Command | decisions.Command
 
 
 # --------------------------------------------------------------------------- events
@@ -134,26 +146,32 @@ class NoteAdded(BoardEvent, frozen=True, kw_only=True, tag="note.added"):
     y: float
     colour: Colour
     author: str
+    private_to: str | None = None
+    """The author, while the note is hidden by private writing: nobody else may see this."""
 
 
 class NoteEdited(BoardEvent, frozen=True, kw_only=True, tag="note.edited"):
     note_id: str
     text: str
+    private_to: str | None = None
 
 
 class NoteMoved(BoardEvent, frozen=True, kw_only=True, tag="note.moved"):
     note_id: str
     x: float
     y: float
+    private_to: str | None = None
 
 
 class NoteRecoloured(BoardEvent, frozen=True, kw_only=True, tag="note.recoloured"):
     note_id: str
     colour: Colour
+    private_to: str | None = None
 
 
 class NoteDeleted(BoardEvent, frozen=True, kw_only=True, tag="note.deleted"):
     note_id: str
+    private_to: str | None = None
 
 
 class ClusterCreated(BoardEvent, frozen=True, kw_only=True, tag="cluster.created"):
@@ -188,7 +206,7 @@ class NoteClustered(BoardEvent, frozen=True, kw_only=True, tag="note.clustered")
     cluster_id: str | None
 
 
-Event = (
+NoteEvent = (
     BoardCreated
     | NoteAdded
     | NoteEdited
@@ -201,38 +219,7 @@ Event = (
     | ClusterDeleted
     | NoteClustered
 )
-
-
-# --------------------------------------------------------------------------- state
-
-
-class NoteState(msgspec.Struct, frozen=True, kw_only=True):
-    author: str
-    text: str
-    x: float
-    y: float
-    colour: Colour
-    cluster_id: str | None = None
-    deleted: bool = False
-
-
-class ClusterState(msgspec.Struct, frozen=True, kw_only=True):
-    label: str
-    x: float
-    y: float
-    deleted: bool = False
-
-
-class Board(msgspec.Struct, frozen=True, kw_only=True):
-    """What the rules need to know about a board. Treat the dicts as immutable."""
-
-    board_id: str = ""
-    workshop_id: str = ""
-    title: str = ""
-    kind: BoardKind = "breakout"
-    created: bool = False
-    notes: dict[str, NoteState] = msgspec.field(default_factory=dict)
-    clusters: dict[str, ClusterState] = msgspec.field(default_factory=dict)
+Event = NoteEvent | facilitation.Event | voting.Event | decisions.Event
 
 
 initial_state = Board()
@@ -272,24 +259,6 @@ def _check_new_id(state: Board, entity_id: str) -> None:
         )
 
 
-def _live_note(state: Board, note_id: str) -> NoteState:
-    note = state.notes.get(note_id)
-    if note is None:
-        raise NotFound(f"There is no note {note_id!r} on this board.", code="unknown_note")
-    if note.deleted:
-        raise NotFound(f"The note {note_id!r} was deleted.", code="note_deleted")
-    return note
-
-
-def _live_cluster(state: Board, cluster_id: str) -> ClusterState:
-    cluster = state.clusters.get(cluster_id)
-    if cluster is None:
-        raise NotFound(f"There is no cluster {cluster_id!r} on this board.", code="unknown_cluster")
-    if cluster.deleted:
-        raise NotFound(f"The cluster {cluster_id!r} was deleted.", code="cluster_deleted")
-    return cluster
-
-
 def _check_may_change_text(note: NoteState, actor: Actor) -> None:
     if actor.role != "facilitator" and note.author != actor.id:
         raise Forbidden(
@@ -301,13 +270,21 @@ def decide(state: Board, command: Command, actor: Actor) -> list[Event]:
     """The events that ``command`` by ``actor`` produces on ``state``; ``[]`` if nothing changes.
 
     Raises a ``DomainError`` (``forbidden`` per ``domain.roles``, ``board_not_found``,
-    ``invalid_text``, …) when a rule says no.
+    ``board_locked``, ``wrong_phase``, ``invalid_text``, …) when a rule says no.
     """
-    authorize(actor, tag_of(command))
+    tag = tag_of(command)
+    authorize(actor, tag)
     if isinstance(command, CreateBoard):
         return _decide_create(state, command)
     if not state.created:
         raise NotFound("This board does not exist.", code="board_not_found")
+    facilitation.gate(state, tag, actor)
+    if isinstance(command, facilitation.FacilitationCommand):
+        return list(facilitation.decide(state, command))
+    if isinstance(command, voting.VotingCommand):
+        return list(voting.decide(state, command, actor))
+    if isinstance(command, decisions.DecisionCommand):
+        return list(decisions.decide(state, command, actor))
     return _decide_on_board(state, command, actor)
 
 
@@ -325,33 +302,55 @@ def _decide_create(state: Board, command: CreateBoard) -> list[Event]:
     ]
 
 
-def _decide_on_board(state: Board, command: Command, actor: Actor) -> list[Event]:
+def _decide_on_board(state: Board, command: NoteCommand, actor: Actor) -> list[Event]:
     match command:
         case AddNote(note_id=note_id, text=text, x=x, y=y, colour=colour):
             _check_new_id(state, note_id)
             _check_text(text)
             _check_point(x, y)
-            return [NoteAdded(note_id=note_id, text=text, x=x, y=y, colour=colour, author=actor.id)]
+            private = state.private_writing and actor.role != "facilitator"
+            return [
+                NoteAdded(
+                    note_id=note_id,
+                    text=text,
+                    x=x,
+                    y=y,
+                    colour=colour,
+                    author=actor.id,
+                    private_to=actor.id if private else None,
+                )
+            ]
         case EditNote(note_id=note_id, text=text):
-            note = _live_note(state, note_id)
+            note = live_note(state, note_id, actor.id)
             _check_may_change_text(note, actor)
             _check_text(text)
-            return [] if note.text == text else [NoteEdited(note_id=note_id, text=text)]
+            if note.text == text:
+                return []
+            return [NoteEdited(note_id=note_id, text=text, private_to=_private(note))]
         case MoveNote(note_id=note_id, x=x, y=y):
-            note = _live_note(state, note_id)
+            note = live_note(state, note_id, actor.id)
             _check_point(x, y)
-            return [] if (note.x, note.y) == (x, y) else [NoteMoved(note_id=note_id, x=x, y=y)]
+            if (note.x, note.y) == (x, y):
+                return []
+            return [NoteMoved(note_id=note_id, x=x, y=y, private_to=_private(note))]
         case RecolourNote(note_id=note_id, colour=colour):
-            note = _live_note(state, note_id)
+            note = live_note(state, note_id, actor.id)
             _check_may_change_text(note, actor)
-            return [] if note.colour == colour else [NoteRecoloured(note_id=note_id, colour=colour)]
+            if note.colour == colour:
+                return []
+            return [NoteRecoloured(note_id=note_id, colour=colour, private_to=_private(note))]
         case DeleteNote(note_id=note_id):
-            _check_may_change_text(_live_note(state, note_id), actor)
-            return [NoteDeleted(note_id=note_id)]
+            note = live_note(state, note_id, actor.id)
+            _check_may_change_text(note, actor)
+            return [NoteDeleted(note_id=note_id, private_to=_private(note))]
         case ClusterNote(note_id=note_id, cluster_id=cluster_id):
-            note = _live_note(state, note_id)
+            note = live_note(state, note_id, actor.id)
+            if note.hidden:
+                raise InvalidCommand(
+                    "A hidden note joins a cluster once it is revealed.", code="note_hidden"
+                )
             if cluster_id is not None:
-                _live_cluster(state, cluster_id)
+                live_cluster(state, cluster_id)
             if note.cluster_id == cluster_id:
                 return []
             return [NoteClustered(note_id=note_id, cluster_id=cluster_id)]
@@ -359,7 +358,12 @@ def _decide_on_board(state: Board, command: Command, actor: Actor) -> list[Event
             return _decide_on_cluster(state, command)
 
 
-def _decide_on_cluster(state: Board, command: Command) -> list[Event]:
+def _private(note: NoteState) -> str | None:
+    """Who alone may see an event about ``note``: its author while it is hidden."""
+    return note.author if note.hidden else None
+
+
+def _decide_on_cluster(state: Board, command: NoteCommand) -> list[Event]:
     match command:
         case CreateCluster(cluster_id=cluster_id, label=label, x=x, y=y):
             _check_new_id(state, cluster_id)
@@ -367,7 +371,7 @@ def _decide_on_cluster(state: Board, command: Command) -> list[Event]:
             _check_point(x, y)
             return [ClusterCreated(cluster_id=cluster_id, label=label, x=x, y=y)]
         case RenameCluster(cluster_id=cluster_id, label=label):
-            cluster = _live_cluster(state, cluster_id)
+            cluster = live_cluster(state, cluster_id)
             _check_label(label)
             return (
                 []
@@ -375,20 +379,14 @@ def _decide_on_cluster(state: Board, command: Command) -> list[Event]:
                 else [ClusterRenamed(cluster_id=cluster_id, label=label)]
             )
         case MoveCluster(cluster_id=cluster_id, x=x, y=y):
-            cluster = _live_cluster(state, cluster_id)
+            cluster = live_cluster(state, cluster_id)
             _check_point(x, y)
             if (cluster.x, cluster.y) == (x, y):
                 return []
             return [ClusterMoved(cluster_id=cluster_id, x=x, y=y)]
         case DeleteCluster(cluster_id=cluster_id):
-            _live_cluster(state, cluster_id)
-            members = tuple(
-                sorted(
-                    nid
-                    for nid, n in state.notes.items()
-                    if n.cluster_id == cluster_id and not n.deleted
-                )
-            )
+            live_cluster(state, cluster_id)
+            members = cluster_members(state, cluster_id)
             return [ClusterDeleted(cluster_id=cluster_id, released_note_ids=members)]
     raise InvalidCommand(f"Unknown board command {type(command).__name__}.", code="unknown_command")
 
@@ -406,7 +404,19 @@ def _with_cluster(state: Board, cluster_id: str, cluster: ClusterState) -> Board
 
 def evolve(state: Board, event: Event) -> Board:
     """``state`` with ``event`` applied. Never raises for an event ``decide`` once produced."""
+    state = msgspec.structs.replace(state, version=state.version + 1)
+    if isinstance(event, facilitation.FacilitationEvent):
+        return facilitation.evolve(state, event)
+    if isinstance(event, voting.VotingEvent):
+        return voting.evolve(state, event)
+    if isinstance(event, decisions.DecisionEvent):
+        return decisions.evolve(state, event)
+    return _evolve_note(state, event)
+
+
+def _evolve_note(state: Board, event: NoteEvent) -> Board:
     replace = msgspec.structs.replace
+    notes = state.notes
     match event:
         case BoardCreated():
             return replace(
@@ -418,51 +428,44 @@ def evolve(state: Board, event: Event) -> Board:
                 created=True,
             )
         case NoteAdded():
-            return _with_note(
-                state,
-                event.note_id,
-                NoteState(
-                    author=event.author, text=event.text, x=event.x, y=event.y, colour=event.colour
-                ),
+            note = NoteState(
+                author=event.author,
+                text=event.text,
+                x=event.x,
+                y=event.y,
+                colour=event.colour,
+                hidden=event.private_to is not None,
             )
+            return _with_note(state, event.note_id, note)
         case NoteEdited():
-            return _with_note(
-                state, event.note_id, replace(state.notes[event.note_id], text=event.text)
-            )
+            return _with_note(state, event.note_id, replace(notes[event.note_id], text=event.text))
         case NoteMoved():
-            return _with_note(
-                state, event.note_id, replace(state.notes[event.note_id], x=event.x, y=event.y)
-            )
+            moved = replace(notes[event.note_id], x=event.x, y=event.y)
+            return _with_note(state, event.note_id, moved)
         case NoteRecoloured():
-            return _with_note(
-                state, event.note_id, replace(state.notes[event.note_id], colour=event.colour)
-            )
+            recoloured = replace(notes[event.note_id], colour=event.colour)
+            return _with_note(state, event.note_id, recoloured)
         case NoteDeleted():
-            return _with_note(
-                state, event.note_id, replace(state.notes[event.note_id], deleted=True)
-            )
+            return _with_note(state, event.note_id, replace(notes[event.note_id], deleted=True))
         case NoteClustered():
-            return _with_note(
-                state,
-                event.note_id,
-                replace(state.notes[event.note_id], cluster_id=event.cluster_id),
-            )
+            clustered = replace(notes[event.note_id], cluster_id=event.cluster_id)
+            return _with_note(state, event.note_id, clustered)
+        case _:
+            return _evolve_cluster(state, event)
+
+
+def _evolve_cluster(state: Board, event: NoteEvent) -> Board:
+    replace = msgspec.structs.replace
+    match event:
         case ClusterCreated():
-            return _with_cluster(
-                state, event.cluster_id, ClusterState(label=event.label, x=event.x, y=event.y)
-            )
+            cluster = ClusterState(label=event.label, x=event.x, y=event.y)
+            return _with_cluster(state, event.cluster_id, cluster)
         case ClusterRenamed():
-            return _with_cluster(
-                state,
-                event.cluster_id,
-                replace(state.clusters[event.cluster_id], label=event.label),
-            )
+            renamed = replace(state.clusters[event.cluster_id], label=event.label)
+            return _with_cluster(state, event.cluster_id, renamed)
         case ClusterMoved():
-            return _with_cluster(
-                state,
-                event.cluster_id,
-                replace(state.clusters[event.cluster_id], x=event.x, y=event.y),
-            )
+            moved = replace(state.clusters[event.cluster_id], x=event.x, y=event.y)
+            return _with_cluster(state, event.cluster_id, moved)
         case ClusterDeleted():
             notes = dict(state.notes)
             for note_id in event.released_note_ids:
@@ -490,5 +493,5 @@ DECIDER: Decider[Board, Command, Event] = Decider(
     state_type=Board,
     event_type=Event,
     command_type=Command,
-    snapshot_kind="board-state/1",
+    snapshot_kind="board-state/2",
 )

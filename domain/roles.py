@@ -30,6 +30,24 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         "cluster.move": _EDITORS,
         "cluster.delete": _EDITORS,
         "note.cluster": _EDITORS,
+        "phase.change": _FACILITATORS,
+        "timer.start": _FACILITATORS,
+        "timer.extend": _FACILITATORS,
+        "timer.stop": _FACILITATORS,
+        "private.start": _FACILITATORS,
+        "notes.reveal": _FACILITATORS,
+        "anonymity.set": _FACILITATORS,
+        "board.lock": _FACILITATORS,
+        "board.unlock": _FACILITATORS,
+        "vote.open": _FACILITATORS,
+        # Facilitators cast only in rounds that let them: the voting rules check that.
+        "vote.cast": _EDITORS,
+        "vote.retract": _EDITORS,
+        "vote.close": _FACILITATORS,
+        "grid.place": _EDITORS,
+        "grid.remove": _EDITORS,
+        "decision.record": _FACILITATORS,
+        "items.promote": _FACILITATORS,
     },
     "workshop": {
         "workshop.create": _FACILITATORS,
@@ -38,6 +56,19 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         "participant.join": _EVERYONE,
         "group.create": _FACILITATORS,
         "participant.assign": _FACILITATORS,
+    },
+    "solution": {
+        # Starting a track from a decision and presenting its outcome speak for the
+        # programme, so they are the facilitator's; the team itself runs the sprints.
+        "track.start": _FACILITATORS,
+        "sprint.plan": _EDITORS,
+        "sprint.update": _EDITORS,
+        "sprint.close": _EDITORS,
+        "assessment.record": _EDITORS,
+        "validation.plan": _EDITORS,
+        "validation.result": _EDITORS,
+        "practice.document": _EDITORS,
+        "presentation.record": _FACILITATORS,
     },
 }
 """Stream kind → command tag → the roles allowed to issue it. Tags are unique across kinds."""

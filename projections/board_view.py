@@ -1,12 +1,19 @@
-"""The board people see: live notes and clusters with their authors, positions and times."""
+"""The board people see: live notes and clusters with their authors, positions and times,
+and the facilitation around them: phase, timer, lock, vote rounds with their tallies, the
+impact/effort grid, decisions with their evidence, and where promoted items came from.
+
+This is the whole truth of a board; ``projections.visibility`` cuts it down to what one
+viewer may see (hidden notes, hidden tallies, pseudonyms) before it leaves the service.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import msgspec
 
-from domain import board
+from domain import board, decisions, facilitation, voting
+from domain.board_state import Anonymity, Origin, Phase
 from domain.recorded import RecordedEvent
 from domain.streams import board_id_of
 from domain.types import Colour
@@ -26,6 +33,10 @@ class NoteView(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
     version: int
     """The board version of the note's last change."""
+    hidden: bool = False
+    """Written during private writing and not revealed: only its author may see it."""
+    origin: Origin | None = None
+    """For a note promoted from a breakout board: where it came from."""
 
 
 class ClusterView(msgspec.Struct, frozen=True, kw_only=True):
@@ -35,6 +46,68 @@ class ClusterView(msgspec.Struct, frozen=True, kw_only=True):
     y: float
     created_at: datetime
     version: int
+    origin: Origin | None = None
+
+
+class TimerView(msgspec.Struct, frozen=True, kw_only=True):
+    seconds: int
+    label: str
+    started_at: datetime
+    ends_at: datetime
+    """Server time; clients count down against it."""
+
+
+class RoundView(msgspec.Struct, frozen=True, kw_only=True):
+    """A vote round. ``votes`` (voter → item → dots) and ``tallies`` are complete here;
+    ``projections.visibility`` withholds them from viewers while a round hides its tallies."""
+
+    id: str
+    target: str
+    budget: int
+    per_item_max: int
+    hide_tallies: bool
+    facilitators_vote: bool
+    item_ids: tuple[str, ...]
+    open: bool = True
+    opened_at: datetime
+    closed_at: datetime | None = None
+    votes: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
+    tallies: dict[str, int] = msgspec.field(default_factory=dict)
+    results: tuple[voting.Tally, ...] = ()
+    """Set when the round closes: most dots first."""
+    voters: int = 0
+
+
+class PlacementView(msgspec.Struct, frozen=True, kw_only=True):
+    impact: float
+    effort: float
+    version: int
+
+
+class DecisionView(msgspec.Struct, frozen=True, kw_only=True):
+    """A decision and what it rested on, with where it sits in the log (for tracing)."""
+
+    id: str
+    item_id: str
+    item_kind: str
+    title: str
+    outcome: str
+    rationale: str
+    evidence: decisions.Evidence
+    decided_by: str
+    decided_at: datetime
+    version: int
+    position: int
+    hash: str
+
+
+class PromotionView(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    source_board_id: str
+    source_version: int
+    note_ids: tuple[str, ...]
+    cluster_ids: tuple[str, ...]
+    promoted_at: datetime
 
 
 class BoardView(msgspec.Struct, frozen=True, kw_only=True):
@@ -49,6 +122,15 @@ class BoardView(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime | None = None
     notes: dict[str, NoteView] = msgspec.field(default_factory=dict)
     clusters: dict[str, ClusterView] = msgspec.field(default_factory=dict)
+    phase: Phase = "collect"
+    locked: bool = False
+    private_writing: bool = False
+    anonymity: Anonymity = "named"
+    timer: TimerView | None = None
+    rounds: dict[str, RoundView] = msgspec.field(default_factory=dict)
+    grid: dict[str, PlacementView] = msgspec.field(default_factory=dict)
+    decisions: tuple[DecisionView, ...] = ()
+    promotions: tuple[PromotionView, ...] = ()
 
 
 def _note(view: BoardView, note_id: str, rec: RecordedEvent, **changes: object) -> BoardView:
@@ -79,6 +161,7 @@ def _apply_event(view: BoardView, event: board.Event, rec: RecordedEvent) -> Boa
                 created_at=rec.recorded_at,
                 updated_at=rec.recorded_at,
                 version=rec.version,
+                hidden=event.private_to is not None,
             )
             return replace(view, notes={**view.notes, event.note_id: note})
         case board.NoteEdited():
@@ -111,14 +194,165 @@ def _apply_event(view: BoardView, event: board.Event, rec: RecordedEvent) -> Boa
             return replace(
                 view, clusters={k: v for k, v in view.clusters.items() if k != event.cluster_id}
             )
+        case _:
+            return _apply_facilitation(view, event, rec)
     return view
+
+
+def _apply_facilitation(view: BoardView, event: board.Event, rec: RecordedEvent) -> BoardView:
+    replace = msgspec.structs.replace
+    match event:
+        case facilitation.PhaseChanged():
+            return replace(view, phase=event.phase)
+        case facilitation.TimerStarted():
+            ends = rec.recorded_at + timedelta(seconds=event.seconds)
+            timer = TimerView(
+                seconds=event.seconds, label=event.label, started_at=rec.recorded_at, ends_at=ends
+            )
+            return replace(view, timer=timer)
+        case facilitation.TimerExtended() if view.timer is not None:
+            timer = replace(
+                view.timer,
+                seconds=view.timer.seconds + event.seconds,
+                ends_at=view.timer.ends_at + timedelta(seconds=event.seconds),
+            )
+            return replace(view, timer=timer)
+        case facilitation.TimerStopped():
+            return replace(view, timer=None)
+        case facilitation.PrivateWritingStarted():
+            return replace(view, private_writing=True)
+        case facilitation.NotesRevealed():
+            notes = dict(view.notes)
+            for revealed in event.notes:
+                if revealed.note_id in notes:
+                    notes[revealed.note_id] = replace(
+                        notes[revealed.note_id], hidden=False, updated_at=rec.recorded_at
+                    )
+            return replace(view, private_writing=False, notes=notes)
+        case facilitation.AnonymitySet():
+            return replace(view, anonymity=event.policy)
+        case facilitation.BoardLocked() | facilitation.BoardUnlocked():
+            return replace(view, locked=isinstance(event, facilitation.BoardLocked))
+        case decisions.DecisionRecorded():
+            return replace(view, decisions=(*view.decisions, _decision(event, rec)))
+        case decisions.ItemsPromoted():
+            return _promoted(view, event, rec)
+        case _:
+            return _apply_voting(view, event, rec)
+
+
+def _apply_voting(view: BoardView, event: board.Event, rec: RecordedEvent) -> BoardView:
+    replace = msgspec.structs.replace
+    match event:
+        case voting.RoundOpened():
+            opened = RoundView(
+                id=event.round_id,
+                target=event.target,
+                budget=event.budget,
+                per_item_max=event.per_item_max,
+                hide_tallies=event.hide_tallies,
+                facilitators_vote=event.facilitators_vote,
+                item_ids=event.item_ids,
+                opened_at=rec.recorded_at,
+                tallies=dict.fromkeys(event.item_ids, 0),
+            )
+            return replace(view, rounds={**view.rounds, event.round_id: opened})
+        case voting.VoteCast() | voting.VoteRetracted():
+            delta = 1 if isinstance(event, voting.VoteCast) else -1
+            counted = _count(view.rounds[event.round_id], event.voter, event.item_id, delta)
+            return replace(view, rounds={**view.rounds, event.round_id: counted})
+        case voting.RoundClosed():
+            closed = replace(
+                view.rounds[event.round_id],
+                open=False,
+                closed_at=rec.recorded_at,
+                results=event.results,
+                voters=event.voters,
+            )
+            return replace(view, rounds={**view.rounds, event.round_id: closed})
+        case voting.PlacedOnGrid():
+            placed = PlacementView(impact=event.impact, effort=event.effort, version=rec.version)
+            return replace(view, grid={**view.grid, event.item_id: placed})
+        case voting.RemovedFromGrid():
+            return replace(view, grid={k: v for k, v in view.grid.items() if k != event.item_id})
+    return view
+
+
+def _count(round_: RoundView, voter: str, item_id: str, delta: int) -> RoundView:
+    ballot = dict(round_.votes.get(voter, {}))
+    ballot[item_id] = ballot.get(item_id, 0) + delta
+    if ballot[item_id] <= 0:
+        del ballot[item_id]
+    votes = {**round_.votes, voter: ballot}
+    if not ballot:
+        del votes[voter]
+    tallies = {**round_.tallies, item_id: round_.tallies.get(item_id, 0) + delta}
+    return msgspec.structs.replace(round_, votes=votes, tallies=tallies, voters=len(votes))
+
+
+def _decision(event: decisions.DecisionRecorded, rec: RecordedEvent) -> DecisionView:
+    return DecisionView(
+        id=event.decision_id,
+        item_id=event.item_id,
+        item_kind=event.item_kind,
+        title=event.title,
+        outcome=event.outcome,
+        rationale=event.rationale,
+        evidence=event.evidence,
+        decided_by=rec.meta.actor,
+        decided_at=rec.recorded_at,
+        version=rec.version,
+        position=rec.position,
+        hash=rec.hash.hex(),
+    )
+
+
+def _promoted(view: BoardView, event: decisions.ItemsPromoted, rec: RecordedEvent) -> BoardView:
+    at, version = rec.recorded_at, rec.version
+    clusters = dict(view.clusters)
+    for c in event.clusters:
+        clusters[c.cluster_id] = ClusterView(
+            id=c.cluster_id,
+            label=c.label,
+            x=c.x,
+            y=c.y,
+            created_at=at,
+            version=version,
+            origin=c.origin,
+        )
+    notes = dict(view.notes)
+    for n in event.notes:
+        notes[n.note_id] = NoteView(
+            id=n.note_id,
+            text=n.text,
+            x=n.x,
+            y=n.y,
+            colour=n.colour,
+            author=n.author,
+            cluster_id=n.cluster_id,
+            created_at=at,
+            updated_at=at,
+            version=version,
+            origin=n.origin,
+        )
+    promotion = PromotionView(
+        id=event.promotion_id,
+        source_board_id=event.source_board_id,
+        source_version=event.source_version,
+        note_ids=tuple(n.note_id for n in event.notes),
+        cluster_ids=tuple(c.cluster_id for c in event.clusters),
+        promoted_at=at,
+    )
+    return msgspec.structs.replace(
+        view, notes=notes, clusters=clusters, promotions=(*view.promotions, promotion)
+    )
 
 
 class BoardViewProjection:
     """The ``board_view`` projection, keyed by board id."""
 
     name = "board_view"
-    version = 1
+    version = 2
 
     def key_of(self, recorded: RecordedEvent) -> str | None:
         return board_id_of(recorded.stream_id)

@@ -14,12 +14,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from domain import board, workshop
+from domain import board, decisions, workshop
 from domain.actor import Actor
 from domain.board import Id
 from domain.errors import Forbidden, NotFound
 from domain.streams import board_stream, workshop_stream
 from domain.types import Role
+from projections.visibility import Viewer, present_view
 from service.commands import Outcome
 from service.context import Plenary
 from service.errors import BadRequest
@@ -427,56 +428,60 @@ async def post_board_command(request: Request) -> Response:
             raise NotFound("There is no such board.", code="board_not_found")
         check_board_access(claims, state.workshop_id, board_id)
 
+    actor = claims.actor()
+    if isinstance(body.command, decisions.PromoteItems):
+        guard(await ctx.board_state(board_id))  # before its source board is read
+    command = await ctx.prepare(board_id, body.command, actor)
     outcome = await ctx.runner.execute(
-        board.DECIDER,
-        board_stream(board_id),
-        body.command,
-        claims.actor(),
-        body.command_id,
-        guard=guard,
+        board.DECIDER, board_stream(board_id), command, actor, body.command_id, guard=guard
     )
+    shown = await ctx.present_history(board_id, outcome.events, ctx.viewer(actor))
     return json(
         {
             "version": outcome.version,
             "duplicate": outcome.duplicate,
-            "events": [event_out(rec) for rec in outcome.events],
+            "events": [event_out(rec) for rec in shown],
         }
     )
 
 
-async def _readable_board(request: Request) -> tuple[Plenary, str]:
+async def _readable_board(request: Request) -> tuple[Plenary, str, Viewer]:
     ctx = plenary(request)
     claims = claims_of(request)
     board_id = request.path_params["board_id"]
     state = await ctx.board_state(board_id)
     check_board_access(claims, state.workshop_id, board_id)
-    return ctx, board_id
+    return ctx, board_id, ctx.viewer(claims.actor())
 
 
 async def get_board(request: Request) -> Response:
-    """``GET /api/boards/{id}`` → the current board view."""
-    ctx, board_id = await _readable_board(request)
-    return json(await ctx.board_view(board_id))
+    """``GET /api/boards/{id}`` → the current board view, as the caller may see it."""
+    ctx, board_id, viewer = await _readable_board(request)
+    return json(present_view(await ctx.board_view(board_id), viewer))
 
 
 async def get_board_events(request: Request) -> Response:
-    """``GET /api/boards/{id}/events?after=N&limit=M`` → the board's events after version N."""
-    ctx, board_id = await _readable_board(request)
+    """``GET /api/boards/{id}/events?after=N&limit=M`` → the board's events after version N
+    (each private one the caller may not see yet as a ``redacted`` placeholder)."""
+    ctx, board_id, viewer = await _readable_board(request)
     after = int_param(request, "after", 0) or 0
     limit = min(int_param(request, "limit", 1000) or 1000, 5000)
     events = await ctx.store.read_stream(board_stream(board_id), after, after + limit)
-    return json(
-        {"board_id": board_id, "after": after, "events": [event_out(rec) for rec in events]}
-    )
+    shown = await ctx.present_history(board_id, events, viewer)
+    return json({"board_id": board_id, "after": after, "events": [event_out(r) for r in shown]})
 
 
 async def get_board_at(request: Request) -> Response:
     """``GET /api/boards/{id}/at?version=N`` → the board as it was at version N."""
-    ctx, board_id = await _readable_board(request)
+    ctx, board_id, viewer = await _readable_board(request)
     version = int_param(request, "version")
     if version is None:
         raise BadRequest("Give the version to show: ?version=N.", code="bad_query")
-    return json(await ctx.board_view(board_id, at_most_version=version))
+    then = await ctx.board_view(board_id, at_most_version=version)
+    if await ctx.anonymity_of(board_id) == "pseudonymous":
+        # A board made pseudonymous later hides names in its past too.
+        then = msgspec.structs.replace(then, anonymity="pseudonymous")
+    return json(present_view(then, viewer))
 
 
 async def health(request: Request) -> Response:

@@ -20,13 +20,15 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from domain import board
 from domain.errors import PlenaryError
 from domain.recorded import RecordedEvent
+from domain.streams import board_stream
 from projections.board_view import BOARD_VIEW
 from projections.runner import ProjectionRunner
 from service import api
 from service.commands import CommandRunner
-from service.context import Plenary
+from service.context import Plenary, pseudonym_key
 from service.errors import http_error, plenary_error, validation_error
 from service.hub import Hub
 from service.notify import PgWakeups
@@ -50,13 +52,19 @@ async def open_plenary(settings: Settings) -> Plenary:
     store.add_event_listener(recent.remember)
     projector = Projector([ProjectionRunner(BOARD_VIEW, recent, views, offload=asyncio.to_thread)])
     runner = CommandRunner(store, snapshot_every=settings.snapshot_every)
+
+    async def anonymity_of(board_id: str) -> str:
+        loaded = await runner.load(board.DECIDER, board_stream(board_id), trust_cache=True)
+        return loaded.state.anonymity
+
+    hub = Hub(store, anonymity_of=anonymity_of, pseudonym_key=pseudonym_key(settings))
     return Plenary(
         settings=settings,
         store=store,
         runner=runner,
         views=views,
         projector=projector,
-        hub=Hub(store),
+        hub=hub,
     )
 
 

@@ -6,17 +6,24 @@ Built once by ``create_app``; handlers reach it as ``request.app.state.plenary``
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import msgspec
 
-from domain import board, workshop
-from domain.errors import NotFound
+from domain import board, decisions, workshop
+from domain.actor import Actor
+from domain.codec import tag_of
+from domain.errors import InvalidCommand, NotFound
+from domain.recorded import RecordedEvent
+from domain.roles import authorize
 from domain.streams import board_stream, workshop_stream
 from projections.base import fold
 from projections.board_view import BOARD_VIEW, BoardView
+from projections.visibility import Viewer, present_event, private_to, still_private
 from service import checkpoints
 from service.commands import CommandRunner
 from service.hub import Hub
@@ -88,6 +95,48 @@ class Plenary:
             self.settings.data_dir, checkpoints.sign(key, self.store.epoch, position, head_hash)
         )
 
+    @property
+    def pseudonym_key(self) -> bytes:
+        """The key behind every pseudonym (see ``pseudonym_key``)."""
+        return pseudonym_key(self.settings)
+
+    def viewer(self, actor: Actor) -> Viewer:
+        """``actor`` as someone who looks at boards."""
+        return Viewer(id=actor.id, role=actor.role, pseudonym_key=self.pseudonym_key)
+
+    async def anonymity_of(self, board_id: str) -> str:
+        """The board's anonymity policy now (``named`` for a board that does not exist)."""
+        loaded = await self.runner.load(board.DECIDER, board_stream(board_id), trust_cache=True)
+        return loaded.state.anonymity
+
+    async def present_history(
+        self, board_id: str, events: list[RecordedEvent], viewer: Viewer
+    ) -> list[RecordedEvent]:
+        """Past ``events`` of ``board_id`` as ``viewer`` may see them: a private event whose
+        privacy has since ended (its note revealed, its round closed) is shown whole."""
+        now: BoardView | None = None
+        if any(private_to(r) not in (None, viewer.id) for r in events):
+            now = await self.board_view(board_id)
+        current = now
+        anonymity = now.anonymity if now is not None else await self.anonymity_of(board_id)
+
+        def lifted(rec: RecordedEvent) -> bool:
+            return current is not None and not still_private(rec, current)
+
+        return [present_event(r, viewer, anonymity=anonymity, lifted=lifted) for r in events]
+
+    async def prepare(self, board_id: str, command: board.Command, actor: Actor) -> board.Command:
+        """``command`` ready for the board's decider: a promotion gets its plan, read from
+        its source board by ``decisions.plan_promotion`` (the rule lives there)."""
+        if not isinstance(command, decisions.PromoteItems):
+            return command
+        authorize(actor, tag_of(command))  # before reading another board for anyone
+        target = await self.board_state(board_id)
+        source = await self.board_state(command.source_board_id)
+        if source.workshop_id != target.workshop_id:
+            raise InvalidCommand("Items are promoted within one workshop.", code="foreign_board")
+        return msgspec.structs.replace(command, plan=decisions.plan_promotion(source, command))
+
     def token(self, claims: Claims) -> str:
         """A signed token for ``claims``."""
         return issue(self.settings.secret, claims)
@@ -96,6 +145,12 @@ class Plenary:
         """A link that opens the web client as the holder of ``claims``."""
         target = f"/b/{board_id}" if board_id else f"/w/{claims.wid}"
         return f"{self.settings.base_url}{target}#token={self.token(claims)}"
+
+
+def pseudonym_key(settings: Settings) -> bytes:
+    """The key behind every pseudonym: derived from the secret, so stable across restarts and
+    the same on every instance."""
+    return hmac.new(settings.secret, b"plenary pseudonyms", hashlib.sha256).digest()
 
 
 def encode(value: object) -> bytes:

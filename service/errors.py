@@ -19,8 +19,10 @@ class BadRequest(PlenaryError):
     code = "bad_request"
 
 
-_RESOURCE_MISSING = frozenset({"board_not_found", "workshop_not_found", "not_found"})
-_STATE_CONFLICT = frozenset({"board_exists", "workshop_exists"})
+_RESOURCE_MISSING = frozenset(
+    {"board_not_found", "workshop_not_found", "track_not_found", "decision_not_found", "not_found"}
+)
+_STATE_CONFLICT = frozenset({"board_exists", "workshop_exists", "track_exists"})
 
 
 def status_for(error: PlenaryError) -> int:

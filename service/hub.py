@@ -16,9 +16,12 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
+import msgspec
+
 from domain.actor import Actor
 from domain.recorded import RecordedEvent
 from domain.streams import board_id_of, board_stream
+from projections.visibility import Viewer, present_event, private_to, pseudonym
 from service import protocol
 from service.store import EventStore
 from service.wire import event_out
@@ -122,9 +125,12 @@ class Room:
         self.presence_at: dict[str, float] = {}
         self.dirty: set[str] = set()
         self.left: set[str] = set()
+        self.anonymity = "named"
+        """The board's policy as of ``version``: how people are shown in what it sends."""
 
     async def init(self) -> None:
         self.version = await self.hub.store.stream_version(self.stream_id)
+        self.anonymity = await self.hub.anonymity_of(self.board_id)
         self.ready.set_result(None)
         self.wake()
 
@@ -160,12 +166,22 @@ class Room:
         if self.version < 0 or fresh[0].version != self.version + 1:
             return False
         self.version = fresh[-1].version
+        self._follow_policy(fresh)
         self.fan_out(fresh)
         return True
 
+    def _follow_policy(self, batch: list[RecordedEvent]) -> None:
+        for rec in batch:
+            if rec.type == "anonymity.set":
+                self.anonymity = msgspec.json.decode(rec.data, type=_Policy).policy
+                self.dirty.update(self.presence)  # everyone is shown anew under the new policy
+                self.hub.presence_pending.add(self)
+
     def fan_out(self, batch: list[RecordedEvent]) -> None:
-        """Send ``batch`` to every member; joiners buffer it; one encoding serves most."""
-        shared: str | None = None
+        """Send ``batch`` to every member; joiners buffer it. One encoding serves everyone,
+        unless the batch holds private events: then each person gets their own."""
+        frames: dict[str | None, str] = {}
+        personal = any(private_to(r) is not None for r in batch)
         first = batch[0].version
         for conn in list(self.members.values()):
             if conn.buffering:
@@ -173,12 +189,48 @@ class Room:
                 if sum(len(r.data) for r in conn.buffer) > conn.max_bytes:
                     conn.shut(protocol.CLOSE_SLOW, "too slow: reconnect and resume")
             elif conn.sent_version == first - 1:
-                if shared is None:
-                    shared = encode_events(batch)
-                conn.push(shared)
+                key = conn.actor.id if personal else None
+                frame = frames.get(key)
+                if frame is None:
+                    frame = frames[key] = self.encode_for(conn, batch)
+                conn.push(frame)
                 conn.sent_version = batch[-1].version
             else:
-                send_after(conn, batch)
+                self.send_after(conn, batch)
+
+    def encode_for(self, conn: Connection, batch: list[RecordedEvent]) -> str:
+        """The ``events`` frame of ``batch`` as ``conn``'s person may see it."""
+        if self.anonymity == "named" and not any(private_to(r) for r in batch):
+            return encode_events(batch)
+        viewer = Viewer(
+            id=conn.actor.id, role=conn.actor.role, pseudonym_key=self.hub.pseudonym_key
+        )
+        shown = [present_event(r, viewer, anonymity=self.anonymity) for r in batch]
+        return encode_events(shown)
+
+    def send_after(self, conn: Connection, batch: list[RecordedEvent]) -> None:
+        """Send the part of ``batch`` that ``conn`` does not hold yet; never a gap."""
+        fresh = [r for r in batch if r.version > conn.sent_version]
+        if not fresh:
+            return
+        if fresh[0].version != conn.sent_version + 1:
+            log.error(
+                "gap for connection %s: holds %d, next is %d; resyncing",
+                conn.id,
+                conn.sent_version,
+                fresh[0].version,
+            )
+            conn.shut(protocol.CLOSE_SLOW, "out of step: reconnect and resume")
+            return
+        conn.push(self.encode_for(conn, fresh))
+        conn.sent_version = fresh[-1].version
+
+    def shown(self, member: protocol.Member) -> protocol.Member:
+        """``member`` as peers see them: under a pseudonym on a pseudonymous board."""
+        if self.anonymity != "pseudonymous":
+            return member
+        alias, name = pseudonym(self.hub.pseudonym_key, self.board_id, member.id)
+        return msgspec.structs.replace(member, id=alias, name=name)
 
     # ----------------------------------------------------------------- presence
 
@@ -209,7 +261,8 @@ class Room:
             return
         frame = protocol.encode(
             protocol.PresenceOut(
-                members=[self.presence[c] for c in sorted(self.dirty)], left=sorted(self.left)
+                members=[self.shown(self.presence[c]) for c in sorted(self.dirty)],
+                left=sorted(self.left),
             )
         )
         text = frame.decode()
@@ -220,35 +273,34 @@ class Room:
                 conn.push(text)
 
 
+class _Policy(msgspec.Struct):
+    policy: str
+
+
 def encode_events(batch: list[RecordedEvent]) -> str:
     return protocol.encode(protocol.Events(events=[event_out(r) for r in batch])).decode()
 
 
-def send_after(conn: Connection, batch: list[RecordedEvent]) -> None:
-    """Send the part of ``batch`` that ``conn`` does not hold yet; never a gap."""
-    fresh = [r for r in batch if r.version > conn.sent_version]
-    if not fresh:
-        return
-    if fresh[0].version != conn.sent_version + 1:
-        log.error(
-            "gap for connection %s: holds %d, next is %d; resyncing",
-            conn.id,
-            conn.sent_version,
-            fresh[0].version,
-        )
-        conn.shut(protocol.CLOSE_SLOW, "out of step: reconnect and resume")
-        return
-    conn.push(encode_events(fresh))
-    conn.sent_version = fresh[-1].version
+async def _named(_board_id: str) -> str:
+    return "named"
 
 
 class Hub:
     """Every room of this process; ``deliver`` hands it the events a commit recorded."""
 
     def __init__(
-        self, store: EventStore, *, presence_hz: float = 20.0, presence_ttl: float = 30.0
+        self,
+        store: EventStore,
+        *,
+        presence_hz: float = 20.0,
+        presence_ttl: float = 30.0,
+        anonymity_of: Callable[[str], Awaitable[str]] = _named,
+        pseudonym_key: bytes = b"",
     ) -> None:
         self.store = store
+        self.anonymity_of = anonymity_of
+        """The board's anonymity policy now; a room reads it once and follows its events."""
+        self.pseudonym_key = pseudonym_key
         self.rooms: dict[str, Room] = {}
         self.presence_pending: set[Room] = set()
         self.presence_interval = 1.0 / presence_hz

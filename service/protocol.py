@@ -92,6 +92,9 @@ class You(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     role: Role
     connection: str
+    pseudonym: str | None = None
+    """On a pseudonymous board, the id that stands for you in views, events and presence."""
+    pseudonym_name: str | None = None
 
 
 class Welcome(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="welcome"):

@@ -18,10 +18,11 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from domain import board
 from domain.errors import PlenaryError
 from domain.streams import board_stream
+from projections.visibility import present_view, pseudonym
 from service import protocol
 from service.api import check_board_access
 from service.context import Plenary
-from service.hub import Connection, Room, encode_events
+from service.hub import Connection, Room
 from service.tokens import Claims, Unauthorized, verify
 from service.wire import event_out
 
@@ -199,7 +200,7 @@ async def _join(ctx: Plenary, conn: Connection, board_id: str, hello: protocol.H
     conn.buffering = False
     fresh = [r for r in buffered if r.version > conn.sent_version]
     if fresh:
-        conn.push(encode_events(fresh))
+        conn.push(room.encode_for(conn, fresh))
         conn.sent_version = fresh[-1].version
     room.touch(conn, _member(conn))
     return room
@@ -210,19 +211,19 @@ async def _welcome(
 ) -> protocol.Welcome:
     since = hello.since
     same_epoch = hello.epoch is None or hello.epoch == ctx.store.epoch
-    you = protocol.You(
-        id=conn.actor.id, name=conn.actor.name, role=conn.actor.role, connection=conn.id
-    )
-    members = list(room.presence.values())
+    you = _you(room, conn)
+    members = [room.shown(m) for m in room.presence.values()]
+    viewer = ctx.viewer(conn.actor)
     if since is not None and same_epoch and 0 <= room.version - since <= REPLAY_CAP:
         events = await ctx.store.read_stream(board_stream(board_id), since)
         version = events[-1].version if events else since
         conn.sent_version = version
+        shown = await ctx.present_history(board_id, events, viewer)
         return protocol.Welcome(
             board_id=board_id,
             epoch=ctx.store.epoch,
             version=version,
-            events=[event_out(r) for r in events],
+            events=[event_out(r) for r in shown],
             you=you,
             members=members,
         )
@@ -232,10 +233,19 @@ async def _welcome(
         board_id=board_id,
         epoch=ctx.store.epoch,
         version=view.version,
-        view=view,
+        view=present_view(view, viewer),
         you=you,
         members=members,
     )
+
+
+def _you(room: Room, conn: Connection) -> protocol.You:
+    actor = conn.actor
+    you = protocol.You(id=actor.id, name=actor.name, role=actor.role, connection=conn.id)
+    if room.anonymity != "pseudonymous":
+        return you
+    alias, name = pseudonym(room.hub.pseudonym_key, room.board_id, actor.id)
+    return msgspec.structs.replace(you, pseudonym=alias, pseudonym_name=name)
 
 
 async def _command(
@@ -245,8 +255,9 @@ async def _command(
         _reject(conn, frame.op_id, "invalid_command", "Boards are created over HTTP.")
         return
     try:
+        command = await ctx.prepare(board_id, frame.command, conn.actor)
         outcome = await ctx.runner.execute(
-            board.DECIDER, board_stream(board_id), frame.command, conn.actor, frame.op_id
+            board.DECIDER, board_stream(board_id), command, conn.actor, frame.op_id
         )
     except PlenaryError as exc:  # a rule said no, a conflict outlasted retries, store down
         _reject(conn, frame.op_id, exc.code, exc.message)

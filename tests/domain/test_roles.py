@@ -12,14 +12,18 @@ from typing import Any
 import msgspec
 import pytest
 
-from domain import board, workshop
+from domain import board, board_state, decisions, facilitation, solution, voting, workshop
 from domain.actor import Actor
 from domain.errors import Forbidden
 from domain.roles import ALLOWED, PERMISSIONS
 from domain.types import ROLES, Role
 
 DOC = Path(__file__).parents[2] / "docs" / "roles.md"
-UNIONS: dict[str, Any] = {"board": board.Command, "workshop": workshop.Command}
+UNIONS: dict[str, Any] = {
+    "board": board.Command,
+    "workshop": workshop.Command,
+    "solution": solution.Command,
+}
 """Every stream kind's ``Command`` union."""
 
 
@@ -71,8 +75,11 @@ WHO: dict[Role, Actor] = {role: Actor(id=f"{role}-1", role=role, name=role) for 
 PIA = "pia"
 
 
-def on_board(command: board.Command, *, created: bool = True) -> Callable[[Actor], list[Any]]:
-    """Decide ``command`` on a board with note ``n1`` (written by the actor) and cluster ``c1``."""
+def on_board(
+    command: board.Command, *extra: board.Event, created: bool = True
+) -> Callable[[Actor], list[Any]]:
+    """Decide ``command`` on a board with note ``n1`` (written by the actor) and cluster ``c1``,
+    after ``extra`` events."""
 
     def run(actor: Actor) -> list[Any]:
         history: list[board.Event] = []
@@ -81,10 +88,42 @@ def on_board(command: board.Command, *, created: bool = True) -> Callable[[Actor
                 board.BoardCreated(board_id="b1", workshop_id="w1", title="Ideas"),
                 board.NoteAdded(note_id="n1", text="t", x=0, y=0, colour="yellow", author=actor.id),
                 board.ClusterCreated(cluster_id="c1", label="Theme", x=5, y=5),
+                *extra,
             ]
         return list(board.decide(board.fold(history), command, actor))
 
     return run
+
+
+def in_phase(
+    phase: board_state.Phase, command: board.Command, *extra: board.Event
+) -> Callable[[Actor], list[Any]]:
+    """Decide ``command`` on ``on_board``'s board in ``phase``, after ``extra`` events."""
+
+    def run(actor: Actor) -> list[Any]:
+        history: list[board.Event] = [
+            board.BoardCreated(board_id="b1", workshop_id="w1", title="Ideas", kind="plenary"),
+            board.NoteAdded(note_id="n1", text="t", x=0, y=0, colour="yellow", author=actor.id),
+            board.ClusterCreated(cluster_id="c1", label="Theme", x=5, y=5),
+            facilitation.PhaseChanged(phase=phase, previous="collect"),
+            *extra,
+        ]
+        return list(board.decide(board.fold(history), command, actor))
+
+    return run
+
+
+ROUND = voting.RoundOpened(
+    round_id="r1",
+    target="clusters",
+    budget=5,
+    per_item_max=3,
+    hide_tallies=True,
+    facilitators_vote=True,
+    item_ids=("c1",),
+)
+CAST = voting.VoteCast(round_id="r1", item_id="c1", voter="facilitator-1")
+PLAN = decisions.Promotion(source_board_id="b2", source_version=3, clusters=(), notes=())
 
 
 def on_workshop(
@@ -113,6 +152,83 @@ def on_workshop(
     return run
 
 
+def on_track(command: solution.Command, *, started: bool = True) -> Callable[[Actor], list[Any]]:
+    """Decide ``command`` on a track with open sprint ``s1``, validation ``v1`` awaiting its
+    result and validation ``v2`` with one."""
+
+    def run(actor: Actor) -> list[Any]:
+        history: list[solution.Event] = []
+        if started:
+            history = [
+                solution.TrackStarted(
+                    track_id="t1",
+                    workshop_id="w1",
+                    board_id="b1",
+                    decision_id="d1",
+                    title="T",
+                    summary="",
+                    lead="f",
+                ),
+                solution.SprintPlanned(
+                    sprint_id="s1", goal="G", starts_on="2025-03-03", ends_on="2025-03-14"
+                ),
+                *(
+                    solution.ValidationPlanned(
+                        validation_id=vid,
+                        method="survey",
+                        stakeholders=("city",),
+                        starts_on="2025-05-01",
+                        ends_on="2025-05-02",
+                    )
+                    for vid in ("v1", "v2")
+                ),
+                solution.ValidationRecorded(validation_id="v2", findings="F", verdict="validated"),
+            ]
+        return list(solution.decide(solution.DECIDER.fold(history), command, actor))
+
+    return run
+
+
+SOLUTION_SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
+    "track.start": on_track(
+        solution.StartTrack(
+            track_id="t1", workshop_id="w1", board_id="b1", decision_id="d1", title="T"
+        ),
+        started=False,
+    ),
+    "sprint.plan": on_track(
+        solution.PlanSprint(sprint_id="s2", goal="G", starts_on="2025-04-01", ends_on="2025-04-02")
+    ),
+    "sprint.update": on_track(
+        solution.UpdateSprint(update_id="u1", sprint_id="s1", status="on_track")
+    ),
+    "sprint.close": on_track(solution.CloseSprint(sprint_id="s1")),
+    "assessment.record": on_track(
+        solution.RecordAssessment(
+            assessment_id="a1", criteria=(solution.Criterion(name="impact", score=4),)
+        )
+    ),
+    "validation.plan": on_track(
+        solution.PlanValidation(
+            validation_id="v3",
+            method="survey",
+            stakeholders=("city",),
+            starts_on="2025-05-01",
+            ends_on="2025-05-02",
+        )
+    ),
+    "validation.result": on_track(
+        solution.RecordValidationResult(validation_id="v1", findings="F", verdict="rejected")
+    ),
+    "practice.document": on_track(
+        solution.DocumentPractice(practice_id="p1", title="T", description="D")
+    ),
+    "presentation.record": on_track(
+        solution.RecordPresentation(presented_on="2025-06-20", summary="S")
+    ),
+}
+
+
 SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     "board.create": on_board(
         board.CreateBoard(board_id="b1", workshop_id="w1", title="T"), created=False
@@ -127,6 +243,43 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     "cluster.move": on_board(board.MoveCluster(cluster_id="c1", x=9, y=9)),
     "cluster.delete": on_board(board.DeleteCluster(cluster_id="c1")),
     "note.cluster": on_board(board.ClusterNote(note_id="n1", cluster_id="c1")),
+    "phase.change": on_board(facilitation.ChangePhase(phase="cluster")),
+    "timer.start": on_board(facilitation.StartTimer(seconds=300)),
+    "timer.extend": on_board(
+        facilitation.ExtendTimer(seconds=60), facilitation.TimerStarted(seconds=300)
+    ),
+    "timer.stop": on_board(facilitation.StopTimer(), facilitation.TimerStarted(seconds=300)),
+    "private.start": on_board(facilitation.StartPrivateWriting()),
+    "notes.reveal": on_board(facilitation.RevealNotes(), facilitation.PrivateWritingStarted()),
+    "anonymity.set": on_board(facilitation.SetAnonymity(policy="pseudonymous")),
+    "board.lock": on_board(facilitation.LockBoard()),
+    "board.unlock": on_board(facilitation.UnlockBoard(), facilitation.BoardLocked()),
+    "vote.open": in_phase("vote", voting.OpenRound(round_id="r1")),
+    "vote.cast": in_phase("vote", voting.CastVote(round_id="r1", item_id="c1"), ROUND),
+    "vote.retract": in_phase(
+        "vote",
+        voting.RetractVote(round_id="r1", item_id="c1"),
+        ROUND,
+        voting.VoteCast(round_id="r1", item_id="c1", voter="participant-1"),
+        CAST,
+    ),
+    "vote.close": in_phase("vote", voting.CloseRound(round_id="r1"), ROUND),
+    "grid.place": in_phase("discuss", voting.PlaceOnGrid(item_id="c1", impact=8, effort=2)),
+    "grid.remove": in_phase(
+        "discuss",
+        voting.RemoveFromGrid(item_id="c1"),
+        voting.PlacedOnGrid(item_id="c1", impact=8, effort=2),
+    ),
+    "decision.record": in_phase(
+        "decide",
+        decisions.RecordDecision(
+            decision_id="d1", item_id="c1", outcome="select", rationale="Most dots"
+        ),
+    ),
+    "items.promote": in_phase(
+        "decide",
+        decisions.PromoteItems(promotion_id="p1", source_board_id="b2", plan=PLAN),
+    ),
     "workshop.create": on_workshop(
         lambda _: workshop.CreateWorkshop(workshop_id="w1", title="W"), created=False
     ),
@@ -140,6 +293,7 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     "participant.assign": on_workshop(
         lambda _: workshop.AssignParticipant(actor_id=PIA, group_id="g1")
     ),
+    **SOLUTION_SAMPLES,
 }
 """For every command tag, the decider run on a state where that command is otherwise valid."""
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from projections.board_view import BOARD_VIEW
 from service import demo
 from service.cli import main
 from tests.conftest import StoreLocation
@@ -99,7 +100,7 @@ def test_rebuild_and_export(cli_env: StoreLocation, capsys: pytest.CaptureFixtur
     capsys.readouterr()
     assert main(["rebuild"]) == 0
     captured = capsys.readouterr()
-    assert "rebuilt board_view v1 up to position" in captured.out
+    assert f"rebuilt board_view v{BOARD_VIEW.version} up to position" in captured.out
     assert "100.0%" in captured.err
     assert main(["export", "log"]) == 0
     lines = capsys.readouterr().out.splitlines()
