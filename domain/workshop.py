@@ -6,6 +6,7 @@ Facilitated programmes grow this module further: agenda, phases, outcomes.
 
 from __future__ import annotations
 
+import datetime
 from typing import Literal
 
 import msgspec
@@ -33,11 +34,19 @@ GROUP_LIMIT = 4
 """Breakout groups per workshop, at most."""
 GROUP_SIZE_DEFAULT, GROUP_SIZE_MIN, GROUP_SIZE_MAX = 6, 2, 12
 NAME_MAX = 80
+AGENDA_MAX = 30
 ORGANISATION_MAX = 120
 
 
 class WorkshopCommand(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
     """Base of every workshop command."""
+
+
+class AgendaItem(msgspec.Struct, frozen=True, kw_only=True):
+    """One block of the day: what happens and for how many minutes."""
+
+    title: str
+    minutes: int = 0
 
 
 class CreateWorkshop(WorkshopCommand, frozen=True, kw_only=True, tag="workshop.create"):
@@ -48,6 +57,9 @@ class CreateWorkshop(WorkshopCommand, frozen=True, kw_only=True, tag="workshop.c
     """ISO date (``2026-11-27``) the workshop takes place, if planned."""
     group_size_limit: int = GROUP_SIZE_DEFAULT
     """How many people a breakout group holds at most (2–12)."""
+    agenda: tuple[AgendaItem, ...] = ()
+    programme: Id = "default"
+    """The co-design programme the workshop belongs to; its outcomes count together."""
 
 
 class AddBoard(WorkshopCommand, frozen=True, kw_only=True, tag="board.add"):
@@ -92,6 +104,8 @@ class WorkshopCreated(WorkshopEvent, frozen=True, kw_only=True, tag="workshop.cr
     facilitator: str
     date: str | None = None
     group_size_limit: int = GROUP_SIZE_DEFAULT
+    agenda: tuple[AgendaItem, ...] = ()
+    programme: str = "default"
 
 
 class BoardAdded(WorkshopEvent, frozen=True, kw_only=True, tag="board.added"):
@@ -148,6 +162,9 @@ class Workshop(msgspec.Struct, frozen=True, kw_only=True):
     kind: WorkshopKind = "challenges"
     facilitator: str = ""
     created: bool = False
+    date: str | None = None
+    agenda: tuple[AgendaItem, ...] = ()
+    programme: str = "default"
     boards: dict[str, BoardRef] = msgspec.field(default_factory=dict)
     group_size_limit: int = GROUP_SIZE_DEFAULT
     participants: dict[str, ParticipantRef] = msgspec.field(default_factory=dict)
@@ -203,6 +220,8 @@ def _decide_create(state: Workshop, command: CreateWorkshop, actor: Actor) -> li
         )
     if state.created:
         raise AlreadyExists("This workshop exists already.", code="workshop_exists")
+    _check_date(command.date)
+    _check_agenda(command.agenda)
     return [
         WorkshopCreated(
             workshop_id=command.workshop_id,
@@ -211,8 +230,30 @@ def _decide_create(state: Workshop, command: CreateWorkshop, actor: Actor) -> li
             facilitator=actor.id,
             date=command.date,
             group_size_limit=command.group_size_limit,
+            agenda=command.agenda,
+            programme=command.programme,
         )
     ]
+
+
+def _check_date(date: str | None) -> None:
+    if date is None:
+        return
+    try:
+        datetime.date.fromisoformat(date)
+    except ValueError:
+        raise InvalidCommand(f"{date!r} is not a date (YYYY-MM-DD).", code="invalid_date") from None
+    if len(date) != len("2026-11-27"):
+        raise InvalidCommand(f"{date!r} is not a date (YYYY-MM-DD).", code="invalid_date")
+
+
+def _check_agenda(agenda: tuple[AgendaItem, ...]) -> None:
+    if len(agenda) > AGENDA_MAX:
+        raise InvalidCommand(f"An agenda has at most {AGENDA_MAX} items.", code="invalid_agenda")
+    for item in agenda:
+        _check_text(item.title, 1, TITLE_MAX, "agenda")
+        if not 0 <= item.minutes <= 24 * 60:
+            raise InvalidCommand("An agenda item lasts 0 to 1440 minutes.", code="invalid_agenda")
 
 
 def _decide_join(state: Workshop, command: JoinWorkshop, actor: Actor) -> list[Event]:
@@ -285,6 +326,9 @@ def evolve(state: Workshop, event: Event) -> Workshop:
                 facilitator=event.facilitator,
                 created=True,
                 group_size_limit=event.group_size_limit,
+                date=event.date,
+                agenda=event.agenda,
+                programme=event.programme,
             )
         case BoardAdded():
             ref = BoardRef(title=event.title, kind=event.kind)
@@ -311,5 +355,5 @@ DECIDER: Decider[Workshop, Command, Event] = Decider(
     state_type=Workshop,
     event_type=Event,
     command_type=Command,
-    snapshot_kind="workshop-state/2",
+    snapshot_kind="workshop-state/3",
 )

@@ -40,6 +40,8 @@ class CreateWorkshopIn(msgspec.Struct, frozen=True, kw_only=True):
     kind: workshop.WorkshopKind = "challenges"
     date: str | None = None
     group_size_limit: int = workshop.GROUP_SIZE_DEFAULT
+    agenda: tuple[workshop.AgendaItem, ...] = ()
+    programme: Id = "default"
     facilitator_name: str = "Facilitator"
     workshop_id: Id | None = None
     command_id: Id | None = None
@@ -111,7 +113,10 @@ async def body_as(request: Request, shape: type[T]) -> T:
         if size > MAX_BODY:
             raise BadRequest(f"The body is larger than {MAX_BODY} bytes.", code="too_large")
         chunks.append(chunk)
-    result: T = _decoders[shape].decode(b"".join(chunks))
+    decoder = _decoders.get(shape)
+    if decoder is None:  # shapes of other API modules, decoded the same way
+        decoder = _decoders[shape] = msgspec.json.Decoder(shape)
+    result: T = decoder.decode(b"".join(chunks))
     return result
 
 
@@ -178,6 +183,8 @@ async def create_workshop(request: Request) -> Response:
         kind=body.kind,
         date=body.date,
         group_size_limit=body.group_size_limit,
+        agenda=body.agenda,
+        programme=body.programme,
     )
     outcome = await ctx.runner.execute(
         workshop.DECIDER,
@@ -234,6 +241,9 @@ async def get_workshop(request: Request) -> Response:
             "id": workshop_id,
             "title": state.title,
             "kind": state.kind,
+            "date": state.date,
+            "agenda": state.agenda,
+            "programme": state.programme,
             "group_size_limit": state.group_size_limit,
             "boards": boards,
             "participants": participants,
@@ -445,7 +455,7 @@ async def post_board_command(request: Request) -> Response:
     )
 
 
-async def _readable_board(request: Request) -> tuple[Plenary, str, Viewer]:
+async def readable_board(request: Request) -> tuple[Plenary, str, Viewer]:
     ctx = plenary(request)
     claims = claims_of(request)
     board_id = request.path_params["board_id"]
@@ -456,14 +466,14 @@ async def _readable_board(request: Request) -> tuple[Plenary, str, Viewer]:
 
 async def get_board(request: Request) -> Response:
     """``GET /api/boards/{id}`` → the current board view, as the caller may see it."""
-    ctx, board_id, viewer = await _readable_board(request)
+    ctx, board_id, viewer = await readable_board(request)
     return json(present_view(await ctx.board_view(board_id), viewer))
 
 
 async def get_board_events(request: Request) -> Response:
     """``GET /api/boards/{id}/events?after=N&limit=M`` → the board's events after version N
     (each private one the caller may not see yet as a ``redacted`` placeholder)."""
-    ctx, board_id, viewer = await _readable_board(request)
+    ctx, board_id, viewer = await readable_board(request)
     after = int_param(request, "after", 0) or 0
     limit = min(int_param(request, "limit", 1000) or 1000, 5000)
     events = await ctx.store.read_stream(board_stream(board_id), after, after + limit)
@@ -473,7 +483,7 @@ async def get_board_events(request: Request) -> Response:
 
 async def get_board_at(request: Request) -> Response:
     """``GET /api/boards/{id}/at?version=N`` → the board as it was at version N."""
-    ctx, board_id, viewer = await _readable_board(request)
+    ctx, board_id, viewer = await readable_board(request)
     version = int_param(request, "version")
     if version is None:
         raise BadRequest("Give the version to show: ?version=N.", code="bad_query")

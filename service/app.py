@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from starlette.applications import Starlette
@@ -24,9 +25,12 @@ from domain import board
 from domain.errors import PlenaryError
 from domain.recorded import RecordedEvent
 from domain.streams import board_stream
+from projections.base import Projection
 from projections.board_view import BOARD_VIEW
+from projections.programme import PROGRAMME
 from projections.runner import ProjectionRunner
-from service import api
+from projections.solution_timeline import SOLUTION_TIMELINE
+from service import api, programme_api
 from service.commands import CommandRunner
 from service.context import Plenary, pseudonym_key
 from service.errors import http_error, plenary_error, validation_error
@@ -41,6 +45,8 @@ from service.ws import board_socket
 
 log = logging.getLogger("plenary")
 SEAL_SECONDS = 60.0
+PROJECTIONS: tuple[Projection[Any], ...] = (BOARD_VIEW, SOLUTION_TIMELINE, PROGRAMME)
+"""Every read model the service keeps, caught up by the projector and rebuilt by the CLI."""
 WEB_CLIENT = Path(__file__).resolve().parent.parent / "web_client"
 
 
@@ -50,7 +56,12 @@ async def open_plenary(settings: Settings) -> Plenary:
     views = await SqlViewStore.for_store(store)
     recent = RecentEvents(store)
     store.add_event_listener(recent.remember)
-    projector = Projector([ProjectionRunner(BOARD_VIEW, recent, views, offload=asyncio.to_thread)])
+    projector = Projector(
+        [
+            ProjectionRunner(projection, recent, views, offload=asyncio.to_thread)
+            for projection in PROJECTIONS
+        ]
+    )
     runner = CommandRunner(store, snapshot_every=settings.snapshot_every)
 
     async def anonymity_of(board_id: str) -> str:
@@ -129,6 +140,7 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         *api.routes,
+        *programme_api.routes,
         WebSocketRoute("/ws/boards/{board_id}", board_socket),
         Route("/", index, methods=["GET"]),
         Route("/w/{workshop_id}", index, methods=["GET"]),

@@ -11,6 +11,7 @@ import hmac
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import msgspec
 
@@ -20,9 +21,12 @@ from domain.codec import tag_of
 from domain.errors import InvalidCommand, NotFound
 from domain.recorded import RecordedEvent
 from domain.roles import authorize
-from domain.streams import board_stream, workshop_stream
-from projections.base import fold
+from domain.streams import board_stream, solution_stream, workshop_stream
+from projections.base import Projection, fold
 from projections.board_view import BOARD_VIEW, BoardView
+from projections.programme import KEY as PROGRAMME_KEY
+from projections.programme import PROGRAMME, ProgrammeView
+from projections.solution_timeline import SOLUTION_TIMELINE, SolutionTimeline
 from projections.visibility import Viewer, present_event, private_to, still_private
 from service import checkpoints
 from service.commands import CommandRunner
@@ -32,6 +36,9 @@ from service.readmodels import SqlViewStore
 from service.settings import Settings
 from service.store import EventStore
 from service.tokens import Claims, issue
+
+V = TypeVar("V")
+TAIL_PAGE = 1000
 
 
 @dataclass(slots=True)
@@ -52,18 +59,45 @@ class Plenary:
 
         Raises ``NotFound`` (``board_not_found``) when the board does not exist (yet).
         """
-        stream = board_stream(board_id)
-        view: BoardView | None = None
-        if at_most_version is None:
-            stored = await self.views.load_views(BOARD_VIEW.name, [board_id])
-            if board_id in stored:
-                view = BOARD_VIEW.decode(stored[board_id])
-        after = 0 if view is None else view.version
-        tail = await self.store.read_stream(stream, after, at_most_version)
-        view = fold(BOARD_VIEW, board_id, tail, view)
+        view = await self._stream_view(
+            BOARD_VIEW, board_id, board_stream(board_id), at_most_version
+        )
         if not view.workshop_id:
             raise NotFound("There is no such board.", code="board_not_found")
         return view
+
+    async def track_view(self, track_id: str) -> SolutionTimeline:
+        """The solution track now; ``NotFound`` (``track_not_found``) if it was never started."""
+        view = await self._stream_view(SOLUTION_TIMELINE, track_id, solution_stream(track_id))
+        if view.origin is None:
+            raise NotFound("There is no such solution track.", code="track_not_found")
+        return view
+
+    async def programme_view(self) -> ProgrammeView:
+        """The programme overview now: the stored view plus every counted event after it."""
+        stored = await self.views.load_views(PROGRAMME.name, [PROGRAMME_KEY])
+        view = PROGRAMME.decode(stored[PROGRAMME_KEY]) if PROGRAMME_KEY in stored else None
+        after = 0 if view is None else view.position
+        while True:
+            tail = await self.store.read_all(after, TAIL_PAGE)
+            view = fold(PROGRAMME, PROGRAMME_KEY, tail, view)
+            if len(tail) < TAIL_PAGE:
+                return view
+            after = tail[-1].position
+
+    async def _stream_view(
+        self, projection: Projection[V], key: str, stream: str, at_most_version: int | None = None
+    ) -> V:
+        """``projection``'s view of ``key`` (one stream): stored view plus tail, or replayed
+        from the start up to ``at_most_version``."""
+        view: V | None = None
+        if at_most_version is None:
+            stored = await self.views.load_views(projection.name, [key])
+            if key in stored:
+                view = projection.decode(stored[key])
+        after = 0 if view is None else _version_of(view)
+        tail = await self.store.read_stream(stream, after, at_most_version)
+        return fold(projection, key, tail, view)
 
     async def board_state(self, board_id: str) -> board.Board:
         """The board's decider state (as this process holds it: for its workshop and kind,
@@ -145,6 +179,12 @@ class Plenary:
         """A link that opens the web client as the holder of ``claims``."""
         target = f"/b/{board_id}" if board_id else f"/w/{claims.wid}"
         return f"{self.settings.base_url}{target}#token={self.token(claims)}"
+
+
+def _version_of(view: object) -> int:
+    version = getattr(view, "version", 0)
+    assert isinstance(version, int)
+    return version
 
 
 def pseudonym_key(settings: Settings) -> bytes:

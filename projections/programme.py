@@ -1,0 +1,260 @@
+"""The programme overview: its workshops, their solution tracks, and the outcome tracker that
+counts what happened against the planned outcomes (``domain.programme``).
+
+One view (key ``all``) for the whole log, fed only by the few event types it counts, each
+decoded into a small shape of its own; note events of boards it does not count cost a lookup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from domain.programme import IDEA_KINDS, INITIATIVE_KINDS, PLANNED_OUTCOMES
+from domain.recorded import RecordedEvent
+from domain.streams import BOARD_PREFIX, SOLUTION_PREFIX, WORKSHOP_PREFIX
+
+KEY = "all"
+
+_TYPES = frozenset(
+    {
+        "workshop.created",
+        "board.added",
+        "note.added",
+        "note.deleted",
+        "items.promoted",
+        "track.started",
+        "sprint.planned",
+        "sprint.updated",
+        "validation.recorded",
+        "practice.documented",
+        "presentation.recorded",
+    }
+)
+
+
+class WorkshopEntry(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    title: str
+    kind: str
+    date: str | None = None
+    programme: str = "default"
+    board_ids: tuple[str, ...] = ()
+
+
+class BoardEntry(msgspec.Struct, frozen=True, kw_only=True):
+    workshop_id: str
+    kind: str
+    counted_notes: frozenset[str] = frozenset()
+    """Notes that count as initiatives (boards of initiatives workshops only)."""
+    ideas_presented: int = 0
+
+
+class TrackEntry(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    title: str
+    workshop_id: str
+    board_id: str
+    decision_id: str
+    started_at: datetime
+    sprints: int = 0
+    updates: int = 0
+    status: str = "planned"
+    validations: int = 0
+    practices: int = 0
+    presented: bool = False
+
+
+class ProgrammeView(msgspec.Struct, frozen=True, kw_only=True):
+    id: str = KEY
+    position: int = 0
+    workshops: dict[str, WorkshopEntry] = msgspec.field(default_factory=dict)
+    boards: dict[str, BoardEntry] = msgspec.field(default_factory=dict)
+    tracks: dict[str, TrackEntry] = msgspec.field(default_factory=dict)
+
+
+class OutcomeCount(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    label: str
+    target: int
+    actual: int
+    met: bool
+    counts: str
+
+
+# --------------------------------------------------------------------------- event shapes
+
+
+class _Workshop(msgspec.Struct):
+    workshop_id: str
+    title: str
+    kind: str
+    date: str | None = None
+    programme: str = "default"
+
+
+class _BoardAdded(msgspec.Struct):
+    board_id: str
+    kind: str
+
+
+class _Note(msgspec.Struct):
+    note_id: str
+    private_to: str | None = None
+
+
+class _Promoted(msgspec.Struct):
+    clusters: list[dict[str, object]]
+    notes: list[_PromotedNote]
+
+
+class _PromotedNote(msgspec.Struct):
+    cluster_id: str | None = None
+
+
+class _Track(msgspec.Struct):
+    track_id: str
+    workshop_id: str
+    board_id: str
+    decision_id: str
+    title: str
+
+
+class _Update(msgspec.Struct):
+    status: str
+
+
+def _apply(view: ProgrammeView, rec: RecordedEvent) -> ProgrammeView:
+    replace = msgspec.structs.replace
+    stream, kind = rec.stream_id, rec.type
+    if stream.startswith(WORKSHOP_PREFIX):
+        workshop_id = stream[len(WORKSHOP_PREFIX) :]
+        if kind == "workshop.created":
+            w = msgspec.json.decode(rec.data, type=_Workshop)
+            entry = WorkshopEntry(
+                id=w.workshop_id, title=w.title, kind=w.kind, date=w.date, programme=w.programme
+            )
+            return replace(view, workshops={**view.workshops, workshop_id: entry})
+        if kind == "board.added" and workshop_id in view.workshops:
+            b = msgspec.json.decode(rec.data, type=_BoardAdded)
+            workshop = view.workshops[workshop_id]
+            workshop = replace(workshop, board_ids=(*workshop.board_ids, b.board_id))
+            board = BoardEntry(workshop_id=workshop_id, kind=b.kind)
+            return replace(
+                view,
+                workshops={**view.workshops, workshop_id: workshop},
+                boards={**view.boards, b.board_id: board},
+            )
+        return view
+    if stream.startswith(BOARD_PREFIX):
+        return _apply_board(view, stream[len(BOARD_PREFIX) :], rec)
+    if stream.startswith(SOLUTION_PREFIX):
+        return _apply_track(view, stream[len(SOLUTION_PREFIX) :], rec)
+    return view
+
+
+def _apply_board(view: ProgrammeView, board_id: str, rec: RecordedEvent) -> ProgrammeView:
+    board = view.boards.get(board_id)
+    workshop = view.workshops.get(board.workshop_id) if board is not None else None
+    if board is None or workshop is None:
+        return view
+    replace = msgspec.structs.replace
+    if rec.type in ("note.added", "note.deleted") and workshop.kind in INITIATIVE_KINDS:
+        note_id = msgspec.json.decode(rec.data, type=_Note).note_id
+        if rec.type == "note.added":
+            counted = board.counted_notes | {note_id}
+        else:
+            counted = board.counted_notes - {note_id}
+        board = replace(board, counted_notes=counted)
+    elif rec.type == "items.promoted" and board.kind == "plenary" and workshop.kind in IDEA_KINDS:
+        p = msgspec.json.decode(rec.data, type=_Promoted)
+        loose = sum(1 for n in p.notes if n.cluster_id is None)
+        board = replace(board, ideas_presented=board.ideas_presented + len(p.clusters) + loose)
+    else:
+        return view
+    return replace(view, boards={**view.boards, board_id: board})
+
+
+def _apply_track(view: ProgrammeView, track_id: str, rec: RecordedEvent) -> ProgrammeView:
+    replace = msgspec.structs.replace
+    if rec.type == "track.started":
+        t = msgspec.json.decode(rec.data, type=_Track)
+        track = TrackEntry(
+            id=t.track_id,
+            title=t.title,
+            workshop_id=t.workshop_id,
+            board_id=t.board_id,
+            decision_id=t.decision_id,
+            started_at=rec.recorded_at,
+        )
+        return replace(view, tracks={**view.tracks, track_id: track})
+    found = view.tracks.get(track_id)
+    if found is None:
+        return view
+    track = found
+    match rec.type:
+        case "sprint.planned":
+            track = replace(track, sprints=track.sprints + 1)
+        case "sprint.updated":
+            status = msgspec.json.decode(rec.data, type=_Update).status
+            track = replace(track, updates=track.updates + 1, status=status)
+        case "validation.recorded":
+            track = replace(track, validations=track.validations + 1)
+        case "practice.documented":
+            track = replace(track, practices=track.practices + 1)
+        case "presentation.recorded":
+            track = replace(track, presented=True, status="presented")
+        case _:
+            return view
+    return replace(view, tracks={**view.tracks, track_id: track})
+
+
+def outcomes(view: ProgrammeView, programme: str = "default") -> list[OutcomeCount]:
+    """The outcome tracker of ``programme``: each planned outcome, its target and its count."""
+    workshops = {wid for wid, w in view.workshops.items() if w.programme == programme}
+    boards = [b for b in view.boards.values() if b.workshop_id in workshops]
+    tracks = [t for t in view.tracks.values() if t.workshop_id in workshops]
+    actual = {
+        "initiatives_identified": sum(len(b.counted_notes) for b in boards),
+        "ideas_presented": sum(b.ideas_presented for b in boards),
+        "ideas_developed": sum(1 for t in tracks if t.updates > 0),
+        "practices_documented": sum(t.practices for t in tracks),
+    }
+    return [
+        OutcomeCount(
+            name=o.name,
+            label=o.label,
+            target=o.target,
+            actual=actual[o.name],
+            met=actual[o.name] >= o.target,
+            counts=o.counts,
+        )
+        for o in PLANNED_OUTCOMES
+    ]
+
+
+class ProgrammeProjection:
+    """The ``programme`` projection: one view, key ``all``."""
+
+    name = "programme"
+    version = 1
+
+    def key_of(self, recorded: RecordedEvent) -> str | None:
+        return KEY if recorded.type in _TYPES else None
+
+    def initial(self, key: str) -> ProgrammeView:
+        return ProgrammeView(id=key)
+
+    def apply(self, view: ProgrammeView, recorded: RecordedEvent) -> ProgrammeView:
+        view = _apply(view, recorded)
+        return msgspec.structs.replace(view, position=recorded.position)
+
+    def encode(self, view: ProgrammeView) -> bytes:
+        return msgspec.json.encode(view)
+
+    def decode(self, data: bytes) -> ProgrammeView:
+        return msgspec.json.decode(data, type=ProgrammeView)
+
+
+PROGRAMME = ProgrammeProjection()
