@@ -75,9 +75,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 async def _print_demo(ctx: Plenary) -> int:
     seeded = await demo.seed(ctx)
-    print("Demo workshop ready:", seeded.workshop_id)
+    print("Demo programme ready: workshop", seeded.workshop_id)
     print("  facilitator link:", ctx.link(seeded.facilitator, seeded.board_id))
     print("  facilitator token:", ctx.token(seeded.facilitator))
+    print("  participant link:", ctx.link(seeded.participant, seeded.group_board_id))
     return 0
 
 

@@ -55,11 +55,10 @@ def test_demo_seeds_once_and_prints_a_facilitator_link(
     assert capsys.readouterr().out == first  # same link; nothing seeded twice
     assert main(["export", "board", "--board", demo.BOARD_ID, "--format", "json"]) == 0
     board = json.loads(capsys.readouterr().out)
-    assert len(board["notes"]) == len(demo.CHALLENGES) == 20
-    assert len(board["clusters"]) == 4
-    assert {n["cluster_id"] for n in board["notes"].values()} == {
-        f"cluster-{key}" for key in demo.CLUSTERS
-    }
+    # The plenary holds each group's chosen cluster, promoted with its notes.
+    assert len(board["clusters"]) == len(demo.GROUPS) == 4
+    assert len(board["notes"]) == sum(len(g.clusters[0][1]) for g in demo.GROUPS)
+    assert {n["cluster_id"] for n in board["notes"].values()} == set(board["clusters"])
 
 
 def test_verify_passes_then_seals_then_names_a_cut_tail(
@@ -85,14 +84,18 @@ def test_verify_names_the_first_edited_position(
 ) -> None:
     main(["demo"])
     with sqlite3.connect(sqlite_env) as conn:
+        (first,) = conn.execute(
+            "SELECT min(position) FROM events WHERE type = 'note.added'"
+        ).fetchone()
         conn.execute(
             "UPDATE events SET data = CAST(replace(CAST(data AS TEXT), 'School', "
-            "'Schools') AS BLOB) WHERE position = 8"
+            "'Schools') AS BLOB) WHERE position = ?",
+            (first,),
         )
-        conn.execute("UPDATE events SET actor = 'someone-else' WHERE position = 30")
+        conn.execute("UPDATE events SET actor = 'someone-else' WHERE position = ?", (first + 20,))
     capsys.readouterr()
     assert main(["verify"]) == 1
-    assert "BROKEN at position 8" in capsys.readouterr().out
+    assert f"BROKEN at position {first}:" in capsys.readouterr().out
 
 
 def test_rebuild_and_export(cli_env: StoreLocation, capsys: pytest.CaptureFixture[str]) -> None:
@@ -108,10 +111,11 @@ def test_rebuild_and_export(cli_env: StoreLocation, capsys: pytest.CaptureFixtur
     assert positions == list(range(1, len(lines) + 1))
     assert main(["export", "board", "--board", demo.BOARD_ID, "--format", "md"]) == 0
     markdown = capsys.readouterr().out
-    assert "## Mobility and public space" in markdown
-    assert "- Winter cycling drops by 70% once the snow comes" in markdown
+    assert "## Streets for people" in markdown
+    assert "- School streets close at 8:30 but parents still drive in" in markdown
     assert main(["export", "board", "--board", demo.BOARD_ID, "--format", "csv"]) == 0
-    assert len(capsys.readouterr().out.strip().splitlines()) == 21  # header + 20 notes
+    promoted = sum(len(g.clusters[0][1]) for g in demo.GROUPS)
+    assert len(capsys.readouterr().out.strip().splitlines()) == 1 + promoted  # header + notes
 
 
 def _free_port() -> int:

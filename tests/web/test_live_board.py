@@ -277,8 +277,9 @@ async def test_screenshot_of_the_demo_board(browser: Browser, served: Served) ->
     )
     host = await open_board(browser, f"{served.base_url}/b/{seeded.board_id}#token={host_token}")
     guest = await open_board(browser, f"{served.base_url}/b/{seeded.board_id}#token={guest_token}")
-    await expect(notes(host)).to_have_count(len(demo.CHALLENGES))
-    await expect(host.locator("#canvas .cluster")).to_have_count(len(demo.CLUSTERS))
+    promoted = sum(len(g.clusters[0][1]) for g in demo.GROUPS)
+    await expect(notes(host)).to_have_count(promoted)
+    await expect(host.locator("#canvas .cluster")).to_have_count(len(demo.GROUPS))
     canvas = await guest.locator("#canvas").bounding_box()
     assert canvas is not None
     await guest.mouse.move(canvas["x"] + 470, canvas["y"] + 330, steps=3)
