@@ -17,9 +17,10 @@ from starlette.routing import Route
 from domain import solution
 from domain.board import TITLE_MAX, Id
 from domain.errors import InvalidCommand, NotFound
-from domain.streams import solution_stream
+from domain.streams import board_stream, solution_stream
 from projections.board_view import BoardView, DecisionView
 from projections.programme import WorkshopEntry, outcomes
+from projections.trace import trace
 from projections.visibility import present_view
 from service.api import (
     body_as,
@@ -155,6 +156,23 @@ async def board_rounds(request: Request) -> Response:
     return json({"board_id": board_id, "version": view.version, "rounds": rounds})
 
 
+async def decision_trace(request: Request) -> Response:
+    """``GET /api/boards/{id}/decisions/{decision_id}/trace`` → the decision and every event
+    that led to it (notes, cluster, votes, grid, phases), each with actor, time, position and
+    hash; for a promoted item, where it came from, to follow the trace to its first board."""
+    ctx, board_id, viewer = await readable_board(request)
+    view = present_view(await ctx.board_view(board_id), viewer)
+    decision_id = request.path_params["decision_id"]
+    decision = next((d for d in view.decisions if d.id == decision_id), None)
+    if decision is None:
+        raise NotFound("There is no such decision on this board.", code="decision_not_found")
+    events = await ctx.store.read_stream(board_stream(board_id), 0, decision.version)
+    shown = await ctx.present_history(board_id, events, viewer)
+    item = view.clusters.get(decision.item_id) or view.notes.get(decision.item_id)
+    origin = None if item is None else item.origin
+    return json({**msgspec.to_builtins(trace(board_id, decision, shown)), "origin": origin})
+
+
 # --------------------------------------------------------------------------- solution tracks
 
 
@@ -260,6 +278,7 @@ routes = [
     Route("/api/workshops/{workshop_id}/decisions", decision_log, methods=["GET"]),
     Route("/api/workshops/{workshop_id}/tracks", start_track, methods=["POST"]),
     Route("/api/boards/{board_id}/rounds", board_rounds, methods=["GET"]),
+    Route("/api/boards/{board_id}/decisions/{decision_id}/trace", decision_trace, methods=["GET"]),
     Route("/api/tracks/{track_id}", get_track, methods=["GET"]),
     Route("/api/tracks/{track_id}/commands", post_track_command, methods=["POST"]),
     Route("/api/programme", programme_overview, methods=["GET"]),

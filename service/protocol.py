@@ -108,6 +108,8 @@ class Welcome(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="
     events: list[EventOut] | None = None
     you: You
     members: list[Member]
+    server_time: float | None = None
+    """The server's clock (Unix seconds) when it sent this: timers count down against it."""
 
 
 class Events(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="events"):

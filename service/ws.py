@@ -226,6 +226,7 @@ async def _welcome(
             events=[event_out(r) for r in shown],
             you=you,
             members=members,
+            server_time=ctx.clock(),
         )
     view = await ctx.board_view(board_id)
     conn.sent_version = view.version
@@ -236,6 +237,7 @@ async def _welcome(
         view=present_view(view, viewer),
         you=you,
         members=members,
+        server_time=ctx.clock(),
     )
 
 

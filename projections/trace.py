@@ -1,0 +1,107 @@
+"""How a decision was reached: the events behind it, each with who, when, where in the log.
+
+Given a board's events up to a decision, ``trace`` keeps those that shaped it: the decided
+item's creation (or promotion) and renames, the notes in its evidence (added, edited, revealed,
+clustered), the vote round in its evidence (opened, every dot cast or retracted, closed), its
+place on the grid, the facilitator's phase changes, and the decision itself. Moves are left
+out: where a note sat on the canvas does not bear on a decision.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from domain import board, decisions, facilitation, voting
+from domain.recorded import RecordedEvent
+from projections.board_view import DecisionView
+
+_decode = msgspec.json.Decoder(board.Event).decode
+
+
+class TraceEntry(msgspec.Struct, frozen=True, kw_only=True):
+    version: int
+    position: int
+    type: str
+    actor: str
+    role: str
+    recorded_at: datetime
+    hash: str
+    """Empty where the viewer may not have it (a pseudonymous board)."""
+    what: str
+    """One line saying what happened, for people."""
+
+
+class DecisionTrace(msgspec.Struct, frozen=True, kw_only=True):
+    board_id: str
+    decision: DecisionView
+    entries: tuple[TraceEntry, ...]
+
+
+def _what(event: board.Event, item: str, notes: frozenset[str], round_id: str | None) -> str:
+    """What ``event`` did to the decision's item, notes or round; ``""`` if nothing."""
+    match event:
+        case board.NoteAdded() if event.note_id in notes:
+            return f"Note added: {event.text}"
+        case board.NoteEdited() if event.note_id in notes:
+            return f"Note edited: {event.text}"
+        case board.NoteClustered() if event.note_id in notes or event.cluster_id == item:
+            return f"Note {event.note_id} put in cluster {event.cluster_id}"
+        case board.ClusterCreated() if event.cluster_id == item:
+            return f"Cluster created: {event.label}"
+        case board.ClusterRenamed() if event.cluster_id == item:
+            return f"Cluster renamed: {event.label}"
+        case facilitation.NotesRevealed() if notes & {n.note_id for n in event.notes}:
+            return "Private notes revealed"
+        case facilitation.PhaseChanged():
+            return f"Phase changed from {event.previous} to {event.phase}"
+        case voting.RoundOpened() if event.round_id == round_id:
+            return f"Vote round opened on {len(event.item_ids)} {event.target}"
+        case voting.VoteCast() if event.round_id == round_id:
+            return f"Dot on {event.item_id}"
+        case voting.VoteRetracted() if event.round_id == round_id:
+            return f"Dot taken back from {event.item_id}"
+        case voting.RoundClosed() if event.round_id == round_id:
+            top = ", ".join(f"{t.item_id}: {t.votes}" for t in event.results[:5])
+            return f"Vote round closed ({event.voters} voters; {top})"
+        case voting.PlacedOnGrid() if event.item_id == item:
+            return f"Placed on the grid: impact {event.impact:g}, effort {event.effort:g}"
+        case decisions.ItemsPromoted() if item in {c.cluster_id for c in event.clusters} | {
+            n.note_id for n in event.notes
+        }:
+            return f"Promoted from board {event.source_board_id} (version {event.source_version})"
+        case decisions.DecisionRecorded() if event.item_id == item:
+            return f"Decision: {event.outcome} ({event.rationale})"
+    return ""
+
+
+def trace(board_id: str, decision: DecisionView, events: list[RecordedEvent]) -> DecisionTrace:
+    """The events among ``events`` (a board's, in version order) that led to ``decision``.
+
+    Pass them as the viewer may see them: redacted placeholders are skipped.
+    """
+    notes = frozenset(n.note_id for n in decision.evidence.notes)
+    if decision.item_kind == "notes":
+        notes |= {decision.item_id}
+    entries: list[TraceEntry] = []
+    for rec in events:
+        if rec.version > decision.version:
+            break
+        if rec.type == "redacted":
+            continue
+        what = _what(_decode(rec.data), decision.item_id, notes, decision.evidence.round_id)
+        if what:
+            entries.append(
+                TraceEntry(
+                    version=rec.version,
+                    position=rec.position,
+                    type=rec.type,
+                    actor=rec.meta.actor,
+                    role=rec.meta.role,
+                    recorded_at=rec.recorded_at,
+                    hash=rec.hash.hex(),
+                    what=what,
+                )
+            )
+    return DecisionTrace(board_id=board_id, decision=decision, entries=tuple(entries))
