@@ -242,7 +242,15 @@ def _decide_board_mode(state: Board, command: Command) -> list[Event]:
             )
             return [NotesRevealed(notes=notes)]
         case SetAnonymity(policy=policy):
-            return [] if state.anonymity == policy else [AnonymitySet(policy=policy)]
+            if state.anonymity == policy:
+                return []
+            if policy == "named" and (state.notes or state.rounds):
+                # Names would be shown on what people wrote or voted under a pseudonym.
+                raise InvalidCommand(
+                    "People wrote or voted here under pseudonyms; the board stays pseudonymous.",
+                    code="anonymity_irreversible",
+                )
+            return [AnonymitySet(policy=policy)]
         case LockBoard():
             return [] if state.locked else [BoardLocked()]
         case UnlockBoard():

@@ -65,7 +65,8 @@ async def open_plenary(settings: Settings) -> Plenary:
     runner = CommandRunner(store, snapshot_every=settings.snapshot_every)
 
     async def anonymity_of(board_id: str) -> str:
-        loaded = await runner.load(board.DECIDER, board_stream(board_id), trust_cache=True)
+        # Read through: another instance may have changed it since this one cached the board.
+        loaded = await runner.load(board.DECIDER, board_stream(board_id))
         return loaded.state.anonymity
 
     hub = Hub(store, anonymity_of=anonymity_of, pseudonym_key=pseudonym_key(settings))

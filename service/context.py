@@ -139,8 +139,9 @@ class Plenary:
         return Viewer(id=actor.id, role=actor.role, pseudonym_key=self.pseudonym_key)
 
     async def anonymity_of(self, board_id: str) -> str:
-        """The board's anonymity policy now (``named`` for a board that does not exist)."""
-        loaded = await self.runner.load(board.DECIDER, board_stream(board_id), trust_cache=True)
+        """The board's anonymity policy now (``named`` for a board that does not exist); read
+        through to the store, as another instance may have just changed it."""
+        loaded = await self.runner.load(board.DECIDER, board_stream(board_id))
         return loaded.state.anonymity
 
     async def present_history(
@@ -166,7 +167,12 @@ class Plenary:
             return command
         authorize(actor, tag_of(command))  # before reading another board for anyone
         target = await self.board_state(board_id)
-        source = await self.board_state(command.source_board_id)
+        # Read through to the store: the plan must hold the source as it is now.
+        source = (
+            await self.runner.load(board.DECIDER, board_stream(command.source_board_id))
+        ).state
+        if not source.created:
+            raise NotFound("There is no such board.", code="board_not_found")
         if source.workshop_id != target.workshop_id:
             raise InvalidCommand("Items are promoted within one workshop.", code="foreign_board")
         return msgspec.structs.replace(command, plan=decisions.plan_promotion(source, command))

@@ -384,6 +384,26 @@ def test_a_facilitator_sets_the_anonymity_policy() -> None:
     assert back.anonymity == "named"
 
 
+def test_a_board_where_people_wrote_under_pseudonyms_stays_pseudonymous() -> None:
+    pseudonymous = facilitation.AnonymitySet(policy="pseudonymous")
+    note = board.NoteAdded(note_id="n1", text="Mine", x=0, y=0, colour="yellow", author=ALICE.id)
+    given(CREATED, pseudonymous, note).when(facilitation.SetAnonymity(policy="named")).then_refused(
+        InvalidCommand, "anonymity_irreversible"
+    )
+    opened = voting.RoundOpened(
+        round_id="r1",
+        target="clusters",
+        budget=5,
+        per_item_max=3,
+        hide_tallies=True,
+        facilitators_vote=False,
+        item_ids=("c1",),
+    )
+    given(CREATED, pseudonymous, opened).when(
+        facilitation.SetAnonymity(policy="named")
+    ).then_refused(InvalidCommand, "anonymity_irreversible")
+
+
 def test_setting_the_current_anonymity_policy_changes_nothing() -> None:
     given(CREATED).when(facilitation.SetAnonymity(policy="named")).then_nothing()
     given(CREATED, facilitation.AnonymitySet(policy="pseudonymous")).when(
