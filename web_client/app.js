@@ -1,11 +1,16 @@
 // Plenary's web client: wiring. The workshop page lists boards; the board page keeps a live
-// connection (sync.js), folds events into a view (board.js) and shows commands optimistically.
+// connection (sync.js), folds events into a view (board.js, facilitation.js), shows note and
+// vote commands optimistically and the facilitation around the canvas (panels.js).
 import { Api, claimsOf } from "./api.js";
 import {
   BoardRenderer, COLOURS, NOTE_H, NOTE_W, CLUSTER_MIN, applyCommand, applyEvent, clusterAt,
   clusterRects, emptyView, freeSpot, mayChangeBoard, mayChangeNote,
 } from "./board.js";
+import {
+  decidedOutcomes, latestResults, mayVote, openRound, phasesOf, refusal, selfId,
+} from "./facilitation.js";
 import { uuidv7 } from "./ids.js";
+import { describe, Panels } from "./panels.js";
 import { Sync } from "./sync.js";
 
 const $ = (id) => document.getElementById(id);
@@ -28,9 +33,11 @@ function takeToken() {
 // --------------------------------------------------------------------------- alerts and status
 
 let alertTimer = null;
-function showAlert(message) {
+/** A toast: fixed in a corner, it covers nothing you work on and goes away by itself. */
+function showAlert(message, code = "") {
   const box = $("alert");
   box.querySelector(".message").textContent = message;
+  box.dataset.code = code;
   box.hidden = false;
   clearTimeout(alertTimer);
   alertTimer = setTimeout(() => { box.hidden = true; }, 8000);
@@ -78,6 +85,7 @@ class BoardPage {
     this.members = new Map(); // connection → member
     this.ui = { dragging: null, editing: null };
     this.renderer = new BoardRenderer($("canvas"));
+    this.panels = new Panels((command) => this.command(command));
     this.view = this.confirmed;
     this.frame = 0;
     this.sync = new Sync(boardId, api.token, {
@@ -95,11 +103,22 @@ class BoardPage {
 
   get readOnly() { return !mayChangeBoard(this.me); }
 
+  /** Me as the shown view names me ({id, role}): my pseudonym on a pseudonymous board. */
+  get self() { return { id: selfId(this.view, this.me), role: this.me.role }; }
+
+  /** Why I may not issue `type` now, or null (the server decides; this guides the UI). */
+  refused(type) { return refusal(this.view, this.me, type); }
+
+  mayEdit(note) {
+    return mayChangeNote(note, this.self) && !this.refused("note.edit");
+  }
+
   start() {
     $("board").hidden = false;
     document.body.classList.toggle("read-only", this.readOnly);
     $("tools").hidden = this.readOnly;
     $("read-only").hidden = !this.readOnly;
+    this.panels.start(this.me, () => this.sync.now());
     this.wire();
     this.sync.start();
     this.render();
@@ -109,13 +128,22 @@ class BoardPage {
 
   welcome(frame, view) {
     this.me = { ...this.me, ...frame.you };
+    const shown = this.me.pseudonym_name ? ` · shown as ${this.me.pseudonym_name}` : "";
+    $("me").textContent = `${this.me.name || "You"} · ${this.me.role}${shown}`;
     if (view) this.confirmed = { ...emptyView(this.boardId), ...view };
     this.members = new Map(frame.members.map((m) => [m.connection, m]));
     this.settle();
   }
 
   events(events) {
-    this.confirmed = events.reduce(applyEvent, this.confirmed);
+    for (const recorded of events) {
+      this.confirmed = applyEvent(this.confirmed, recorded);
+      const said = describe(recorded, this.confirmed);
+      if (said) this.panels.announce(said);
+    }
+    // People are now shown by another id than the view we hold uses: join again for a fresh
+    // view (and, on a pseudonymous board, for the pseudonym that stands for me).
+    if (events.some((e) => e.type === "anonymity.set")) this.sync.refresh();
     this.settle();
   }
 
@@ -126,8 +154,9 @@ class BoardPage {
   }
 
   reject(frame) {
-    this.pending = this.pending.filter((p) => p.opId !== frame.op_id);
-    showAlert(frame.message || frame.code);
+    this.pending = this.pending.filter((p) => p.opId !== frame.op_id); // rolls back its guess
+    showAlert(frame.message || frame.code, frame.code);
+    this.panels.rejected(frame.op_id);
     this.settle();
   }
 
@@ -195,7 +224,9 @@ class BoardPage {
   }
 
   render() {
-    this.view = this.pending.reduce((v, p) => applyCommand(v, p.command, this.me.id), this.confirmed);
+    const actor = { id: selfId(this.confirmed, this.me), role: this.me.role };
+    this.view = this.pending.reduce((v, p) => applyCommand(v, p.command, actor), this.confirmed);
+    const self = this.self;
     const pendingNotes = new Set(this.pending.map((p) => p.command.note_id).filter(Boolean));
     const cursors = [];
     for (const m of this.members.values()) {
@@ -203,7 +234,20 @@ class BoardPage {
       cursors.push({ key: m.connection, id: m.id, name: m.name || m.role, x: m.cursor.x,
         y: m.cursor.y, typing: m.typing });
     }
-    this.renderer.render(this.view, { me: this.me, pending: pendingNotes, cursors, ...this.ui });
+    const round = openRound(this.view);
+    this.renderer.render(this.view, {
+      me: self, pending: pendingNotes, cursors, ...this.ui,
+      movable: !this.refused("note.move"),
+      mayEdit: (note) => this.mayEdit(note),
+      ballot: round && {
+        round, canVote: mayVote(this.view, round, this.me), mine: round.votes[self.id] ?? {},
+        showTallies: !round.hide_tallies,
+      },
+      results: latestResults(this.view),
+      outcomes: decidedOutcomes(this.view),
+    });
+    this.panels.render(this.view, self.id);
+    this.renderTools();
     $("title").textContent = this.view.title;
     if (this.view.title) document.title = `${this.view.title} · Plenary`;
     $("version").textContent = `v${this.confirmed.version}`;
@@ -211,10 +255,29 @@ class BoardPage {
     this.renderPeople();
   }
 
+  /** Note and cluster forms follow the lock and the phase (participants); say why not. */
+  renderTools() {
+    if (this.readOnly) return;
+    const noteWhy = this.refused("note.add");
+    const clusterWhy = this.refused("cluster.create");
+    for (const node of $("add-note").elements) node.disabled = Boolean(noteWhy);
+    for (const node of $("add-cluster").elements) node.disabled = Boolean(clusterWhy);
+    const hint = $("tools-hint");
+    // The lock has its own banner; a phase that closes the forms is said here.
+    const why = this.view.locked || !noteWhy ? null
+      : `Notes are written in the ${phasesOf("note.add")} phases`
+        + (clusterWhy ? `, clusters made in the ${phasesOf("cluster.create")} phases.` : ".");
+    hint.hidden = !why;
+    hint.textContent = why ?? "";
+    document.body.classList.toggle("frozen", Boolean(this.refused("note.move")));
+  }
+
   renderPeople() {
     const people = new Map();
-    people.set(this.me.id, { name: this.me.name || this.me.role, role: this.me.role, you: true });
+    const name = this.me.pseudonym_name || this.me.name || this.me.role;
+    people.set(selfId(this.view, this.me), { name, role: this.me.role, you: true });
     for (const m of this.members.values()) {
+      if (m.connection === this.me.connection) continue;
       if (!people.has(m.id)) people.set(m.id, { name: m.name || m.role, role: m.role, you: false });
     }
     const list = $("people");
@@ -258,6 +321,8 @@ class BoardPage {
     canvas.addEventListener("click", (ev) => {
       const button = ev.target.closest(".note .delete");
       if (button) this.deleteNote(button.closest(".note").dataset.id);
+      const vote = ev.target.closest(".vote-add, .vote-remove");
+      if (vote) this.vote(vote.dataset.item, vote.classList.contains("vote-add"));
     });
     canvas.addEventListener("keydown", (ev) => this.keyDown(ev));
     canvas.addEventListener("pointermove", (ev) => this.trackCursor(ev));
@@ -294,9 +359,17 @@ class BoardPage {
     }
   }
 
+  /** One dot on `itemId` (or one back): shown at once, rolled back if the server refuses. */
+  vote(itemId, add) {
+    const round = openRound(this.view);
+    if (!round || !itemId) return;
+    this.command({ type: add ? "vote.cast" : "vote.retract", round_id: round.id, item_id: itemId });
+  }
+
   pointerDown(down) {
     const el = down.target.closest(".note");
-    if (!el || this.readOnly || down.button !== 0 || down.target.closest("button, textarea")) return;
+    if (!el || this.refused("note.move") || down.button !== 0
+      || down.target.closest("button, textarea")) return;
     const note = this.view.notes[el.dataset.id];
     if (!note) return;
     const id = note.id;
@@ -333,6 +406,9 @@ class BoardPage {
     const note = this.view.notes[id];
     if (!note) return;
     if (x !== note.x || y !== note.y) this.command({ type: "note.move", note_id: id, x, y });
+    // A hidden note joins a cluster once revealed; outside the clustering phases a
+    // participant's note only moves.
+    if (note.hidden || this.refused("note.cluster")) { this.render(); return; }
     const height = this.renderer.notes.get(id)?.offsetHeight ?? NOTE_H;
     const rects = clusterRects(this.view, this.renderer.heights(), id);
     const target = clusterAt(rects, x + NOTE_W / 2, y + height / 2);
@@ -344,14 +420,14 @@ class BoardPage {
 
   deleteNote(id) {
     const note = this.view.notes[id];
-    if (!note || !mayChangeNote(note, this.me)) return;
+    if (!note || !this.mayEdit(note)) return;
     this.command({ type: "note.delete", note_id: id });
     $("canvas").focus();
   }
 
   keyDown(ev) {
     const el = ev.target.closest(".note");
-    if (!el || ev.target !== el || this.readOnly) return;
+    if (!el || ev.target !== el || this.refused("note.move")) return;
     const note = this.view.notes[el.dataset.id];
     if (!note) return;
     const step = ev.shiftKey ? 50 : 10;
@@ -372,7 +448,7 @@ class BoardPage {
   startEdit(id) {
     const note = this.view.notes[id];
     const el = this.renderer.notes.get(id);
-    if (!note || !el || this.ui.editing || !mayChangeNote(note, this.me)) return;
+    if (!note || !el || this.ui.editing || !this.mayEdit(note)) return;
     this.ui.editing = id;
     const box = document.createElement("textarea");
     box.className = "edit";
@@ -432,6 +508,7 @@ async function main() {
       version: () => page.confirmed.version,
       pending: () => page.pending.length,
       status: () => $("status").dataset.state,
+      clockOffset: () => page.sync.offset,
       dropConnection: () => page.sync.ws?.close(4000, "dropped by hand"),
     };
     page.start();

@@ -1,5 +1,8 @@
 // The board view: a fold of recorded events (the shape of projections/board_view.py), the
 // optimistic overlay of commands not yet confirmed, and the DOM that shows it.
+import {
+  castRefusal, facilitationDefaults, foldFacilitation, OUTCOME_LABELS,
+} from "./facilitation.js";
 
 export const COLOURS = ["yellow", "pink", "blue", "green", "orange", "purple", "grey"];
 export const NOTE_W = 150;
@@ -10,7 +13,7 @@ const HEADER = 44;
 
 export function emptyView(id) {
   return { id, workshop_id: "", title: "", kind: "breakout", version: 0, position: 0,
-    updated_at: null, notes: {}, clusters: {} };
+    updated_at: null, notes: {}, clusters: {}, ...facilitationDefaults() };
 }
 
 function without(map, key) {
@@ -18,8 +21,10 @@ function without(map, key) {
   return rest;
 }
 
-/** The view after one event's data (`at`, `version`: when and at which board version). */
-export function fold(view, data, at, version) {
+/** The view after one event's data; `rec` is its envelope ({recorded_at, version, actor, …}). */
+export function fold(view, data, rec) {
+  const at = rec.recorded_at;
+  const version = rec.version;
   const note = (id, changes) => (view.notes[id]
     ? { ...view, notes: { ...view.notes, [id]: { ...view.notes[id], ...changes, updated_at: at, version } } }
     : view);
@@ -32,7 +37,9 @@ export function fold(view, data, at, version) {
     case "note.added":
       return { ...view, notes: { ...view.notes, [data.note_id]: {
         id: data.note_id, text: data.text, x: data.x, y: data.y, colour: data.colour ?? "yellow",
-        author: data.author, cluster_id: null, created_at: at, updated_at: at, version } } };
+        author: data.author, cluster_id: null, created_at: at, updated_at: at, version,
+        // Written during private writing: only its author gets this event (others: redacted).
+        hidden: data.private_to != null, origin: null } } };
     case "note.edited": return note(data.note_id, { text: data.text });
     case "note.moved": return note(data.note_id, { x: data.x, y: data.y });
     case "note.recoloured": return note(data.note_id, { colour: data.colour });
@@ -40,24 +47,26 @@ export function fold(view, data, at, version) {
     case "note.deleted": return { ...view, notes: without(view.notes, data.note_id) };
     case "cluster.created":
       return { ...view, clusters: { ...view.clusters, [data.cluster_id]: {
-        id: data.cluster_id, label: data.label, x: data.x, y: data.y, created_at: at, version } } };
+        id: data.cluster_id, label: data.label, x: data.x, y: data.y, created_at: at, version,
+        origin: null } } };
     case "cluster.renamed": return cluster(data.cluster_id, { label: data.label });
     case "cluster.moved": return cluster(data.cluster_id, { x: data.x, y: data.y });
     case "cluster.deleted": {
       let next = view;
       for (const id of data.released_note_ids ?? []) {
-        next = fold(next, { type: "note.clustered", note_id: id, cluster_id: null }, at, version);
+        next = fold(next, { type: "note.clustered", note_id: id, cluster_id: null }, rec);
       }
       return { ...next, clusters: without(next.clusters, data.cluster_id) };
     }
-    default: return view; // an event type this client does not know changes nothing it shows
+    default: return foldFacilitation(view, data, rec);
   }
 }
 
-/** The view after a recorded event (as sent by the server: `data` is the event object). */
+/** The view after a recorded event (as sent by the server: `data` is the event object).
+ * A `redacted` placeholder (an event private to someone else) only advances the version. */
 export function applyEvent(view, recorded) {
   const data = typeof recorded.data === "string" ? JSON.parse(recorded.data) : recorded.data;
-  const next = fold(view, data, recorded.recorded_at, recorded.version);
+  const next = recorded.type === "redacted" ? view : fold(view, data, recorded);
   return { ...next, version: recorded.version, position: recorded.position,
     updated_at: recorded.recorded_at };
 }
@@ -67,20 +76,36 @@ const PAST = {
   "note.recolour": "note.recoloured", "note.delete": "note.deleted",
   "note.cluster": "note.clustered", "cluster.create": "cluster.created",
   "cluster.rename": "cluster.renamed", "cluster.move": "cluster.moved",
-  "cluster.delete": "cluster.deleted",
+  "cluster.delete": "cluster.deleted", "vote.cast": "vote.cast", "vote.retract": "vote.retracted",
 };
 
-/** The view as if `command` by `author` were already recorded (the optimistic guess). */
-export function applyCommand(view, command, author) {
+/** The view as if `command` by `actor` ({id: as this view names them, role}) were already
+ * recorded: the optimistic guess. Facilitation commands wait for the server. */
+export function applyCommand(view, command, actor) {
   const type = PAST[command.type];
   if (!type) return view;
   const data = { ...command, type };
-  if (type === "note.added") { data.author = author; data.colour = command.colour ?? "yellow"; }
+  if (type === "note.added") {
+    data.author = actor.id;
+    data.colour = command.colour ?? "yellow";
+    if (view.private_writing && actor.role !== "facilitator") data.private_to = actor.id;
+  }
   if (type === "cluster.deleted") {
     data.released_note_ids = Object.values(view.notes)
       .filter((n) => n.cluster_id === command.cluster_id).map((n) => n.id);
   }
-  return fold(view, data, new Date().toISOString(), view.version);
+  if (type === "vote.cast" || type === "vote.retracted") {
+    // Guess only what the server would accept: a dot past the budget never shows.
+    const round = view.rounds[command.round_id];
+    const mine = round?.votes[actor.id]?.[command.item_id] ?? 0;
+    const refused = type === "vote.cast"
+      ? castRefusal(round, actor.id, command.item_id)
+        || (actor.role === "facilitator" && !round.facilitators_vote)
+      : !(round?.open && mine);
+    if (refused) return view;
+    data.voter = actor.id;
+  }
+  return fold(view, data, { recorded_at: new Date().toISOString(), version: view.version });
 }
 
 /** May `me` ({id, role}) change this note's text, colour or existence? (domain/board.py) */
@@ -162,11 +187,16 @@ export class BoardRenderer {
     return heights;
   }
 
-  /** ui: {me, dragging, editing, pending: Set of note ids, cursors: [{key, name, x, y, typing}]} */
+  /**
+   * ui: {me: {id (as this view names people), role}, movable, mayEdit(note) → bool, dragging,
+   * editing, pending: Set of note ids, cursors: [{key, name, x, y, typing}],
+   * ballot: {round, canVote, mine: {item → dots}, showTallies} | null,
+   * results: Map item → {rank, votes, of}, outcomes: Map item → outcome}
+   */
   render(view, ui) {
     this.renderNotes(view, ui);
     this.rects = clusterRects(view, this.heights());
-    this.renderClusters(view);
+    this.renderClusters(view, ui);
     this.renderCursors(ui.cursors);
     let w = 1600;
     let h = 1000;
@@ -185,12 +215,12 @@ export class BoardRenderer {
     for (const note of Object.values(view.notes)) {
       let el = this.notes.get(note.id);
       if (!el) { el = this.noteElement(note); this.notes.set(note.id, el); this.canvas.append(el); }
-      const editable = mayChangeNote(note, ui.me);
       el.className = `note ${COLOURS.includes(note.colour) ? note.colour : "yellow"}`;
       el.classList.toggle("pending", ui.pending.has(note.id));
-      el.classList.toggle("movable", mayChangeBoard(ui.me));
+      el.classList.toggle("movable", ui.movable);
       el.classList.toggle("dragging", ui.dragging === note.id);
       el.classList.toggle("editing", ui.editing === note.id);
+      el.classList.toggle("private", Boolean(note.hidden));
       el.dataset.cluster = note.cluster_id ?? "";
       if (ui.dragging !== note.id) {
         el.style.left = `${note.x}px`;
@@ -198,9 +228,11 @@ export class BoardRenderer {
       }
       const text = el.querySelector(".text");
       if (text.textContent !== note.text) text.textContent = note.text;
-      el.setAttribute("aria-label", `Note: ${note.text}`);
-      el.querySelector(".delete").hidden = !editable;
+      el.setAttribute("aria-label", `${note.hidden ? "Private note" : "Note"}: ${note.text}`);
+      el.querySelector(".delete").hidden = !ui.mayEdit(note);
       el.querySelector(".mine").hidden = note.author !== ui.me.id;
+      el.querySelector(".private-mark").hidden = !note.hidden;
+      renderExtras(el.querySelector(".extras"), note.id, note.text, ui);
     }
   }
 
@@ -212,20 +244,27 @@ export class BoardRenderer {
     el.setAttribute("aria-roledescription", "sticky note");
     const text = document.createElement("p");
     text.className = "text";
+    const foot = document.createElement("div");
+    foot.className = "foot";
     const mine = document.createElement("span");
     mine.className = "mine";
     mine.textContent = "yours";
+    const secret = document.createElement("span");
+    secret.className = "private-mark";
+    secret.textContent = "private";
+    secret.title = "Only you see this note until the facilitator reveals the notes";
+    foot.append(mine, secret, extrasElement());
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "delete";
     remove.setAttribute("aria-label", "Delete note");
     remove.title = "Delete note";
     remove.textContent = "×";
-    el.append(text, mine, remove);
+    el.append(text, foot, remove);
     return el;
   }
 
-  renderClusters(view) {
+  renderClusters(view, ui) {
     for (const [id, el] of this.clusters) {
       if (!view.clusters[id]) { el.remove(); this.clusters.delete(id); }
     }
@@ -235,9 +274,12 @@ export class BoardRenderer {
         el = document.createElement("section");
         el.className = "cluster";
         el.dataset.id = cluster.id;
+        const head = document.createElement("div");
+        head.className = "head";
         const label = document.createElement("h2");
         label.className = "label";
-        el.append(label);
+        head.append(label, extrasElement());
+        el.append(head);
         this.clusters.set(cluster.id, el);
         this.canvas.prepend(el);
       }
@@ -250,6 +292,7 @@ export class BoardRenderer {
       if (label.textContent !== text) label.textContent = text;
       el.dataset.count = String(count);
       el.setAttribute("aria-label", `Cluster: ${cluster.label}, ${count} notes`);
+      renderExtras(el.querySelector(".extras"), cluster.id, cluster.label, ui);
     }
   }
 
@@ -275,4 +318,84 @@ export class BoardRenderer {
       if (!seen.has(key)) { el.remove(); this.cursors.delete(key); }
     }
   }
+}
+
+// --------------------------------------------------------------------------- item extras
+
+function button(className, text) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = className;
+  b.textContent = text;
+  return b;
+}
+
+/** The badges and ballot of a note or cluster; built once, then updated in place so that
+ * keyboard focus stays on a dot button while the board re-renders. */
+function extrasElement() {
+  const extras = document.createElement("div");
+  extras.className = "extras";
+  const result = document.createElement("span");
+  result.className = "badge result";
+  const outcome = document.createElement("span");
+  outcome.className = "badge outcome";
+  const ballot = document.createElement("div");
+  ballot.className = "ballot";
+  ballot.setAttribute("role", "group");
+  const tally = document.createElement("span");
+  tally.className = "tally";
+  const dots = document.createElement("span");
+  dots.className = "my-dots";
+  const shown = document.createElement("span");
+  shown.setAttribute("aria-hidden", "true");
+  const said = document.createElement("span");
+  said.className = "visually-hidden";
+  dots.append(shown, said);
+  ballot.append(tally, dots, button("vote-remove", "−"), button("vote-add", "+ dot"));
+  extras.append(result, outcome, ballot);
+  return extras;
+}
+
+function renderExtras(extras, itemId, title, ui) {
+  const short = title.length > 40 ? `${title.slice(0, 39)}…` : title;
+  const result = extras.querySelector(".result");
+  const placed = ui.results.get(itemId);
+  result.hidden = !placed;
+  if (placed) {
+    const text = `#${placed.rank} · ${placed.votes} ${placed.votes === 1 ? "dot" : "dots"}`;
+    if (result.textContent !== text) result.textContent = text;
+    result.title = `Rank ${placed.rank} of ${placed.of} in round ${placed.round}`;
+  }
+  const outcome = extras.querySelector(".outcome");
+  const decided = ui.outcomes.get(itemId);
+  outcome.hidden = !decided;
+  if (decided) {
+    outcome.textContent = OUTCOME_LABELS[decided] ?? decided;
+    outcome.dataset.outcome = decided;
+  }
+  const ballot = extras.querySelector(".ballot");
+  const round = ui.ballot?.round;
+  const onBallot = Boolean(round?.item_ids.includes(itemId));
+  ballot.hidden = !onBallot;
+  if (!onBallot) return;
+  const mine = ui.ballot.mine[itemId] ?? 0;
+  ballot.dataset.item = itemId;
+  ballot.dataset.mine = String(mine);
+  ballot.setAttribute("aria-label", `Dots on “${short}”`);
+  const tally = extras.querySelector(".tally");
+  const total = round.tallies[itemId] ?? 0;
+  tally.hidden = !ui.ballot.showTallies;
+  tally.textContent = `${total} ${total === 1 ? "dot" : "dots"}`;
+  const dots = extras.querySelector(".my-dots");
+  dots.hidden = !mine;
+  dots.firstChild.textContent = "●".repeat(mine);
+  dots.lastChild.textContent = `${mine} of your dots`;
+  const add = extras.querySelector(".vote-add");
+  const remove = extras.querySelector(".vote-remove");
+  add.hidden = !ui.ballot.canVote;
+  remove.hidden = !ui.ballot.canVote || !mine;
+  add.dataset.item = itemId;
+  remove.dataset.item = itemId;
+  add.setAttribute("aria-label", `Put a dot on “${short}”`);
+  remove.setAttribute("aria-label", `Take a dot back from “${short}”`);
 }

@@ -5,7 +5,8 @@
 // below the held version is dropped, a gap makes us reconnect and resume. Commands stay in
 // `unacked` until an ack or reject arrives and are re-sent with the SAME op_id after every
 // reconnect (the server applies an op_id once). The token is a credential: it only ever
-// appears in the socket's query string and is never logged.
+// appears in the socket's query string and is never logged. `pong` frames carry the server's
+// clock: `now()` is our best guess of server time, for timers that end at a server instant.
 
 const PING_EVERY_MS = 20_000;
 const PONG_DEADLINE_MS = 50_000;
@@ -35,6 +36,28 @@ export class Sync {
     this.pinger = null;
     this.lastPong = 0;
     this.everJoined = false;
+    this.offset = 0; // server clock − our clock, in ms (0 until the first pong)
+    this.bestRtt = Infinity;
+    this.sampledAt = 0;
+  }
+
+  /** Server time now, in ms since the epoch. */
+  now() { return Date.now() + this.offset; }
+
+  /** Drop what we hold and join again for a fresh view (e.g. people are now shown otherwise).
+   * Unacked commands are re-sent after the welcome, as after any reconnect. */
+  refresh() {
+    this.version = null;
+    this.epoch = null;
+    const ws = this.ws;
+    if (!ws || this.stopped) return; // the next connect says hello with since: null anyway
+    this.ws = null; // frames still arriving on the old socket are ignored from now on
+    this.joined = false;
+    clearInterval(this.pinger);
+    ws.close(CLOSE_RESYNC, "refresh");
+    this.on.status("reconnecting");
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.connect(), 50);
   }
 
   start() {
@@ -104,7 +127,7 @@ export class Sync {
         this.unacked.delete(frame.op_id);
         return this.on.reject(frame);
       case "presence": return this.on.presence(frame);
-      case "pong": this.lastPong = Date.now(); return undefined;
+      case "pong": return this.pong(frame);
       case "error": return this.on.error(frame);
       default: return undefined;
     }
@@ -128,7 +151,22 @@ export class Sync {
     this.lastPong = Date.now();
     clearInterval(this.pinger);
     this.pinger = setInterval(() => this.ping(), PING_EVERY_MS);
+    this.ping(); // at once: the first pong sets the server clock offset for timers
     this.on.status("live");
+  }
+
+  /** A pong: alive, and a sample of the server's clock, taken as read at the midpoint of the
+   * round trip. A trip much slower than the best one seen gives a loose guess and is skipped,
+   * unless the last sample is five minutes old (either clock may have been adjusted). */
+  pong(frame) {
+    const now = Date.now();
+    this.lastPong = now;
+    if (typeof frame.server_time !== "number" || typeof frame.t !== "number") return;
+    const rtt = Math.max(0, now - frame.t * 1000);
+    if (rtt > this.bestRtt * 2 + 50 && now - this.sampledAt < 5 * 60_000) return;
+    this.bestRtt = Math.min(this.bestRtt, rtt);
+    this.sampledAt = now;
+    this.offset = frame.server_time * 1000 + rtt / 2 - now;
   }
 
   /** Hand over the events that follow what we hold, in order; resync on a gap. */
