@@ -9,16 +9,14 @@ rules are the track's own.
 
 from __future__ import annotations
 
-import contextlib
-import re
 from collections.abc import Container
-from datetime import date
 from typing import Literal
 
 import msgspec
 
 from domain.actor import Actor
 from domain.board import TITLE_MAX, Id
+from domain.checks import check_day, check_text
 from domain.codec import tag_of
 from domain.decider import Decider
 from domain.errors import AlreadyExists, InvalidCommand, NotFound
@@ -262,27 +260,10 @@ initial_state = Track()
 
 # --------------------------------------------------------------------------- checks
 
-# ``date.fromisoformat`` alone also takes ``20250304`` and week dates; stored dates keep one
-# shape so that they sort as strings.
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _check_text(text: str, low: int, high: int, what: str) -> None:
-    if len(text) > high or (low and not text.strip()):
-        raise InvalidCommand(f"A {what} has {low} to {high} characters.", code=f"invalid_{what}")
-
-
-def _check_day(text: str) -> None:
-    if _ISO_DATE.fullmatch(text):
-        with contextlib.suppress(ValueError):
-            date.fromisoformat(text)
-            return
-    raise InvalidCommand(f"{text!r} is not a date written YYYY-MM-DD.", code="invalid_date")
-
 
 def _check_period(starts_on: str, ends_on: str) -> None:
-    _check_day(starts_on)
-    _check_day(ends_on)
+    check_day(starts_on)
+    check_day(ends_on)
     if ends_on < starts_on:
         raise InvalidCommand("A period ends on or after the day it starts.", code="invalid_dates")
 
@@ -317,7 +298,7 @@ def decide(state: Track, command: Command, actor: Actor) -> list[Event]:
         case UpdateSprint():
             return _decide_update(state, command)
         case CloseSprint():
-            _check_text(command.outcome, 0, TEXT_MAX, "text")
+            check_text(command.outcome, 0, TEXT_MAX, "text")
             if _sprint(state, command.sprint_id).closed:
                 return []
             return [SprintClosed(sprint_id=command.sprint_id, outcome=command.outcome)]
@@ -329,8 +310,8 @@ def decide(state: Track, command: Command, actor: Actor) -> list[Event]:
             return _decide_result(state, command)
         case DocumentPractice():
             _check_new(state.practices, command.practice_id, "practice")
-            _check_text(command.title, 1, TITLE_MAX, "title")
-            _check_text(command.description, 1, TEXT_MAX, "description")
+            check_text(command.title, 1, TITLE_MAX, "title")
+            check_text(command.description, 1, TEXT_MAX, "description")
             return [
                 PracticeDocumented(
                     practice_id=command.practice_id,
@@ -345,8 +326,8 @@ def decide(state: Track, command: Command, actor: Actor) -> list[Event]:
 def _decide_start(state: Track, command: StartTrack, actor: Actor) -> list[Event]:
     if state.started:
         raise AlreadyExists("This solution track exists already.", code="track_exists")
-    _check_text(command.title, 1, TITLE_MAX, "title")
-    _check_text(command.summary, 0, TEXT_MAX, "summary")
+    check_text(command.title, 1, TITLE_MAX, "title")
+    check_text(command.summary, 0, TEXT_MAX, "summary")
     return [
         TrackStarted(
             track_id=command.track_id,
@@ -362,7 +343,7 @@ def _decide_start(state: Track, command: StartTrack, actor: Actor) -> list[Event
 
 def _decide_plan_sprint(state: Track, command: PlanSprint) -> list[Event]:
     _check_new(state.sprints, command.sprint_id, "sprint")
-    _check_text(command.goal, 1, GOAL_MAX, "goal")
+    check_text(command.goal, 1, GOAL_MAX, "goal")
     _check_period(command.starts_on, command.ends_on)
     # Validated ISO dates compare correctly as strings; both ends are sprint days.
     for other_id, other in state.sprints.items():
@@ -387,7 +368,7 @@ def _decide_update(state: Track, command: UpdateSprint) -> list[Event]:
     if sprint.closed:
         raise InvalidCommand(f"The sprint {command.sprint_id!r} is closed.", code="sprint_closed")
     for text in (command.done, command.next, command.blockers):
-        _check_text(text, 0, TEXT_MAX, "text")
+        check_text(text, 0, TEXT_MAX, "text")
     if command.status == "blocked" and not command.blockers.strip():
         raise InvalidCommand("A blocked sprint says what blocks it.", code="blockers_required")
     return [
@@ -426,7 +407,7 @@ def _decide_assessment(state: Track, command: RecordAssessment) -> list[Event]:
                 f"A score is {SCORE_MIN} to {SCORE_MAX} ({criterion.score} given).",
                 code="invalid_score",
             )
-    _check_text(command.summary, 0, TEXT_MAX, "summary")
+    check_text(command.summary, 0, TEXT_MAX, "summary")
     return [
         AssessmentRecorded(
             assessment_id=command.assessment_id,
@@ -439,7 +420,7 @@ def _decide_assessment(state: Track, command: RecordAssessment) -> list[Event]:
 
 def _decide_plan_validation(state: Track, command: PlanValidation) -> list[Event]:
     _check_new(state.validations, command.validation_id, "validation")
-    _check_text(command.method, 1, NAME_MAX, "method")
+    check_text(command.method, 1, NAME_MAX, "method")
     people = command.stakeholders
     if not 1 <= len(people) <= STAKEHOLDERS_MAX or any(
         not p.strip() or len(p) > NAME_MAX for p in people
@@ -472,7 +453,7 @@ def _decide_result(state: Track, command: RecordValidationResult) -> list[Event]
             f"The result of {command.validation_id!r} is recorded already.",
             code="validation_recorded",
         )
-    _check_text(command.findings, 1, FINDINGS_MAX, "findings")
+    check_text(command.findings, 1, FINDINGS_MAX, "findings")
     return [
         ValidationRecorded(
             validation_id=command.validation_id,
@@ -489,9 +470,9 @@ def _decide_presentation(state: Track, command: RecordPresentation) -> list[Even
         raise InvalidCommand(
             "A track is presented once a validation has a result.", code="validation_missing"
         )
-    _check_day(command.presented_on)
-    _check_text(command.summary, 1, TEXT_MAX, "summary")
-    _check_text(command.link, 0, LINK_MAX, "link")
+    check_day(command.presented_on)
+    check_text(command.summary, 1, TEXT_MAX, "summary")
+    check_text(command.link, 0, LINK_MAX, "link")
     return [
         PresentationRecorded(
             presented_on=command.presented_on, summary=command.summary, link=command.link

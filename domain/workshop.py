@@ -6,13 +6,13 @@ Facilitated programmes grow this module further: agenda, phases, outcomes.
 
 from __future__ import annotations
 
-import datetime
 from typing import Literal
 
 import msgspec
 
 from domain.actor import Actor
 from domain.board import TITLE_MAX, BoardKind, Id
+from domain.checks import check_day, check_text
 from domain.codec import tag_of
 from domain.decider import Decider
 from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
@@ -181,11 +181,6 @@ initial_state = Workshop()
 # --------------------------------------------------------------------------- rules
 
 
-def _check_text(text: str, low: int, high: int, what: str) -> None:
-    if len(text) > high or (low and not text.strip()):
-        raise InvalidCommand(f"A {what} has {low} to {high} characters.", code=f"invalid_{what}")
-
-
 def decide(state: Workshop, command: Command, actor: Actor) -> list[Event]:
     """Events for ``command``; ``[]`` when nothing changes. Raises ``forbidden`` (per
     ``domain.roles``, or joining as someone else), ``workshop_exists``, ``workshop_not_found``
@@ -197,7 +192,7 @@ def decide(state: Workshop, command: Command, actor: Actor) -> list[Event]:
         raise NotFound("This workshop does not exist.", code="workshop_not_found")
     match command:
         case AddBoard():
-            _check_text(command.title, 1, TITLE_MAX, "title")
+            check_text(command.title, 1, TITLE_MAX, "title")
             if command.board_id in state.boards:
                 raise AlreadyExists(
                     f"The board {command.board_id!r} exists already.", code="duplicate_id"
@@ -212,7 +207,7 @@ def decide(state: Workshop, command: Command, actor: Actor) -> list[Event]:
 
 
 def _decide_create(state: Workshop, command: CreateWorkshop, actor: Actor) -> list[Event]:
-    _check_text(command.title, 1, TITLE_MAX, "title")
+    check_text(command.title, 1, TITLE_MAX, "title")
     if not GROUP_SIZE_MIN <= command.group_size_limit <= GROUP_SIZE_MAX:
         raise InvalidCommand(
             f"A group holds {GROUP_SIZE_MIN} to {GROUP_SIZE_MAX} people at most.",
@@ -236,22 +231,16 @@ def _decide_create(state: Workshop, command: CreateWorkshop, actor: Actor) -> li
     ]
 
 
-def _check_date(date: str | None) -> None:
-    if date is None:
-        return
-    try:
-        datetime.date.fromisoformat(date)
-    except ValueError:
-        raise InvalidCommand(f"{date!r} is not a date (YYYY-MM-DD).", code="invalid_date") from None
-    if len(date) != len("2026-11-27"):
-        raise InvalidCommand(f"{date!r} is not a date (YYYY-MM-DD).", code="invalid_date")
+def _check_date(day: str | None) -> None:
+    if day is not None:
+        check_day(day)
 
 
 def _check_agenda(agenda: tuple[AgendaItem, ...]) -> None:
     if len(agenda) > AGENDA_MAX:
         raise InvalidCommand(f"An agenda has at most {AGENDA_MAX} items.", code="invalid_agenda")
     for item in agenda:
-        _check_text(item.title, 1, TITLE_MAX, "agenda")
+        check_text(item.title, 1, TITLE_MAX, "agenda")
         if not 0 <= item.minutes <= 24 * 60:
             raise InvalidCommand("An agenda item lasts 0 to 1440 minutes.", code="invalid_agenda")
 
@@ -259,8 +248,8 @@ def _check_agenda(agenda: tuple[AgendaItem, ...]) -> None:
 def _decide_join(state: Workshop, command: JoinWorkshop, actor: Actor) -> list[Event]:
     if (command.actor_id, command.role) != (actor.id, actor.role):
         raise Forbidden("A person joins only as themselves, in their own role.", code="forbidden")
-    _check_text(command.name, 1, NAME_MAX, "name")
-    _check_text(command.organisation, 0, ORGANISATION_MAX, "organisation")
+    check_text(command.name, 1, NAME_MAX, "name")
+    check_text(command.organisation, 0, ORGANISATION_MAX, "organisation")
     if command.actor_id in state.participants:
         raise AlreadyExists("This person has joined already.", code="already_joined")
     return [
@@ -274,7 +263,7 @@ def _decide_join(state: Workshop, command: JoinWorkshop, actor: Actor) -> list[E
 
 
 def _decide_group(state: Workshop, command: CreateGroup) -> list[Event]:
-    _check_text(command.name, 1, NAME_MAX, "name")
+    check_text(command.name, 1, NAME_MAX, "name")
     if command.group_id in state.groups:
         raise AlreadyExists(f"The group {command.group_id!r} exists already.", code="duplicate_id")
     ref = state.boards.get(command.board_id)

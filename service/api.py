@@ -441,7 +441,7 @@ async def post_board_command(request: Request) -> Response:
     actor = claims.actor()
     if isinstance(body.command, decisions.PromoteItems):
         guard(await ctx.board_state(board_id))  # before its source board is read
-    command = await ctx.prepare(board_id, body.command, actor)
+    command = await ctx.prepare(board_id, body.command, actor, body.command_id, claims.board)
     outcome = await ctx.runner.execute(
         board.DECIDER, board_stream(board_id), command, actor, body.command_id, guard=guard
     )

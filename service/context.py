@@ -18,7 +18,7 @@ import msgspec
 from domain import board, decisions, workshop
 from domain.actor import Actor
 from domain.codec import tag_of
-from domain.errors import InvalidCommand, NotFound
+from domain.errors import DomainError, InvalidCommand, NotFound
 from domain.recorded import RecordedEvent
 from domain.roles import authorize
 from domain.streams import board_stream, solution_stream, workshop_stream
@@ -160,17 +160,41 @@ class Plenary:
 
         return [present_event(r, viewer, anonymity=anonymity, lifted=lifted) for r in events]
 
-    async def prepare(self, board_id: str, command: board.Command, actor: Actor) -> board.Command:
+    async def prepare(
+        self,
+        board_id: str,
+        command: board.Command,
+        actor: Actor,
+        command_id: str,
+        scope: str | None = None,
+    ) -> board.Command:
         """``command`` ready for the board's decider: a promotion gets its plan, read from
-        its source board by ``decisions.plan_promotion`` (the rule lives there)."""
+        its source board by ``decisions.plan_promotion`` (the rule lives there).
+
+        ``scope`` is the one board the caller's token opens, if it is narrowed to one: a
+        source outside it is ``board_not_found``. A resent promotion whose plan no longer
+        holds (its source cluster since deleted) is left to the runner, which answers it as
+        the first time.
+        """
         if not isinstance(command, decisions.PromoteItems):
             return command
         authorize(actor, tag_of(command))  # before reading another board for anyone
+        try:
+            return await self._planned(board_id, command, scope)
+        except DomainError:
+            if await self.store.command_events(command_id):
+                return command
+            raise
+
+    async def _planned(
+        self, board_id: str, command: decisions.PromoteItems, scope: str | None
+    ) -> decisions.PromoteItems:
+        source_id = command.source_board_id
+        if scope is not None and scope != source_id:
+            raise NotFound("There is no such board.", code="board_not_found")
         target = await self.board_state(board_id)
         # Read through to the store: the plan must hold the source as it is now.
-        source = (
-            await self.runner.load(board.DECIDER, board_stream(command.source_board_id))
-        ).state
+        source = (await self.runner.load(board.DECIDER, board_stream(source_id))).state
         if not source.created:
             raise NotFound("There is no such board.", code="board_not_found")
         if source.workshop_id != target.workshop_id:

@@ -90,9 +90,10 @@ class _Seeder:
         self, board_id: str, command: board.Command, key: str, actor: Actor | None = None
     ) -> None:
         who = actor or self.host
-        prepared = await self.ctx.prepare(board_id, command, who)
+        command_id = _id(f"cmd:{board_id}:{key}")
+        prepared = await self.ctx.prepare(board_id, command, who, command_id)
         await self.ctx.runner.execute(
-            board.DECIDER, board_stream(board_id), prepared, who, _id(f"cmd:{board_id}:{key}")
+            board.DECIDER, board_stream(board_id), prepared, who, command_id
         )
 
     async def phase(self, board_id: str, phase: Phase) -> None:

@@ -55,6 +55,8 @@ class Connection:
         self.buffering = False
         self.buffer: list[RecordedEvent] = []
         self.writer: asyncio.Task[None] | None = None
+        self.scope: str | None = None
+        """The one board the person's token opens, if it is narrowed to one."""
 
     @property
     def queued_bytes(self) -> int:

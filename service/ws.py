@@ -64,6 +64,7 @@ async def board_socket(websocket: WebSocket) -> None:
     conn = Connection(
         str(uuid.uuid4()), claims.actor(), websocket.send_text, close, SEND_QUEUE_BYTES
     )
+    conn.scope = claims.board
     conn.start()
     commands = CommandQueue(ctx, conn, board_id)
     try:
@@ -257,7 +258,7 @@ async def _command(
         _reject(conn, frame.op_id, "invalid_command", "Boards are created over HTTP.")
         return
     try:
-        command = await ctx.prepare(board_id, frame.command, conn.actor)
+        command = await ctx.prepare(board_id, frame.command, conn.actor, frame.op_id, conn.scope)
         outcome = await ctx.runner.execute(
             board.DECIDER, board_stream(board_id), command, conn.actor, frame.op_id
         )

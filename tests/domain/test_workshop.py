@@ -4,6 +4,7 @@ groups and assignments. Role refusals are covered for every command in ``test_ro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -52,13 +53,14 @@ def given(*history: workshop.Event) -> Scenario:
     return Scenario(history)
 
 
-def created(group_size_limit: int = 6) -> workshop.WorkshopCreated:
+def created(group_size_limit: int = 6, **extra: Any) -> workshop.WorkshopCreated:
+    fields: dict[str, Any] = {"title": "Mobility", **extra}
     return workshop.WorkshopCreated(
         workshop_id=WORKSHOP_ID,
-        title="Mobility",
         kind="challenges",
         facilitator=FACILITATOR.id,
         group_size_limit=group_size_limit,
+        **fields,
     )
 
 
@@ -135,6 +137,48 @@ def test_a_workshop_title_has_1_to_200_characters(title: str) -> None:
     given().when(workshop.CreateWorkshop(workshop_id=WORKSHOP_ID, title=title)).then_refused(
         InvalidCommand, "invalid_title"
     )
+
+
+def test_a_workshop_has_a_date_an_agenda_and_a_programme() -> None:
+    agenda = (workshop.AgendaItem(title="Welcome", minutes=15),)
+    state = (
+        given()
+        .when(
+            workshop.CreateWorkshop(
+                workshop_id=WORKSHOP_ID,
+                title="T",
+                date="2026-11-27",
+                agenda=agenda,
+                programme="cities",
+            )
+        )
+        .then(created(title="T", date="2026-11-27", agenda=agenda, programme="cities"))
+    )
+    assert (state.date, state.agenda, state.programme) == ("2026-11-27", agenda, "cities")
+
+
+@pytest.mark.parametrize("day", ["2026-W48-5", "20261127", "2026-02-30", "27.11.2026", ""])
+def test_a_workshop_date_is_a_day_written_yyyy_mm_dd(day: str) -> None:
+    given().when(
+        workshop.CreateWorkshop(workshop_id=WORKSHOP_ID, title="T", date=day)
+    ).then_refused(InvalidCommand, "invalid_date")
+
+
+@pytest.mark.parametrize(
+    "agenda",
+    [
+        (workshop.AgendaItem(title="", minutes=5),),
+        (workshop.AgendaItem(title="Long", minutes=24 * 60 + 1),),
+        (workshop.AgendaItem(title="Neg", minutes=-1),),
+        tuple(workshop.AgendaItem(title=f"{i}") for i in range(workshop.AGENDA_MAX + 1)),
+    ],
+)
+def test_an_agenda_has_at_most_30_items_of_a_title_and_up_to_a_day(
+    agenda: tuple[workshop.AgendaItem, ...],
+) -> None:
+    given().when(
+        workshop.CreateWorkshop(workshop_id=WORKSHOP_ID, title="T", agenda=agenda)
+    ).then_refused(InvalidCommand, "invalid_agenda")
 
 
 def test_an_old_workshop_created_event_gets_the_default_group_size_limit() -> None:
