@@ -219,6 +219,10 @@ def plan_promotion(source: Board, command: PromoteItems) -> Promotion:
     def origin(item_id: str) -> Origin:
         return Origin(board_id=source.board_id, item_id=item_id, version=version)
 
+    # People wrote on a pseudonymous board trusting their names stay off it: the copies carry
+    # no author there (the origin leads an auditor to the source board's log).
+    anonymous = source.anonymity == "pseudonymous"
+
     clusters: list[PromotedCluster] = []
     notes: dict[str, PromotedNote] = {}
     for cid in dict.fromkeys(command.cluster_ids):
@@ -229,13 +233,14 @@ def plan_promotion(source: Board, command: PromoteItems) -> Promotion:
         )
         for nid in cluster_members(source, cid):
             if not source.notes[nid].hidden:
-                notes[nid] = _promoted_note(pid, nid, source.notes[nid], new_cid, origin(nid))
+                note = source.notes[nid]
+                notes[nid] = _promoted_note(pid, nid, note, new_cid, origin(nid), anonymous)
     for nid in command.note_ids:
         note = live_note(source, nid)
         if note.hidden:
             raise InvalidCommand("A hidden note is not revealed yet.", code="note_hidden")
         if nid not in notes:
-            notes[nid] = _promoted_note(pid, nid, note, None, origin(nid))
+            notes[nid] = _promoted_note(pid, nid, note, None, origin(nid), anonymous)
     return Promotion(
         source_board_id=source.board_id,
         source_version=version,
@@ -245,7 +250,7 @@ def plan_promotion(source: Board, command: PromoteItems) -> Promotion:
 
 
 def _promoted_note(
-    pid: str, nid: str, note: NoteState, cluster_id: str | None, origin: Origin
+    pid: str, nid: str, note: NoteState, cluster_id: str | None, origin: Origin, anonymous: bool
 ) -> PromotedNote:
     return PromotedNote(
         note_id=promoted_id(pid, nid),
@@ -253,7 +258,7 @@ def _promoted_note(
         x=note.x,
         y=note.y,
         colour=note.colour,
-        author=note.author,
+        author="" if anonymous else note.author,
         cluster_id=cluster_id,
         origin=origin,
     )

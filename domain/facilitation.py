@@ -244,7 +244,7 @@ def _decide_board_mode(state: Board, command: Command) -> list[Event]:
         case SetAnonymity(policy=policy):
             if state.anonymity == policy:
                 return []
-            if policy == "named" and (state.notes or state.rounds):
+            if policy == "named" and _people_acted(state):
                 # Names would be shown on what people wrote or voted under a pseudonym.
                 raise InvalidCommand(
                     "People wrote or voted here under pseudonyms; the board stays pseudonymous.",
@@ -256,6 +256,13 @@ def _decide_board_mode(state: Board, command: Command) -> list[Event]:
         case UnlockBoard():
             return [BoardUnlocked()] if state.locked else []
     raise InvalidCommand(f"Unknown board command {type(command).__name__}.", code="unknown_command")
+
+
+def _people_acted(state: Board) -> bool:
+    """Whether anything on the board was done by people under its pseudonyms."""
+    return bool(
+        state.notes or state.clusters or state.rounds or state.grid or state.decisions
+    )
 
 
 # --------------------------------------------------------------------------- evolve

@@ -198,6 +198,8 @@ def _apply_track(view: ProgrammeView, track_id: str, rec: RecordedEvent) -> Prog
             track = replace(track, sprints=track.sprints + 1)
         case "sprint.updated":
             status = msgspec.json.decode(rec.data, type=_Update).status
+            if track.presented:  # a presented track stays presented
+                status = track.status
             track = replace(track, updates=track.updates + 1, status=status)
         case "validation.recorded":
             track = replace(track, validations=track.validations + 1)
@@ -238,7 +240,7 @@ class ProgrammeProjection:
     """The ``programme`` projection: one view, key ``all``."""
 
     name = "programme"
-    version = 1
+    version = 2
 
     def key_of(self, recorded: RecordedEvent) -> str | None:
         return KEY if recorded.type in _TYPES else None

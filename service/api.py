@@ -17,7 +17,7 @@ from starlette.routing import Route
 from domain import board, decisions, workshop
 from domain.actor import Actor
 from domain.board import Id
-from domain.errors import Forbidden, NotFound
+from domain.errors import Forbidden, InvalidCommand, NotFound
 from domain.streams import board_stream, workshop_stream
 from domain.types import Role
 from projections.visibility import Viewer, present_view
@@ -41,7 +41,8 @@ class CreateWorkshopIn(msgspec.Struct, frozen=True, kw_only=True):
     date: str | None = None
     group_size_limit: int = workshop.GROUP_SIZE_DEFAULT
     agenda: tuple[workshop.AgendaItem, ...] = ()
-    programme: Id = "default"
+    programme: Id | None = None
+    """Workshops naming one programme count their outcomes together; alone by default."""
     facilitator_name: str = "Facilitator"
     workshop_id: Id | None = None
     command_id: Id | None = None
@@ -184,7 +185,7 @@ async def create_workshop(request: Request) -> Response:
         date=body.date,
         group_size_limit=body.group_size_limit,
         agenda=body.agenda,
-        programme=body.programme,
+        programme=body.programme or workshop_id,
     )
     outcome = await ctx.runner.execute(
         workshop.DECIDER,
@@ -429,7 +430,7 @@ async def post_board_command(request: Request) -> Response:
     board_id = request.path_params["board_id"]
     body = await body_as(request, BoardCommandIn)
     if isinstance(body.command, board.CreateBoard):
-        raise BadRequest(
+        raise InvalidCommand(
             "Create boards with POST /api/workshops/{id}/boards.", code="invalid_command"
         )
 

@@ -186,7 +186,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
-    sub("demo", cmd_demo, "Seed the demo challenges workshop and print its facilitator link.")
+    sub(
+        "demo",
+        cmd_demo,
+        "Seed the demo programme and print facilitator and participant links.",
+    )
     sub("rebuild", cmd_rebuild, "Rebuild every projection from the first event.")
     verify = sub(
         "verify",

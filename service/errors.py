@@ -22,7 +22,9 @@ class BadRequest(PlenaryError):
 _RESOURCE_MISSING = frozenset(
     {"board_not_found", "workshop_not_found", "track_not_found", "decision_not_found", "not_found"}
 )
-_STATE_CONFLICT = frozenset({"board_exists", "workshop_exists", "track_exists"})
+_STATE_CONFLICT = frozenset(
+    {"board_exists", "workshop_exists", "track_exists", "decision_has_track"}
+)
 
 
 def status_for(error: PlenaryError) -> int:

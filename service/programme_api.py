@@ -16,7 +16,8 @@ from starlette.routing import Route
 
 from domain import solution
 from domain.board import TITLE_MAX, Id
-from domain.errors import InvalidCommand, NotFound
+from domain.errors import AlreadyExists, InvalidCommand, NotFound
+from domain.roles import authorize
 from domain.streams import board_stream, solution_stream
 from projections.board_view import BoardView, DecisionView
 from projections.programme import WorkshopEntry, outcomes
@@ -181,6 +182,7 @@ async def start_track(request: Request) -> Response:
     selected an item (``decision_not_found``, ``decision_not_selected`` otherwise)."""
     ctx, claims, workshop_id = workshop_claims(request)
     body = await body_as(request, StartTrackIn)
+    authorize(claims.actor(), "track.start")  # before saying anything about the decision
     board_state = await ctx.board_state(body.board_id)
     check_board_access(claims, board_state.workshop_id, body.board_id)
     view = await ctx.board_view(body.board_id)
@@ -191,6 +193,20 @@ async def start_track(request: Request) -> Response:
         raise InvalidCommand(
             "A solution track starts from a decision that selected its item.",
             code="decision_not_selected",
+        )
+    programme = await ctx.programme_view()
+    taken = next(
+        (
+            t
+            for t in programme.tracks.values()
+            if (t.board_id, t.decision_id) == (body.board_id, body.decision_id)
+            and t.id != body.track_id
+        ),
+        None,
+    )
+    if taken is not None:
+        raise AlreadyExists(
+            f"The decision already has the solution track {taken.id!r}.", code="decision_has_track"
         )
     track_id = body.track_id or new_id()
     command = solution.StartTrack(

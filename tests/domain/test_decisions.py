@@ -388,6 +388,13 @@ def test_a_note_named_loose_and_through_its_cluster_is_copied_once_in_the_cluste
     assert plan.notes == (BIKES, TREES, LOOSE)
 
 
+def test_copies_from_a_pseudonymous_board_carry_no_author() -> None:
+    pseudonymous = board.evolve(SOURCE, facilitation.AnonymitySet(policy="pseudonymous"))
+    plan = plan_promotion(pseudonymous, promote(("c1",), ("n3",)))
+    assert [n.author for n in plan.notes] == ["", "", ""]
+    assert [n.text for n in plan.notes] == ["Bike lanes", "Trees", "Loose"]
+
+
 def test_a_note_promoted_without_its_cluster_is_loose_on_the_plenary() -> None:
     plan = plan_promotion(SOURCE, promote(note_ids=("n1",)))
     assert [n.cluster_id for n in plan.notes] == [None]

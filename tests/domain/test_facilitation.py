@@ -402,6 +402,15 @@ def test_a_board_where_people_wrote_under_pseudonyms_stays_pseudonymous() -> Non
     given(CREATED, pseudonymous, opened).when(
         facilitation.SetAnonymity(policy="named")
     ).then_refused(InvalidCommand, "anonymity_irreversible")
+    given(CREATED, pseudonymous, cluster("c1")).when(
+        facilitation.SetAnonymity(policy="named")
+    ).then_refused(InvalidCommand, "anonymity_irreversible")
+
+
+def test_a_pseudonymous_board_nobody_worked_on_yet_may_go_back_to_named() -> None:
+    given(CREATED, facilitation.AnonymitySet(policy="pseudonymous")).when(
+        facilitation.SetAnonymity(policy="named")
+    ).then(facilitation.AnonymitySet(policy="named"))
 
 
 def test_setting_the_current_anonymity_policy_changes_nothing() -> None:

@@ -553,6 +553,12 @@ def test_a_solution_track_starts_from_a_selecting_decision_and_keeps_a_timeline(
     started = fac.track({"board_id": board, "decision_id": "d1", "track_id": "t1"})
     assert started.status_code == 201, started.text
     assert (started.json()["id"], started.json()["title"]) == ("t1", "Safe cycling")
+    twice = fac.track({"board_id": board, "decision_id": "d1", "track_id": "t2"})
+    assert refusal(twice) == (409, "decision_has_track")
+    again = fac.track({"board_id": board, "decision_id": "d1", "track_id": "t1"})
+    assert refusal(again) == (409, "track_exists")
+    by_participant = fac.track({"board_id": board, "decision_id": "d9"}, anna.token)
+    assert refusal(by_participant) == (403, "forbidden")
 
     commands: list[tuple[JSON, str]] = [
         (sprint("s1", "2026-03-02", "2026-03-13"), anna.token),
@@ -655,13 +661,17 @@ def practice(practice_id: str) -> JSON:
 
 
 def test_the_programme_counts_its_outcomes_and_only_its_own_workshops(client: TestClient) -> None:
-    initiatives = Facilitator(client, title="Initiatives", kind="initiatives", date="2026-02-01")
+    initiatives = Facilitator(
+        client, title="Initiatives", kind="initiatives", date="2026-02-01", programme="ours"
+    )
     board = initiatives.board()
     for note_id in ("i1", "i2", "i3"):
         initiatives.do(board, note(note_id))
     initiatives.do(board, {"type": "note.delete", "note_id": "i2"})
 
-    ideation = Facilitator(client, title="Ideation", kind="ideation", date="2026-03-01")
+    ideation = Facilitator(
+        client, title="Ideation", kind="ideation", date="2026-03-01", programme="ours"
+    )
     plenary, group = ideation.board("Plenary", "plenary"), ideation.board("Group A")
     for note_id in ("a", "b", "loose"):
         ideation.do(group, note(note_id))
@@ -691,8 +701,14 @@ def test_the_programme_counts_its_outcomes_and_only_its_own_workshops(client: Te
     other_promotion.do(other_group, note("x"))
     other_promotion.do(other_plenary, promote("pr9", other_group, note_ids=("x",)))
 
+    alone = Facilitator(client, title="Alone", kind="initiatives")  # no programme named
+    alone.do(alone.board(), note("a1"))
+    mine = alone.read("/api/programme")
+    assert [w["title"] for w in mine["workshops"]] == ["Alone"]
+    assert mine["outcomes"][0]["actual"] == 1
+
     programme = initiatives.read("/api/programme")
-    assert programme["programme"] == "default"
+    assert programme["programme"] == "ours"
     assert [w["title"] for w in programme["workshops"]] == ["Initiatives", "Ideation"]
     assert [t["id"] for t in programme["tracks"]] == ["t1"]
     counted = {o["name"]: (o["target"], o["actual"], o["met"]) for o in programme["outcomes"]}
