@@ -131,6 +131,8 @@ class BoardView(msgspec.Struct, frozen=True, kw_only=True):
     grid: dict[str, PlacementView] = msgspec.field(default_factory=dict)
     decisions: tuple[DecisionView, ...] = ()
     promotions: tuple[PromotionView, ...] = ()
+    withheld: frozenset[str] = frozenset()
+    """Notes deleted while hidden: never revealed, so their history stays private."""
 
 
 def _note(view: BoardView, note_id: str, rec: RecordedEvent, **changes: object) -> BoardView:
@@ -173,7 +175,10 @@ def _apply_event(view: BoardView, event: board.Event, rec: RecordedEvent) -> Boa
         case board.NoteClustered():
             return _note(view, event.note_id, rec, cluster_id=event.cluster_id)
         case board.NoteDeleted():
-            return replace(view, notes={k: v for k, v in view.notes.items() if k != event.note_id})
+            notes = {k: v for k, v in view.notes.items() if k != event.note_id}
+            if event.private_to is None:
+                return replace(view, notes=notes)
+            return replace(view, notes=notes, withheld=view.withheld | {event.note_id})
         case board.ClusterCreated():
             cluster = ClusterView(
                 id=event.cluster_id,
@@ -352,7 +357,7 @@ class BoardViewProjection:
     """The ``board_view`` projection, keyed by board id."""
 
     name = "board_view"
-    version = 2
+    version = 3
 
     def key_of(self, recorded: RecordedEvent) -> str | None:
         return board_id_of(recorded.stream_id)

@@ -72,7 +72,7 @@ def present_view(view: BoardView, viewer: Viewer) -> BoardView:
     replace = msgspec.structs.replace
     notes = {nid: n for nid, n in view.notes.items() if not n.hidden or n.author == viewer.id}
     rounds = {rid: _present_round(r, viewer.id) for rid, r in view.rounds.items()}
-    shown = replace(view, notes=notes, rounds=rounds)
+    shown = replace(view, notes=notes, rounds=rounds, withheld=frozenset())
     if view.anonymity != "pseudonymous":
         return shown
     alias = _aliaser(viewer.pseudonym_key, view.id)
@@ -149,8 +149,11 @@ def still_private(rec: RecordedEvent, now: BoardView) -> bool:
     if fields.round_id is not None:
         round_ = now.rounds.get(fields.round_id)
         return round_ is None or round_.open
-    note = now.notes.get(fields.note_id or "")
-    return note is None or note.hidden
+    note_id = fields.note_id or ""
+    note = now.notes.get(note_id)
+    if note is None:  # deleted: private for good only if it was never revealed
+        return note_id in now.withheld
+    return note.hidden
 
 
 def redacted(rec: RecordedEvent) -> RecordedEvent:
