@@ -20,6 +20,9 @@ from service.store import EventStore
 from service.store.engine import WRITE_LOCK, create_engine
 from service.store.schema import metadata, projection_checkpoints, read_models
 
+_LOG = "_log"
+"""The read-model row that names the log (its epoch) the views in this file were built from."""
+
 
 class SqlViewStore:
     """Views and checkpoints in one database; ``save`` is one transaction."""
@@ -36,7 +39,24 @@ class SqlViewStore:
             await conn.run_sync(metadata.create_all, tables=[read_models, projection_checkpoints])
         view_store = cls(engine, engine.execution_options(**{WRITE_LOCK: True}))
         view_store._owned = True
+        await view_store._follow_log(store.epoch)
         return view_store
+
+    async def _follow_log(self, epoch: str) -> None:
+        """Forget every view built from another log: the log file was replaced (a new epoch)
+        while this file stayed, and its views would answer for events that no longer exist."""
+        mark = sa.and_(read_models.c.projection == _LOG, read_models.c.key == "epoch")
+        async with self.write_engine.begin() as conn:
+            held = await conn.scalar(sa.select(read_models.c.data).where(mark))
+            if held is not None and bytes(held) == epoch.encode():
+                return
+            await conn.execute(sa.delete(read_models))
+            await conn.execute(sa.delete(projection_checkpoints))
+            await conn.execute(
+                read_models.insert().values(
+                    projection=_LOG, key="epoch", version=0, data=epoch.encode()
+                )
+            )
 
     async def close(self) -> None:
         """Release the read models' own database, if they have one."""
