@@ -5,12 +5,19 @@ export class Api {
   constructor(token) { this.token = token; }
 
   async call(method, path, body) {
-    const response = await fetch(path, {
-      method,
-      headers: { Authorization: `Bearer ${this.token}`, "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = await response.json();
+    let response;
+    try {
+      response = await fetch(path, {
+        method,
+        headers: { Authorization: `Bearer ${this.token}`, "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      const error = new Error("The server cannot be reached; check your connection and try again.");
+      error.code = "network";
+      throw error;
+    }
+    const data = await response.json().catch(() => ({}));
     if (!response.ok) {
       const error = new Error(data.error?.message ?? response.statusText);
       error.code = data.error?.code ?? "http_" + response.status;
@@ -19,14 +26,29 @@ export class Api {
     return data;
   }
 
-  workshop(id) { return this.call("GET", `/api/workshops/${id}`); }
-  board(id) { return this.call("GET", `/api/boards/${id}`); }
+  workshop(id) { return this.call("GET", `/api/workshops/${enc(id)}`); }
+  board(id) { return this.call("GET", `/api/boards/${enc(id)}`); }
   events(id, after) { return this.call("GET", `/api/boards/${id}/events?after=${after}`); }
   command(boardId, command) {
     return this.call("POST", `/api/boards/${boardId}/commands`,
       { command_id: uuidv7(), command });
   }
+
+  // Reads across boards (docs/api.md, "Workshop reads"). Ids may hold ':' and '.', so encode.
+  overview(id) { return this.call("GET", `/api/workshops/${enc(id)}/overview`); }
+  decisions(id) { return this.call("GET", `/api/workshops/${enc(id)}/decisions`); }
+  trace(boardId, decisionId) {
+    return this.call("GET", `/api/boards/${enc(boardId)}/decisions/${enc(decisionId)}/trace`);
+  }
+  track(id) { return this.call("GET", `/api/tracks/${enc(id)}`); }
+  /** A solution-track command; pass the same `commandId` again to retry it safely. */
+  trackCommand(id, command, commandId) {
+    return this.call("POST", `/api/tracks/${enc(id)}/commands`, { command_id: commandId, command });
+  }
+  programme() { return this.call("GET", "/api/programme"); }
 }
+
+const enc = encodeURIComponent;
 
 // The claims inside a token (its signature is checked by the server, not here).
 export function claimsOf(token) {

@@ -1,6 +1,7 @@
-// Plenary's web client: wiring. The workshop page lists boards; the board page keeps a live
-// connection (sync.js), folds events into a view (board.js, facilitation.js), shows note and
-// vote commands optimistically and the facilitation around the canvas (panels.js).
+// Plenary's web client: wiring. The workshop page (workshop.js) shows the workshop, its
+// decision log, decision traces and solution tracks; the board page keeps a live connection
+// (sync.js), folds events into a view (board.js, facilitation.js), shows note and vote
+// commands optimistically and the facilitation around the canvas (panels.js).
 import { Api, claimsOf } from "./api.js";
 import {
   BoardRenderer, COLOURS, NOTE_H, NOTE_W, CLUSTER_MIN, applyCommand, applyEvent, clusterAt,
@@ -12,6 +13,7 @@ import {
 import { uuidv7 } from "./ids.js";
 import { describe, Panels } from "./panels.js";
 import { Sync } from "./sync.js";
+import { WorkshopPage } from "./workshop.js";
 
 const $ = (id) => document.getElementById(id);
 const PRESENCE_EVERY_MS = 50; // at most 20 presence frames a second
@@ -47,30 +49,6 @@ function setStatus(state) {
   const el = $("status");
   el.dataset.state = state;
   el.querySelector(".label").textContent = STATUS_TEXT[state] ?? state;
-}
-
-// --------------------------------------------------------------------------- workshop page
-
-async function showWorkshop(api, workshopId) {
-  const workshop = await api.workshop(workshopId);
-  $("workshop").hidden = false;
-  $("workshop-title").textContent = workshop.title;
-  document.title = `${workshop.title} · Plenary`;
-  const list = $("boards");
-  list.replaceChildren();
-  for (const board of workshop.boards) {
-    const item = document.createElement("li");
-    const link = document.createElement("a");
-    // The fragment never reaches the server; the board page also finds it in sessionStorage.
-    link.href = `/b/${encodeURIComponent(board.id)}#token=${encodeURIComponent(api.token)}`;
-    link.textContent = board.title;
-    const kind = document.createElement("span");
-    kind.className = "kind";
-    kind.textContent = board.kind;
-    item.append(link, kind);
-    list.append(item);
-  }
-  if (!workshop.boards.length) list.innerHTML = "<li class=\"empty\">No boards yet.</li>";
 }
 
 // --------------------------------------------------------------------------- board page
@@ -513,8 +491,8 @@ async function main() {
     };
     page.start();
   } else {
-    $("status").hidden = true;
-    await showWorkshop(api, id ? decodeURIComponent(id) : claims.wid);
+    const page = new WorkshopPage(api, id ? decodeURIComponent(id) : claims.wid, claims);
+    await page.start();
   }
 }
 

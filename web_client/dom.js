@@ -1,0 +1,126 @@
+// Small DOM and wording helpers for the workshop, trace and track pages, and the evidence of a
+// decision as they all show it. Everything is built with textContent (never innerHTML), so
+// text from people can never become markup.
+
+/** A new element with an optional class and text. */
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+/** A text node. */
+export const txt = (text) => document.createTextNode(String(text));
+
+/** An element holding `children` (nodes or strings). */
+export function box(tag, className, ...children) {
+  const node = el(tag, className);
+  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+/** Text for screen readers only, inside a visible element. */
+export const srOnly = (text) => el("span", "visually-hidden", text);
+
+export const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+export const shorten = (text, max = 60) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** Show `node`'s message in a role=alert/status element, or clear it. */
+export function say(node, message) {
+  node.textContent = message ?? "";
+  node.hidden = !message;
+}
+
+// --------------------------------------------------------------------------- dates and times
+
+const DAY = new Intl.DateTimeFormat(undefined,
+  { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+const SHORT_DAY = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
+const STAMP = new Intl.DateTimeFormat(undefined, {
+  day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit",
+});
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const SECONDS = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const FORMATS = { stamp: STAMP, clock: CLOCK, seconds: SECONDS };
+
+// A calendar day (YYYY-MM-DD) names no instant: read and shown in UTC it never shifts a day.
+const dayDate = (day) => new Date(`${day}T00:00:00Z`);
+
+/** "15 September 2026" for "2026-09-15"; "No date" for null. */
+export const formatDay = (day) => (day ? DAY.format(dayDate(day)) : "No date");
+
+/** "5 Oct – 16 Oct" for two calendar days. */
+export const formatPeriod = (from, to) =>
+  `${SHORT_DAY.format(dayDate(from))} – ${SHORT_DAY.format(dayDate(to))}`;
+
+/** A <time> for an instant: short local text, the exact ISO instant in `datetime` and title. */
+export function timeEl(iso, format = "stamp") {
+  const node = el("time", "", FORMATS[format].format(new Date(iso)));
+  node.dateTime = iso;
+  node.title = iso;
+  return node;
+}
+
+/** A <time> for a calendar day. */
+export function dayEl(day) {
+  const node = el("time", "", formatDay(day));
+  if (day) node.dateTime = day;
+  return node;
+}
+
+/** 135 → "2 h 15 min". */
+export function duration(minutes) {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (!h) return `${m} min`;
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+// --------------------------------------------------------------------------- labels
+
+export const WORKSHOP_KINDS = {
+  challenges: "Challenges", initiatives: "Initiatives", ideation: "Ideation",
+  consolidation: "Consolidation", kickoff: "Kick-off", work_sprint: "Work sprint",
+  validation_sprint: "Validation sprint", final_presentation: "Final presentation",
+};
+export const ROLE_LABELS = {
+  facilitator: ["Facilitator", "Facilitators"], participant: ["Participant", "Participants"],
+  observer: ["Observer", "Observers"], auditor: ["Auditor", "Auditors"],
+};
+/** "facilitator" → "facilitator", as a word in a sentence. */
+export const roleName = (role) => ROLE_LABELS[role]?.[0].toLowerCase() ?? role;
+export const TRACK_STATUS = {
+  planned: "Planned", on_track: "On track", at_risk: "At risk", blocked: "Blocked",
+  presented: "Presented",
+};
+export const VERDICTS = { validated: "Validated", needs_changes: "Needs changes", rejected: "Rejected" };
+
+/** A small coloured label; `kind` picks the colour family, `value` the shade (data-value). */
+export function badge(kind, value, text) {
+  const node = el("span", `badge ${kind}`, text);
+  node.dataset.value = value;
+  return node;
+}
+
+/** A decision's evidence: the round's dots and rank, the grid, the notes (texts only). */
+export function evidenceList(ev) {
+  const list = el("dl", "evidence");
+  const add = (term, detail) => { list.append(el("dt", "", term), detail); };
+  if (ev.round_id) {
+    add("Vote", el("dd", "", `${plural(ev.votes, "dot", "dots")}, rank ${ev.rank} of ${ev.ballot_size}`));
+  } else {
+    add("Vote", el("dd", "muted", "No closed round had it on the ballot"));
+  }
+  add("Grid", ev.grid ? el("dd", "", `impact ${ev.grid.impact} · effort ${ev.grid.effort}`)
+    : el("dd", "muted", "Not placed on the grid"));
+  if (ev.notes?.length) {
+    const ul = el("ul", "evidence-notes");
+    for (const n of ev.notes) ul.append(el("li", "", shorten(n.text, 120)));
+    add(ev.notes.length === 1 ? "Note" : `Notes (${ev.notes.length})`, box("dd", "", ul));
+  } else {
+    add("Notes", el("dd", "muted", "None"));
+  }
+  add("At", el("dd", "", `board version ${ev.board_version}`));
+  return list;
+}

@@ -1,0 +1,219 @@
+// The workshop page, /w/{id}: the workshop at a glance (overview.js: its boards, refreshed
+// every few seconds while the page is visible; the decision log; agenda, people, solution
+// tracks and the programme's outcome tracker), and two views chosen by the query string, on one
+// server route: ?board={board_id}&trace={decision_id} traces a decision (trace.js) and
+// ?track={track_id} shows a solution track (track.js). Links are real links, so they open in
+// a new tab too; a plain click swaps the view in place and Back returns.
+import { dayEl, el, ROLE_LABELS, roleName, timeEl, WORKSHOP_KINDS } from "./dom.js";
+import {
+  renderAgenda, renderBoards, renderDecisions, renderPeople, renderProgramme, renderTracks,
+} from "./overview.js";
+import { TraceView } from "./trace.js";
+import { TrackView } from "./track.js";
+
+const $ = (id) => document.getElementById(id);
+const REFRESH_MS = 5000;
+const VIEWS = ["overview", "trace-view", "track-view"];
+
+export class WorkshopPage {
+  constructor(api, workshopId, claims) {
+    this.api = api;
+    this.id = workshopId;
+    this.me = claims;
+    this.data = { workshop: null, overview: null, decisions: null, programme: null };
+    this.keys = {}; // what each section was last drawn from: redraw only on a change
+    this.names = new Map(); // person id → display name (real ids only; never a pseudonym)
+    this.refreshing = false;
+    this.stopped = false; // the token was refused: polling stops
+    this.trace = new TraceView(this);
+    this.track = new TrackView(this);
+  }
+
+  /** May I post to solution tracks? (roles.md: facilitators and participants) */
+  get mayReport() { return ["facilitator", "participant"].includes(this.me.role); }
+
+  async start() {
+    const template = $("workshop-page");
+    template.replaceWith(template.content.cloneNode(true));
+    $("board").remove(); // not this page: its forms and labels would only get in the way
+    $("workshop").hidden = false;
+    document.body.classList.add("page-workshop");
+    $("title").hidden = true; // each view has its own h1
+    $("status").hidden = true;
+    document.addEventListener("click", (ev) => this.follow(ev));
+    window.addEventListener("popstate", () => this.route(false));
+    // The cards follow the boards while someone looks at them, and only then.
+    const due = () => document.visibilityState === "visible" && this.view === "overview"
+      && !this.stopped;
+    document.addEventListener("visibilitychange", () => { if (due()) this.refresh(); });
+    setInterval(() => { if (due()) this.refresh(); }, REFRESH_MS);
+    this.trace.wire();
+    this.track.wire();
+    await this.route(false);
+  }
+
+  // ------------------------------------------------------------ links and views
+
+  /** A link to a view of this workshop: {} for the overview, {board, trace} or {track}. */
+  link(params = {}) {
+    const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
+    return `/w/${encodeURIComponent(this.id)}${query ? `?${query}` : ""}`
+      + `#token=${encodeURIComponent(this.api.token)}`;
+  }
+
+  boardLink(boardId) {
+    // The fragment never reaches the server; the board page also finds it in sessionStorage.
+    return `/b/${encodeURIComponent(boardId)}#token=${encodeURIComponent(this.api.token)}`;
+  }
+
+  /** An in-page link (data-nav) followed without reloading; modified clicks open normally. */
+  follow(ev) {
+    const a = ev.target.closest?.("a[data-nav]");
+    if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey
+      || ev.altKey) return;
+    ev.preventDefault();
+    const url = new URL(a.href);
+    history.pushState(null, "", url.pathname + url.search); // the token stays off the address bar
+    this.route(true);
+  }
+
+  async route(moveFocus) {
+    const query = new URLSearchParams(location.search);
+    if (query.get("trace") && query.get("board")) {
+      this.show("trace-view");
+      await this.trace.load(query.get("board"), query.get("trace"), moveFocus);
+    } else if (query.get("track")) {
+      this.show("track-view");
+      await this.track.load(query.get("track"), moveFocus);
+    } else {
+      this.show("overview");
+      if (this.data.overview) this.render();
+      if (moveFocus) $("workshop-title").focus();
+      await this.refresh();
+    }
+  }
+
+  show(view) {
+    this.view = view;
+    for (const id of VIEWS) $(id).hidden = id !== view;
+    for (const back of document.querySelectorAll("#workshop .back")) {
+      back.href = this.link();
+      back.textContent = `← ${this.data.workshop?.title ?? "Back to the workshop"}`;
+    }
+    this.pageAlert(null);
+  }
+
+  pageAlert(message) {
+    $("page-alert").textContent = message ?? "";
+    $("page-alert").hidden = !message;
+  }
+
+  setTitle(text) { document.title = `${text} · Plenary`; }
+
+  // ------------------------------------------------------------ data
+
+  /** Load (or reload) what the overview shows; a part that fails leaves the rest shown. */
+  async refresh() {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    try {
+      const [workshop, overview, decisions, programme] = await Promise.allSettled([
+        this.api.workshop(this.id), this.api.overview(this.id), this.api.decisions(this.id),
+        this.api.programme(),
+      ]);
+      const failed = [workshop, overview, decisions, programme].find((r) => r.status === "rejected");
+      if (failed && (!this.data.overview || !this.data.workshop)
+        && [workshop, overview].includes(failed)) {
+        this.pageAlert(`This link does not open the workshop: ${failed.reason.message}`);
+        // A refused token stays refused: stop asking (a dropped connection may come back).
+        if (failed.reason.code !== "network") this.stopped = true;
+        return;
+      }
+      // Shown beside the time of the last good refresh; what was shown stays.
+      this.data.refreshError = failed ? failed.reason.message : null;
+      if (workshop.status === "fulfilled") this.learn(workshop.value);
+      if (overview.status === "fulfilled") this.data.overview = overview.value;
+      if (decisions.status === "fulfilled") this.data.decisions = decisions.value.decisions;
+      if (programme.status === "fulfilled") this.data.programme = programme.value;
+      if (!failed) this.data.updatedAt = new Date();
+      if (this.view === "overview") this.render();
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  learn(workshop) {
+    this.data.workshop = workshop;
+    this.names = new Map(workshop.participants.map((p) => [p.id, p.name]));
+    if (workshop.you?.id) this.names.set(workshop.you.id, workshop.you.name || workshop.you.role);
+    for (const back of document.querySelectorAll("#workshop .back")) {
+      back.textContent = `← ${workshop.title}`;
+    }
+  }
+
+  /** The workshop and its decision log, loaded once if the overview has not loaded them. */
+  async ensureLoaded() {
+    if (!this.data.workshop) this.learn(await this.api.workshop(this.id));
+    if (!this.data.decisions) this.data.decisions = (await this.api.decisions(this.id)).decisions;
+  }
+
+  /** Who an id is, for people: a name, "you", or a pseudonym as such (never unmasked).
+   * The workshop lists those who joined; a facilitator is named only to themselves. */
+  who(id, role = null) {
+    if (!id) return "—";
+    if (id.startsWith("anon-")) return `Pseudonym ${id.slice(5, 11)}`;
+    const name = this.names.get(id);
+    if (id === this.me.sub) return `${name || this.me.name || "You"} (you)`;
+    if (name) return name;
+    return `${ROLE_LABELS[role]?.[0] ?? "Someone"} (${id.slice(0, 8)})`;
+  }
+
+  /** As `who`, for a sentence: someone the page cannot name is "a facilitator". */
+  whoInProse(id, role) {
+    if (id?.startsWith("anon-") || this.names.has(id) || id === this.me.sub) return this.who(id, role);
+    return role ? `a ${roleName(role)}` : "someone";
+  }
+
+  // ------------------------------------------------------------ overview
+
+  render() {
+    const { workshop, overview } = this.data;
+    if (!workshop || !overview) return;
+    $("overview").hidden = false;
+    $("workshop-title").textContent = overview.title;
+    this.setTitle(overview.title);
+    const facts = [
+      `${WORKSHOP_KINDS[overview.kind] ?? overview.kind} workshop`,
+      dayEl(overview.date),
+      overview.programme && overview.programme !== "default" ? `programme ${overview.programme}` : null,
+      `you are ${this.me.name ? `${this.me.name}, ` : ""}${roleName(this.me.role)}`,
+    ].filter(Boolean);
+    this.draw("facts", [overview.kind, overview.date, overview.programme], () => {
+      $("workshop-facts").replaceChildren(...facts.flatMap((f, i) => (i ? [sep(), f] : [f])));
+    });
+    // A timer that ran out since the last answer changes the card too.
+    const ranOut = overview.boards.map((b) => Boolean(b.timer) && Date.parse(b.timer.ends_at) <= Date.now());
+    this.draw("boards", [overview.boards, ranOut], () => renderBoards(this, overview.boards));
+    const updated = [];
+    if (this.data.updatedAt) updated.push("Updated ", timeEl(this.data.updatedAt.toISOString(), "seconds"));
+    updated.push(this.data.refreshError ? ` · could not refresh: ${this.data.refreshError}`
+      : " · refreshes every 5 s");
+    $("boards-updated").replaceChildren(...updated);
+    this.draw("agenda", overview.agenda, () => renderAgenda(overview.agenda));
+    this.draw("decisions", [this.data.decisions, [...this.names]], () => renderDecisions(this));
+    this.draw("tracks", overview.tracks, () => renderTracks(this, overview.tracks));
+    this.draw("programme", this.data.programme, () => renderProgramme(this, this.data.programme));
+    this.draw("people", [workshop.participants, workshop.groups, overview.people],
+      () => renderPeople(this, workshop, overview.people));
+  }
+
+  /** Run `paint` when `source` differs from what the section was last drawn from. */
+  draw(section, source, paint) {
+    const key = JSON.stringify(source ?? null);
+    if (this.keys[section] === key) return;
+    this.keys[section] = key;
+    paint();
+  }
+}
+
+const sep = () => el("span", "sep", " · ");
