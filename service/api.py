@@ -187,15 +187,23 @@ async def create_workshop(request: Request) -> Response:
         agenda=body.agenda,
         programme=body.programme or workshop_id,
     )
+    command_id = body.command_id or new_id()
     outcome = await ctx.runner.execute(
-        workshop.DECIDER,
-        workshop_stream(workshop_id),
-        command,
-        facilitator,
-        body.command_id or new_id(),
+        workshop.DECIDER, workshop_stream(workshop_id), command, facilitator, command_id
     )
     created = workshop.DECIDER.decode_event(outcome.events[0].data)
     assert isinstance(created, workshop.WorkshopCreated)
+    # The facilitator is one of the people in the workshop, listed by name like everyone else.
+    host = Actor(id=created.facilitator, role="facilitator", name=body.facilitator_name)
+    await ctx.runner.execute(
+        workshop.DECIDER,
+        workshop_stream(workshop_id),
+        workshop.JoinWorkshop(actor_id=host.id, name=host.name, role="facilitator"),
+        host,
+        derived_id(command_id, "join"),
+        correlation_id=command_id,
+        causation_id=command_id,
+    )
     claims = Claims(
         sub=created.facilitator, wid=workshop_id, role="facilitator", name=body.facilitator_name
     )

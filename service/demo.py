@@ -153,6 +153,11 @@ async def _challenges_workshop(s: _Seeder) -> None:
         programme=PROGRAMME,
     )
     await s.workshop(WORKSHOP_ID, create, "workshop")
+    host = facilitator_claims()
+    join = workshop.JoinWorkshop(
+        actor_id=host.sub, name=host.name, organisation="Network secretariat", role="facilitator"
+    )
+    await s.workshop(WORKSHOP_ID, join, "join:host")
     await s.add_board(WORKSHOP_ID, BOARD_ID, "Plenary: our cities' challenges", "plenary")
     for group in GROUPS:
         board_id = group_board(group)

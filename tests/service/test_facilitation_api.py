@@ -755,7 +755,7 @@ def test_the_overview_shows_each_boards_activity_groups_and_tracks(client: TestC
         agenda,
         "Mobility",
     )
-    assert overview["people"] == {"participant": 2, "observer": 1}
+    assert overview["people"] == {"facilitator": 1, "participant": 2, "observer": 1}
     boards = {b["id"]: b for b in overview["boards"]}
     assert set(boards) == {plenary, group_board}
     summary = {

@@ -38,6 +38,16 @@ class Workshop:
         result: JSON = answer.json()
         return result
 
+    @property
+    def host_id(self) -> str:
+        """The facilitator who created the workshop (listed among its people)."""
+        host: str = self.view()["you"]["id"]
+        return host
+
+    def guests(self, token: str | None = None) -> list[JSON]:
+        """The people in the workshop other than the facilitator who created it."""
+        return [p for p in self.view(token)["participants"] if p["id"] != self.host_id]
+
     def invite(self, role: str = "participant", **extra: object) -> str:
         answer = self.post("/invites", {"role": role, **extra})
         assert answer.status_code == 201, answer.text
@@ -109,7 +119,7 @@ def test_every_join_is_a_new_person_even_with_the_same_invite(ws: Workshop) -> N
     first = ws.post("/join", {"name": "Oli"}, token=invite).json()
     second = ws.post("/join", {"name": "Oli"}, token=invite).json()
     assert first["actor_id"] != second["actor_id"]
-    assert [p["role"] for p in ws.view()["participants"]] == ["observer", "observer"]
+    assert [p["role"] for p in ws.guests()] == ["observer", "observer"]
 
 
 def test_a_board_invite_gives_a_token_for_that_board_only(ws: Workshop) -> None:
@@ -128,7 +138,7 @@ def test_a_personal_token_is_not_an_invite(ws: Workshop) -> None:
     anna = ws.join("Anna")
     again = ws.post("/join", {"name": "Anna 2"}, token=anna["token"])
     assert refusal(again) == (400, "not_an_invite")
-    assert len(ws.view()["participants"]) == 1
+    assert len(ws.guests()) == 1
 
 
 def test_an_invite_of_another_workshop_joins_nothing_here(ws: Workshop, client: TestClient) -> None:
@@ -147,7 +157,7 @@ def test_an_invite_of_another_workshop_joins_nothing_here(ws: Workshop, client: 
 )
 def test_a_join_with_a_bad_name_records_nothing(ws: Workshop, body: JSON, code: str) -> None:
     assert refusal(ws.post("/join", body, token=ws.invite())) == (422, code)
-    assert ws.view()["participants"] == []
+    assert ws.guests() == []
 
 
 # --------------------------------------------------------------------------- groups
@@ -236,6 +246,13 @@ def test_the_workshop_view_lists_people_and_groups(ws: Workshop) -> None:
     view = ws.view(anna["token"])
     assert view["group_size_limit"] == 6
     assert view["participants"] == [
+        {
+            "id": ws.host_id,
+            "name": "Facilitator",
+            "organisation": "",
+            "role": "facilitator",
+            "group": None,
+        },
         {
             "id": anna["actor_id"],
             "name": "Anna",
