@@ -493,5 +493,5 @@ DECIDER: Decider[Board, Command, Event] = Decider(
     state_type=Board,
     event_type=Event,
     command_type=Command,
-    snapshot_kind="board-state/2",
+    snapshot_kind="board-state/3",
 )

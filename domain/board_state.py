@@ -98,6 +98,8 @@ class Placement(msgspec.Struct, frozen=True, kw_only=True):
 class DecisionState(msgspec.Struct, frozen=True, kw_only=True):
     item_id: str
     outcome: Outcome
+    title: str = ""
+    """The decided item's text or label when it was decided."""
 
 
 class Board(msgspec.Struct, frozen=True, kw_only=True):

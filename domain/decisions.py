@@ -205,10 +205,13 @@ def promoted_id(promotion_id: str, origin_id: str) -> str:
     return "p-" + digest[:48]
 
 
-def plan_promotion(source: Board, command: PromoteItems) -> Promotion:
-    """What ``command`` copies from ``source``: the named clusters with their live, visible
-    notes, plus the named loose notes. Raises ``NotFound`` for an unknown or deleted item,
-    ``InvalidCommand`` (``note_hidden``, ``not_breakout``, ``empty_promotion``)."""
+def plan_promotion(source: Board, command: PromoteItems, *, workshop_id: str) -> Promotion:
+    """What ``command`` copies from ``source`` into a board of workshop ``workshop_id``: the
+    named clusters with their live, visible notes, plus the named loose notes. Raises
+    ``NotFound`` for an unknown or deleted item, ``InvalidCommand`` (``foreign_board``,
+    ``note_hidden``, ``not_breakout``, ``empty_promotion``)."""
+    if source.workshop_id != workshop_id:
+        raise InvalidCommand("Items are promoted within one workshop.", code="foreign_board")
     if source.kind != "breakout":
         raise InvalidCommand("Items are promoted from a breakout board.", code="not_breakout")
     count = len(command.cluster_ids) + len(command.note_ids)
@@ -301,7 +304,7 @@ def evolve(state: Board, event: Event) -> Board:
     """``state`` with ``event`` applied; never raises."""
     replace = msgspec.structs.replace
     if isinstance(event, DecisionRecorded):
-        decision = DecisionState(item_id=event.item_id, outcome=event.outcome)
+        decision = DecisionState(item_id=event.item_id, outcome=event.outcome, title=event.title)
         return replace(state, decisions={**state.decisions, event.decision_id: decision})
     clusters = dict(state.clusters)
     for c in event.clusters:

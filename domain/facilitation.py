@@ -260,9 +260,7 @@ def _decide_board_mode(state: Board, command: Command) -> list[Event]:
 
 def _people_acted(state: Board) -> bool:
     """Whether anything on the board was done by people under its pseudonyms."""
-    return bool(
-        state.notes or state.clusters or state.rounds or state.grid or state.decisions
-    )
+    return bool(state.notes or state.clusters or state.rounds or state.grid or state.decisions)
 
 
 # --------------------------------------------------------------------------- evolve

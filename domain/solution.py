@@ -16,6 +16,7 @@ import msgspec
 
 from domain.actor import Actor
 from domain.board import TITLE_MAX, Id
+from domain.board_state import Board
 from domain.checks import check_day, check_text
 from domain.codec import tag_of
 from domain.decider import Decider
@@ -527,6 +528,27 @@ def evolve(state: Track, event: Event) -> Track:
         case PresentationRecorded():
             return replace(state, presented=True)
     return state
+
+
+def start_from(board: Board, decision_id: str, track_id: str, title: str = "") -> StartTrack:
+    """The ``track.start`` that works out decision ``decision_id`` of ``board``: a track
+    starts only from a decision that selected its item. Raises ``NotFound``
+    (``decision_not_found``) or ``InvalidCommand`` (``decision_not_selected``)."""
+    decision = board.decisions.get(decision_id)
+    if decision is None:
+        raise NotFound("There is no such decision on that board.", code="decision_not_found")
+    if decision.outcome != "select":
+        raise InvalidCommand(
+            "A solution track starts from a decision that selected its item.",
+            code="decision_not_selected",
+        )
+    return StartTrack(
+        track_id=track_id,
+        workshop_id=board.workshop_id,
+        board_id=board.board_id,
+        decision_id=decision_id,
+        title=title or decision.title[:TITLE_MAX],
+    )
 
 
 DECIDER: Decider[Track, Command, Event] = Decider(

@@ -18,7 +18,7 @@ import msgspec
 from domain import board, decisions, workshop
 from domain.actor import Actor
 from domain.codec import tag_of
-from domain.errors import DomainError, InvalidCommand, NotFound
+from domain.errors import DomainError, NotFound
 from domain.recorded import RecordedEvent
 from domain.roles import authorize
 from domain.streams import board_stream, solution_stream, workshop_stream
@@ -197,9 +197,8 @@ class Plenary:
         source = (await self.runner.load(board.DECIDER, board_stream(source_id))).state
         if not source.created:
             raise NotFound("There is no such board.", code="board_not_found")
-        if source.workshop_id != target.workshop_id:
-            raise InvalidCommand("Items are promoted within one workshop.", code="foreign_board")
-        return msgspec.structs.replace(command, plan=decisions.plan_promotion(source, command))
+        plan = decisions.plan_promotion(source, command, workshop_id=target.workshop_id)
+        return msgspec.structs.replace(command, plan=plan)
 
     def token(self, claims: Claims) -> str:
         """A signed token for ``claims``."""

@@ -15,17 +15,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from domain import solution
-from domain.board import TITLE_MAX, Id
-from domain.errors import AlreadyExists, InvalidCommand, NotFound
-from domain.roles import authorize
+from domain.board import Id
+from domain.errors import InvalidCommand, NotFound
 from domain.streams import board_stream, solution_stream
 from projections.board_view import BoardView, DecisionView
 from projections.programme import WorkshopEntry, outcomes
 from projections.trace import trace
 from projections.visibility import present_view
+from service import tracks
 from service.api import (
     body_as,
-    check_board_access,
     claims_of,
     json,
     plenary,
@@ -182,49 +181,20 @@ async def start_track(request: Request) -> Response:
     selected an item (``decision_not_found``, ``decision_not_selected`` otherwise)."""
     ctx, claims, workshop_id = workshop_claims(request)
     body = await body_as(request, StartTrackIn)
-    authorize(claims.actor(), "track.start")  # before saying anything about the decision
-    board_state = await ctx.board_state(body.board_id)
-    check_board_access(claims, board_state.workshop_id, body.board_id)
-    view = await ctx.board_view(body.board_id)
-    decision = next((d for d in view.decisions if d.id == body.decision_id), None)
-    if decision is None:
-        raise NotFound("There is no such decision on that board.", code="decision_not_found")
-    if decision.outcome != "select":
-        raise InvalidCommand(
-            "A solution track starts from a decision that selected its item.",
-            code="decision_not_selected",
-        )
-    programme = await ctx.programme_view()
-    taken = next(
-        (
-            t
-            for t in programme.tracks.values()
-            if (t.board_id, t.decision_id) == (body.board_id, body.decision_id)
-            and t.id != body.track_id
-        ),
-        None,
-    )
-    if taken is not None:
-        raise AlreadyExists(
-            f"The decision already has the solution track {taken.id!r}.", code="decision_has_track"
-        )
-    track_id = body.track_id or new_id()
     command = solution.StartTrack(
-        track_id=track_id,
+        track_id=body.track_id or new_id(),
         workshop_id=workshop_id,
         board_id=body.board_id,
         decision_id=body.decision_id,
-        title=body.title or decision.title[:TITLE_MAX],
+        title=body.title or "",
         summary=body.summary,
     )
-    outcome = await ctx.runner.execute(
-        solution.DECIDER,
-        solution_stream(track_id),
-        command,
-        claims.actor(),
-        body.command_id or new_id(),
+    outcome = await tracks.start_track(
+        ctx, claims.actor(), workshop_id, command, body.command_id or new_id(), claims.board
     )
-    return json({"id": track_id, "version": outcome.version, "title": command.title}, 201)
+    started = solution.DECIDER.decode_event(outcome.events[0].data)
+    assert isinstance(started, solution.TrackStarted)
+    return json({"id": started.track_id, "version": outcome.version, "title": started.title}, 201)
 
 
 async def _readable_track(request: Request) -> tuple[Plenary, Claims, str]:

@@ -111,7 +111,9 @@ def test_a_decision_on_a_cluster_records_its_label_and_live_notes() -> None:
             )
         )
     )
-    assert state.decisions == {"d1": DecisionState(item_id="c1", outcome="select")}
+    assert state.decisions == {
+        "d1": DecisionState(item_id="c1", outcome="select", title="Mobility")
+    }
 
 
 def test_a_decision_on_a_note_records_its_text_and_the_note_itself() -> None:
@@ -368,7 +370,7 @@ def test_the_source_version_is_its_event_count() -> None:
 
 
 def test_a_cluster_comes_with_its_live_visible_notes() -> None:
-    assert plan_promotion(SOURCE, promote(("c1",))) == Promotion(
+    assert plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1",))) == Promotion(
         source_board_id=SOURCE_ID,
         source_version=SOURCE.version,
         clusters=(MOBILITY,),
@@ -377,33 +379,47 @@ def test_a_cluster_comes_with_its_live_visible_notes() -> None:
 
 
 def test_a_loose_note_comes_alone() -> None:
-    plan = plan_promotion(SOURCE, promote(note_ids=("n3",)))
+    plan = plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(note_ids=("n3",)))
     assert plan.clusters == ()
     assert plan.notes == (LOOSE,)
 
 
 def test_a_note_named_loose_and_through_its_cluster_is_copied_once_in_the_cluster() -> None:
-    plan = plan_promotion(SOURCE, promote(("c1", "c1"), ("n1", "n3", "n3")))
+    plan = plan_promotion(
+        SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1", "c1"), ("n1", "n3", "n3"))
+    )
     assert plan.clusters == (MOBILITY,)
     assert plan.notes == (BIKES, TREES, LOOSE)
 
 
+def test_items_are_promoted_within_one_workshop() -> None:
+    with pytest.raises(InvalidCommand) as refused:
+        plan_promotion(SOURCE, promote(("c1",)), workshop_id="another-workshop")
+    assert refused.value.code == "foreign_board"
+
+
 def test_copies_from_a_pseudonymous_board_carry_no_author() -> None:
     pseudonymous = board.evolve(SOURCE, facilitation.AnonymitySet(policy="pseudonymous"))
-    plan = plan_promotion(pseudonymous, promote(("c1",), ("n3",)))
+    plan = plan_promotion(pseudonymous, workshop_id=WORKSHOP_ID, command=promote(("c1",), ("n3",)))
     assert [n.author for n in plan.notes] == ["", "", ""]
     assert [n.text for n in plan.notes] == ["Bike lanes", "Trees", "Loose"]
 
 
 def test_a_note_promoted_without_its_cluster_is_loose_on_the_plenary() -> None:
-    plan = plan_promotion(SOURCE, promote(note_ids=("n1",)))
+    plan = plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(note_ids=("n1",)))
     assert [n.cluster_id for n in plan.notes] == [None]
 
 
 def test_promoted_ids_are_stable_within_and_distinct_across_promotions() -> None:
-    first = plan_promotion(SOURCE, promote(("c1",), ("n3",), promotion_id="p1"))
-    again = plan_promotion(SOURCE, promote(("c1",), ("n3",), promotion_id="p1"))
-    second = plan_promotion(SOURCE, promote(("c1",), ("n3",), promotion_id="p2"))
+    first = plan_promotion(
+        SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1",), ("n3",), promotion_id="p1")
+    )
+    again = plan_promotion(
+        SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1",), ("n3",), promotion_id="p1")
+    )
+    second = plan_promotion(
+        SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1",), ("n3",), promotion_id="p2")
+    )
     ids = {promoted_id("p1", i) for i in ("c1", "n1", "n2", "n3")}
     assert {c.cluster_id for c in first.clusters} | {n.note_id for n in first.notes} == ids
     assert first == again
@@ -423,14 +439,16 @@ def test_items_are_promoted_from_a_breakout_board_only() -> None:
         [board.BoardCreated(board_id="p", workshop_id=WORKSHOP_ID, title="P", kind="plenary")]
     )
     with pytest.raises(InvalidCommand) as refused:
-        plan_promotion(plenary, promote(note_ids=("n1",), source_board_id="p"))
+        plan_promotion(
+            plenary, workshop_id=WORKSHOP_ID, command=promote(note_ids=("n1",), source_board_id="p")
+        )
     assert refused.value.code == "not_breakout"
 
 
 @pytest.mark.parametrize("count", [0, 101])
 def test_a_promotion_copies_1_to_100_items(count: int) -> None:
     with pytest.raises(InvalidCommand) as refused:
-        plan_promotion(SOURCE, promote(note_ids=("n3",) * count))
+        plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(note_ids=("n3",) * count))
     assert refused.value.code == "empty_promotion"
 
 
@@ -449,7 +467,7 @@ def test_only_live_visible_items_are_promoted(
     cluster_ids: tuple[str, ...], note_ids: tuple[str, ...], error: type[DomainError], code: str
 ) -> None:
     with pytest.raises(error) as refused:
-        plan_promotion(SOURCE, promote(cluster_ids, note_ids))
+        plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(cluster_ids, note_ids))
     assert refused.value.code == code
 
 
@@ -458,7 +476,7 @@ def test_only_live_visible_items_are_promoted(
 PLENARY = board.BoardCreated(
     board_id="plen", workshop_id=WORKSHOP_ID, title="Plenary", kind="plenary"
 )
-PLAN = plan_promotion(SOURCE, promote(("c1",), ("n3",)))
+PLAN = plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1",), ("n3",)))
 PROMOTED = decisions.ItemsPromoted(
     promotion_id="p1",
     source_board_id=SOURCE_ID,
@@ -503,7 +521,9 @@ def test_promoted_items_are_like_any_other() -> None:
 
 
 def test_the_same_items_are_promoted_again_under_another_promotion() -> None:
-    again = plan_promotion(SOURCE, promote(("c1",), promotion_id="p2"))
+    again = plan_promotion(
+        SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1",), promotion_id="p2")
+    )
     state = (
         given(PLENARY, PROMOTED)
         .when(promote(("c1",), promotion_id="p2", plan=again))
@@ -526,8 +546,8 @@ def test_items_are_promoted_to_the_plenary_board_only() -> None:
 
 
 def test_a_promotion_id_is_used_once() -> None:
-    cluster_only = plan_promotion(SOURCE, promote(("c1",)))
-    loose_only = plan_promotion(SOURCE, promote(note_ids=("n3",)))
+    cluster_only = plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1",)))
+    loose_only = plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(note_ids=("n3",)))
     first = decisions.ItemsPromoted(
         promotion_id="p1",
         source_board_id=SOURCE_ID,

@@ -13,8 +13,10 @@ from hypothesis import given as for_all
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from domain import solution
+from domain import board, decisions, facilitation, solution
 from domain.actor import Actor
+from domain.board_state import Board
+from domain.board_state import Outcome as DecisionOutcome
 from domain.codec import encode_event
 from domain.errors import AlreadyExists, DomainError, InvalidCommand, NotFound
 from tests.factories import ALICE, AUDITOR, BOB, FACILITATOR, OBSERVER, WORKSHOP_ID
@@ -741,3 +743,40 @@ def test_sprints_never_overlap_and_results_need_a_plan(script: Script) -> None:
     assert all(a_end < b_start for (_, a_end), (b_start, _) in pairwise(spans))
     if state.presented:
         assert any(v.verdict is not None for v in state.validations.values())
+
+
+# ------------------------------------------------------------------ starting from a decision
+
+
+def _decided(outcome: DecisionOutcome) -> Board:
+    history: list[board.Event] = [
+        board.BoardCreated(board_id="b1", workshop_id="w1", title="Plenary", kind="plenary"),
+        board.ClusterCreated(cluster_id="c1", label="Safe cycling", x=0, y=0),
+        facilitation.PhaseChanged(phase="decide", previous="collect"),
+    ]
+    state = board.fold(history)
+    record = decisions.RecordDecision(
+        decision_id="d1", item_id="c1", outcome=outcome, rationale="Because"
+    )
+    return board.fold(list(decisions.decide(state, record, FACILITATOR)), state)
+
+
+def test_a_track_starts_from_a_decision_that_selected_its_item() -> None:
+    command = solution.start_from(_decided("select"), "d1", "t1")
+    assert command == solution.StartTrack(
+        track_id="t1", workshop_id="w1", board_id="b1", decision_id="d1", title="Safe cycling"
+    )
+    assert solution.start_from(_decided("select"), "d1", "t1", "Own title").title == "Own title"
+
+
+@pytest.mark.parametrize("outcome", ["park", "reject"])
+def test_a_parked_or_rejected_item_starts_no_track(outcome: DecisionOutcome) -> None:
+    with pytest.raises(InvalidCommand) as refused:
+        solution.start_from(_decided(outcome), "d1", "t1")
+    assert refused.value.code == "decision_not_selected"
+
+
+def test_an_unknown_decision_starts_no_track() -> None:
+    with pytest.raises(NotFound) as refused:
+        solution.start_from(_decided("select"), "d9", "t1")
+    assert refused.value.code == "decision_not_found"
