@@ -111,22 +111,28 @@ class BoardClient:
         with contextlib.suppress(asyncio.CancelledError):
             await self._reader
 
-    async def send_command(self, command: JSON, op_id: str | None = None) -> asyncio.Future[JSON]:
-        """Send a command; the future resolves with its ``ack`` or raises ``Rejected``."""
+    async def send_command(
+        self, command: JSON, op_id: str | None = None, track_id: str | None = None
+    ) -> asyncio.Future[JSON]:
+        """Send a command (to the solution track ``track_id`` for a track command); the future
+        resolves with its ``ack`` or raises ``Rejected``."""
         op_id = op_id or new_id()
         future: asyncio.Future[JSON] = asyncio.get_running_loop().create_future()
         self._pending[op_id] = future
-        await self.ws.send(
-            _encode({"type": "command", "op_id": op_id, "command": command}).decode()
-        )
+        frame: JSON = {"type": "command", "op_id": op_id, "command": command}
+        if track_id is not None:
+            frame["track_id"] = track_id
+        await self.ws.send(_encode(frame).decode())
         return future
 
-    async def command(self, command: JSON, op_id: str | None = None) -> JSON:
+    async def command(
+        self, command: JSON, op_id: str | None = None, track_id: str | None = None
+    ) -> JSON:
         """Send a command and wait for its ``ack`` (raises ``Rejected`` on ``reject``).
 
         Bound the wait with ``asyncio.timeout`` where it matters.
         """
-        return await (await self.send_command(command, op_id))
+        return await (await self.send_command(command, op_id, track_id))
 
     async def send_raw(self, frame: str | bytes) -> None:
         await self.ws.send(frame)

@@ -57,6 +57,8 @@ class Connection:
         self.writer: asyncio.Task[None] | None = None
         self.scope: str | None = None
         """The one board the person's token opens, if it is narrowed to one."""
+        self.workshop_id = ""
+        """The workshop the person's token opens."""
 
     @property
     def queued_bytes(self) -> int:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from domain import board
+from domain import board, solution, workshop
 from domain.board import Id
 from domain.types import Role
 from service.wire import EventOut
@@ -44,11 +44,18 @@ class Hello(ClientFrame, frozen=True, kw_only=True, tag="hello"):
     """The store epoch the client's state came from; another epoch gets a fresh view."""
 
 
+AnyCommand = board.Command | workshop.Command | solution.Command
+"""Every command a connection may send: the board's own, its workshop's, a solution track's."""
+
+
 class CommandFrame(ClientFrame, frozen=True, kw_only=True, tag="command"):
-    """A board command; ``op_id`` is its ``command_id``, so a resend is applied once."""
+    """A command; ``op_id`` is its ``command_id``, so a resend is applied once. Board commands
+    apply to the socket's board, workshop commands to its workshop, solution track commands to
+    ``track_id`` (a track of the same workshop)."""
 
     op_id: Id
-    command: board.Command
+    command: AnyCommand
+    track_id: Id | None = None
 
 
 class Cursor(msgspec.Struct, frozen=True, kw_only=True):
@@ -119,10 +126,12 @@ class Events(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="e
 
 
 class Ack(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="ack"):
-    """The command ``op_id`` is recorded; the board was at ``version`` after it."""
+    """The command ``op_id`` is recorded; its stream was at ``version`` after it (the board's,
+    unless ``stream_id`` names the workshop's or a track's)."""
 
     op_id: str
     version: int
+    stream_id: str | None = None
     duplicate: bool = False
     event_versions: list[int] = msgspec.field(default_factory=list)
 

@@ -15,12 +15,14 @@ from collections import deque
 import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from domain import board
-from domain.errors import PlenaryError
-from domain.streams import board_stream
+from domain import board, solution, workshop
+from domain.codec import tag_of
+from domain.errors import NotFound, PlenaryError
+from domain.streams import board_stream, solution_stream, workshop_stream
 from projections.visibility import present_view, pseudonym
-from service import protocol
+from service import protocol, tracks
 from service.api import check_board_access
+from service.commands import Outcome
 from service.context import Plenary
 from service.hub import Connection, Room
 from service.tokens import Claims, Unauthorized, verify
@@ -65,6 +67,7 @@ async def board_socket(websocket: WebSocket) -> None:
         str(uuid.uuid4()), claims.actor(), websocket.send_text, close, SEND_QUEUE_BYTES
     )
     conn.scope = claims.board
+    conn.workshop_id = claims.wid
     conn.start()
     commands = CommandQueue(ctx, conn, board_id)
     try:
@@ -251,17 +254,19 @@ def _you(room: Room, conn: Connection) -> protocol.You:
     return msgspec.structs.replace(you, pseudonym=alias, pseudonym_name=name)
 
 
+_OVER_HTTP = (board.CreateBoard, workshop.CreateWorkshop, workshop.AddBoard, workshop.JoinWorkshop)
+"""Commands that create a board or workshop, or exchange an invite: HTTP only."""
+
+
 async def _command(
     ctx: Plenary, conn: Connection, board_id: str, frame: protocol.CommandFrame
 ) -> None:
-    if isinstance(frame.command, board.CreateBoard):
-        _reject(conn, frame.op_id, "invalid_command", "Boards are created over HTTP.")
+    command = frame.command
+    if isinstance(command, _OVER_HTTP):
+        _reject(conn, frame.op_id, "invalid_command", f"Send {tag_of(command)!r} over HTTP.")
         return
     try:
-        command = await ctx.prepare(board_id, frame.command, conn.actor, frame.op_id, conn.scope)
-        outcome = await ctx.runner.execute(
-            board.DECIDER, board_stream(board_id), command, conn.actor, frame.op_id
-        )
+        outcome, stream_id = await _run(ctx, conn, board_id, frame)
     except PlenaryError as exc:  # a rule said no, a conflict outlasted retries, store down
         _reject(conn, frame.op_id, exc.code, exc.message)
         return
@@ -270,11 +275,41 @@ async def _command(
             protocol.Ack(
                 op_id=frame.op_id,
                 version=outcome.version,
+                stream_id=stream_id,
                 duplicate=outcome.duplicate,
                 event_versions=[r.version for r in outcome.events],
             )
         ).decode()
     )
+
+
+async def _run(
+    ctx: Plenary, conn: Connection, board_id: str, frame: protocol.CommandFrame
+) -> tuple[Outcome, str | None]:
+    """Run ``frame``'s command on its stream: the outcome, and the stream if not the board's."""
+    command, actor, op_id = frame.command, conn.actor, frame.op_id
+    if isinstance(command, workshop.WorkshopCommand):
+        stream = workshop_stream(conn.workshop_id)
+        return await ctx.runner.execute(workshop.DECIDER, stream, command, actor, op_id), stream
+    if isinstance(command, solution.StartTrack):
+        outcome = await tracks.start_track(ctx, actor, conn.workshop_id, command, op_id, conn.scope)
+        return outcome, solution_stream(command.track_id)
+    if isinstance(command, solution.SolutionCommand):
+        stream = await _track_stream(ctx, conn, frame.track_id)
+        return await ctx.runner.execute(solution.DECIDER, stream, command, actor, op_id), stream
+    prepared = await ctx.prepare(board_id, command, actor, op_id, conn.scope)
+    outcome = await ctx.runner.execute(
+        board.DECIDER, board_stream(board_id), prepared, actor, op_id
+    )
+    return outcome, None
+
+
+async def _track_stream(ctx: Plenary, conn: Connection, track_id: str | None) -> str:
+    stream = solution_stream(track_id or "")
+    loaded = await ctx.runner.load(solution.DECIDER, stream)
+    if track_id is None or loaded.state.workshop_id != conn.workshop_id:
+        raise NotFound("There is no such solution track.", code="track_not_found")
+    return stream
 
 
 def _reject(conn: Connection, op_id: str, code: str, message: str) -> None:

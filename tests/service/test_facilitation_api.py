@@ -23,7 +23,7 @@ from websockets.exceptions import ConnectionClosed
 
 from domain.decisions import promoted_id
 from service.app import create_app
-from service.client import BoardClient
+from service.client import BoardClient, Rejected
 from service.ids import new_id
 from service.server import running
 from service.settings import Settings
@@ -977,3 +977,67 @@ async def test_live_frames_on_a_pseudonymous_board_never_carry_real_ids(
         finally:
             await reader.close()
             await writer.close()
+
+
+async def test_workshop_and_track_commands_go_over_the_board_socket(
+    app_settings: Settings,
+) -> None:
+    async with live_workshop(app_settings) as live:
+        anna = await live.join("Anna")
+        other = await LiveWorkshop.create(live.url, live.http)
+        async with await live.client() as host, await live.client(anna.token) as member:
+            async with asyncio.timeout(WAIT):
+                group = {
+                    "type": "group.create",
+                    "group_id": "g1",
+                    "name": "A",
+                    "board_id": live.board_id,
+                }
+                made = await host.command(group)
+                assert made["stream_id"] == f"workshop-{live.id}"
+                moved = await host.command(
+                    {"type": "participant.assign", "actor_id": anna.id, "group_id": "g1"}
+                )
+                assert moved["version"] == made["version"] + 1
+                with pytest.raises(Rejected) as refused:
+                    await member.command({**group, "group_id": "g2"})
+                assert refused.value.code == "forbidden"
+                for over_http in (
+                    {"type": "workshop.create", "workshop_id": "w9", "title": "T"},
+                    {"type": "board.add", "board_id": "b9", "title": "T"},
+                ):
+                    with pytest.raises(Rejected) as refused:
+                        await host.command(over_http)
+                    assert refused.value.code == "invalid_command"
+
+                await host.command(cluster("c1", "Safe cycling"))
+                await host.command(phase("decide"))
+                await host.command(decision("d1", "c1"))
+                start = {
+                    "type": "track.start",
+                    "track_id": "t1",
+                    "workshop_id": "ignored",
+                    "board_id": live.board_id,
+                    "decision_id": "d1",
+                    "title": "",
+                }
+                with pytest.raises(Rejected) as refused:
+                    await member.command(start)
+                assert refused.value.code == "forbidden"
+                started = await host.command(start)
+                assert (started["stream_id"], started["version"]) == ("solution-t1", 1)
+                planned = await member.command(
+                    sprint("s1", "2026-03-02", "2026-03-13"), track_id="t1"
+                )
+                assert (planned["stream_id"], planned["version"]) == ("solution-t1", 2)
+                with pytest.raises(Rejected) as refused:
+                    await member.command(sprint("s2", "2026-04-01", "2026-04-09"))
+                assert refused.value.code == "track_not_found"  # no track_id
+        track = await live.http.get(
+            "/api/tracks/t1", headers={"Authorization": f"Bearer {live.token}"}
+        )
+        assert track.json()["title"] == "Safe cycling"
+        async with await other.client() as stranger, asyncio.timeout(WAIT):
+            with pytest.raises(Rejected) as refused:
+                await stranger.command(sprint("s3", "2026-05-01", "2026-05-09"), track_id="t1")
+            assert refused.value.code == "track_not_found"  # another workshop's track
