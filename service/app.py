@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,8 @@ from service.ws import board_socket
 
 log = logging.getLogger("plenary")
 SEAL_SECONDS = 60.0
+SWITCH_INTERVAL = 0.001
+"""Seconds a thread may hold the GIL while another waits for it (Python's default: 0.005)."""
 PROJECTIONS: tuple[Projection[Any], ...] = (BOARD_VIEW, SOLUTION_TIMELINE, PROGRAMME)
 """Every read model the service keeps, caught up by the projector and rebuilt by the CLI."""
 WEB_CLIENT = Path(__file__).resolve().parent.parent / "web_client"
@@ -127,9 +131,20 @@ def create_app(settings: Settings) -> Starlette:
         ctx.projector.start()
         ctx.hub.start()
         sealer = asyncio.create_task(seal_every(ctx, SEAL_SECONDS), name="plenary-sealer")
+        # What is alive once started (modules, classes, the store) stays until shutdown: keep it
+        # out of the collector's full passes, whose pause stalls every socket on the loop.
+        gc.collect()
+        gc.freeze()
+        # The store's writer, aiosqlite and the projection fold run on threads: a thread that
+        # wants the GIL back from a busy loop (or the loop from them) waits up to the switch
+        # interval, 5 ms by default, several times per command (docs/benchmarks.md).
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         try:
             yield
         finally:
+            sys.setswitchinterval(switch_interval)
+            gc.unfreeze()
             sealer.cancel()
             await asyncio.gather(sealer, return_exceptions=True)
             if others is not None:

@@ -20,6 +20,21 @@ from service.store import EventStore
 from service.store.engine import WRITE_LOCK, create_engine
 from service.store.schema import metadata, projection_checkpoints, read_models
 
+
+def _cache_durability(dbapi_connection: Any, _record: Any) -> None:
+    """Views are a cache rebuilt from the log: their commits need not wait for the disk.
+
+    In WAL mode ``synchronous = NORMAL`` still keeps the file consistent (a crash may lose the
+    last saves, views and checkpoint together, which the projector redoes); what it drops is
+    an fsync per save, which on a shared disk made the log's own commits wait behind it.
+    """
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
 _LOG = "_log"
 """The read-model row that names the log (its epoch) the views in this file were built from."""
 
@@ -35,6 +50,7 @@ class SqlViewStore:
         log_file = Path(str(store.engine.url.database))
         views_file = log_file.with_name(f"{log_file.stem}-views{log_file.suffix}")
         engine, _ = create_engine(f"sqlite+aiosqlite:///{views_file}", None)
+        sa.event.listen(engine.sync_engine, "connect", _cache_durability)
         async with engine.begin() as conn:
             await conn.run_sync(metadata.create_all, tables=[read_models, projection_checkpoints])
         view_store = cls(engine, engine.execution_options(**{WRITE_LOCK: True}))
