@@ -41,9 +41,16 @@ class Connection:
         send: Callable[[str], Awaitable[None]],
         close: Callable[[int, str], Awaitable[None]],
         max_bytes: int,
+        *,
+        workshop_id: str = "",
+        scope: str | None = None,
     ) -> None:
         self.id = conn_id
         self.actor = actor
+        self.workshop_id = workshop_id
+        """The workshop the person's token opens."""
+        self.scope = scope
+        """The one board the person's token opens, if it is narrowed to one."""
         self._send = send
         self._close = close
         self.max_bytes = max_bytes
@@ -55,10 +62,6 @@ class Connection:
         self.buffering = False
         self.buffer: list[RecordedEvent] = []
         self.writer: asyncio.Task[None] | None = None
-        self.scope: str | None = None
-        """The one board the person's token opens, if it is narrowed to one."""
-        self.workshop_id = ""
-        """The workshop the person's token opens."""
 
     @property
     def queued_bytes(self) -> int:

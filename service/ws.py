@@ -64,10 +64,14 @@ async def board_socket(websocket: WebSocket) -> None:
             raise
 
     conn = Connection(
-        str(uuid.uuid4()), claims.actor(), websocket.send_text, close, SEND_QUEUE_BYTES
+        str(uuid.uuid4()),
+        claims.actor(),
+        websocket.send_text,
+        close,
+        SEND_QUEUE_BYTES,
+        workshop_id=claims.wid,
+        scope=claims.board,
     )
-    conn.scope = claims.board
-    conn.workshop_id = claims.wid
     conn.start()
     commands = CommandQueue(ctx, conn, board_id)
     try:
