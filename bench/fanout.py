@@ -53,18 +53,27 @@ PHASE_TIMEOUT = 300.0
 class Server:
     """One ``plenary serve`` process on a free loopback port; ``stop`` is idempotent."""
 
-    def __init__(self, folder: Path, profile: str | None, module: str = "service.cli") -> None:
+    def __init__(
+        self,
+        folder: Path,
+        profile: str | None,
+        module: str = "service.cli",
+        database: str | None = None,
+        schema: str | None = None,
+    ) -> None:
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = folder / "server.log"
         env = {
             **os.environ,
-            "PLENARY_DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'plenary.db'}",
+            "PLENARY_DATABASE_URL": database or f"sqlite+aiosqlite:///{folder / 'plenary.db'}",
             "PLENARY_DATA_DIR": str(folder / "data"),
             "PLENARY_HOST": "127.0.0.1",
             "PLENARY_PORT": str(self.port),
             "PLENARY_ALLOWED_ORIGINS": "",
         }
+        if schema is not None:
+            env["PLENARY_DATABASE_SCHEMA"] = schema
         prefix = [sys.executable]
         if profile:
             prefix += ["-m", "cProfile", "-o", profile]
@@ -276,7 +285,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "cpu_ref_us_before": cpu_reference(),
     }
     with tempfile.TemporaryDirectory(prefix="plenary-fanout-") as folder:
-        server = Server(Path(folder), args.profile, args.server_module)
+        schema = f"bench_{os.getpid()}_{int(time.time())}" if args.database else None
+        result["database"] = "postgresql" if args.database else "sqlite"
+        server = Server(Path(folder), args.profile, args.server_module, args.database, schema)
         gens: Generators | None = None
         try:
             server.wait_ready()
@@ -336,10 +347,29 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if gens is not None:
                 gens.stop()
             server.stop()
+            if schema is not None:
+                _drop_schema(args.database, schema)
         result["cpu_ref_us_after"] = cpu_reference()
         if args.profile:
             result["profile"] = args.profile
     return result
+
+
+def _drop_schema(url: str, schema: str) -> None:
+    """Remove the run's PostgreSQL schema (the server has stopped)."""
+    import asyncio
+
+    import asyncpg
+
+    async def drop() -> None:
+        dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+        conn = await asyncpg.connect(dsn)
+        try:
+            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        finally:
+            await conn.close()
+
+    asyncio.run(drop())
 
 
 def _py_spy(pid: int, args: argparse.Namespace) -> subprocess.Popen[bytes]:
@@ -446,6 +476,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed-notes", type=int, default=5, help="notes each writer adds first")
     parser.add_argument("--add-share", type=float, default=0.1, help="share of note.add")
     parser.add_argument("--profile", metavar="FILE", help="run the server under cProfile")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="a PostgreSQL URL (postgresql+asyncpg://…) instead of a fresh SQLite file; the "
+        "run gets a schema of its own, dropped afterwards",
+    )
     parser.add_argument(
         "--server-module",
         default="service.cli",
