@@ -25,7 +25,7 @@ import msgspec
 from domain.recorded import EventMeta, RecordedEvent
 from domain.streams import board_id_of
 from domain.types import Role
-from projections.board_view import BoardView, DecisionView, NoteView, RoundView
+from projections.board_view import BoardView, DecisionView, RoundView
 
 REDACTED = "redacted"
 """The ``type`` of a placeholder for an event the viewer may not see (yet)."""
@@ -113,11 +113,6 @@ def _aliaser(key: bytes, board_id: str) -> Callable[[str], str]:
         return cache[actor_id]
 
     return alias
-
-
-def note_visible(note: NoteView, viewer_id: str) -> bool:
-    """Whether ``viewer_id`` may see ``note``."""
-    return not note.hidden or note.author == viewer_id
 
 
 # --------------------------------------------------------------------------- events
