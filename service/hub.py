@@ -199,15 +199,20 @@ class Room:
                 key = conn.actor.id if personal else None
                 frame = frames.get(key)
                 if frame is None:
-                    frame = frames[key] = self.encode_for(conn, batch)
+                    frame = frames[key] = self.encode_for(conn, batch, personal)
                 conn.push(frame)
                 conn.sent_version = batch[-1].version
             else:
                 self.send_after(conn, batch)
 
-    def encode_for(self, conn: Connection, batch: list[RecordedEvent]) -> str:
-        """The ``events`` frame of ``batch`` as ``conn``'s person may see it."""
-        if self.anonymity == "named" and not any(private_to(r) for r in batch):
+    def encode_for(
+        self, conn: Connection, batch: list[RecordedEvent], personal: bool | None = None
+    ) -> str:
+        """The ``events`` frame of ``batch`` as ``conn``'s person may see it; ``personal``
+        (whether the batch holds private events) when the caller knows it already."""
+        if personal is None:
+            personal = any(private_to(r) is not None for r in batch)
+        if self.anonymity == "named" and not personal:
             return encode_events(batch)
         viewer = Viewer(
             id=conn.actor.id, role=conn.actor.role, pseudonym_key=self.hub.pseudonym_key
