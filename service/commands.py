@@ -197,7 +197,7 @@ class CommandRunner:
             return _CONFLICT
         if recorded[0].event_id != new[0].event_id:  # the store had this command already
             return self._replayed(stream_id, recorded)
-        await self._after_append(decider, stream_id, loaded, events, recorded)
+        self._after_append(decider, stream_id, loaded, events, recorded)
         return Outcome(recorded[-1].version, recorded)
 
     def _replayed(self, stream_id: str, previous: list[RecordedEvent]) -> Outcome:
@@ -205,7 +205,7 @@ class CommandRunner:
             raise CommandIdReused("This command_id was already used for another board or workshop.")
         return Outcome(previous[-1].version, previous, duplicate=True)
 
-    async def _after_append(
+    def _after_append(
         self,
         decider: Decider[S, C, E],
         stream_id: str,
@@ -217,7 +217,7 @@ class CommandRunner:
         version = recorded[-1].version
         self._remember(decider, stream_id, version, state)
         if version // self.snapshot_every > loaded.version // self.snapshot_every:
-            await self.store.save_snapshot(
+            self.store.save_snapshot_soon(
                 stream_id, version, decider.snapshot_kind, msgspec.json.encode(state)
             )
 

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from service.store.batch import ROW_SQL, BatchState, Row, parse_state
 from service.store.engine import DATABASE_ERRORS
-from service.store.writer import WriteTx
+from service.store.writer import SNAPSHOT_UPSERT, SnapshotRow, WriteTx
 
 # One statement (see batch.parse_state). LATERAL ... LIMIT 1 keeps one primary-key probe per
 # command id: a plain "= ANY($2)" was planned as a sequential scan of a young table (13 ms a
@@ -66,6 +66,7 @@ _INSERT = (
     + " FROM jsonb_array_elements($2::text::jsonb) AS r WHERE EXISTS (SELECT FROM ok))"
     " SELECT count(*) FROM e"
 )
+_UPSERT_SNAPSHOTS = SNAPSHOT_UPSERT.format("$1, $2, $3, $4, $5")
 _json = msgspec.json.Encoder().encode
 
 
@@ -128,6 +129,17 @@ class PostgresWriteConnection:
         """Insert in a transaction of its own, only if ``head`` is still the log's head."""
         async with self.transaction() as tx:
             return await tx.insert(event_rows, command_rows, head)
+
+    async def upsert_snapshots(self, rows: list[SnapshotRow]) -> None:
+        """One transaction on the writer's connection, without the append lock."""
+        pg = await self._driver()
+        try:
+            await pg.execute("BEGIN")
+            await pg.executemany(_UPSERT_SNAPSHOTS, rows)
+            await pg.execute("COMMIT")
+        except BaseException:
+            await self._rollback(pg)
+            raise
 
     async def _rollback(self, pg: Any) -> None:
         try:

@@ -24,7 +24,7 @@ import msgspec
 from service.store.batch import ROW_SQL, BatchState, Row, parse_state
 from service.store.chain import ZERO_HASH
 from service.store.engine import SQLITE_BUSY_TIMEOUT_MS, SQLITE_PRAGMAS
-from service.store.writer import WriteTx
+from service.store.writer import SNAPSHOT_UPSERT, SnapshotRow, WriteTx
 
 _STATE = (  # see batch.parse_state
     "SELECT 0, s.value, (SELECT max(version) FROM events WHERE stream_id = s.value), NULL, NULL"
@@ -41,6 +41,7 @@ _INSERT_COMMANDS = (
     "INSERT INTO commands (command_id, stream_id, first_position, last_position) "
     "VALUES (?, ?, ?, ?)"
 )
+_UPSERT_SNAPSHOTS = SNAPSHOT_UPSERT.format(", ".join(["?"] * 5))
 _json = msgspec.json.Encoder().encode
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -78,6 +79,11 @@ def _insert(
             return False
     db.executemany(_INSERT_EVENTS, event_rows)
     db.executemany(_INSERT_COMMANDS, command_rows)
+    return True
+
+
+def _upsert(db: sqlite3.Connection, rows: list[SnapshotRow]) -> bool:
+    db.executemany(_UPSERT_SNAPSHOTS, rows)
     return True
 
 
@@ -145,23 +151,24 @@ class SqliteWriteConnection:
         self, event_rows: list[Row], command_rows: list[Row], head: tuple[int, bytes]
     ) -> bool:
         """One transaction in one hand-off: insert only if ``head`` is still the log's head."""
-        return await self.call(lambda db: self._insert_if_head(db, event_rows, command_rows, head))
+        return await self.call(
+            lambda db: self._in_transaction(db, lambda: _insert(db, event_rows, command_rows, head))
+        )
 
-    def _insert_if_head(
-        self,
-        db: sqlite3.Connection,
-        event_rows: list[Row],
-        command_rows: list[Row],
-        head: tuple[int, bytes],
-    ) -> bool:
+    async def upsert_snapshots(self, rows: list[SnapshotRow]) -> None:
+        """One transaction in one hand-off, on the writer's thread."""
+        await self.call(lambda db: self._in_transaction(db, lambda: _upsert(db, rows)))
+
+    def _in_transaction(self, db: sqlite3.Connection, work: Callable[[], bool]) -> bool:
+        """``work`` inside ``BEGIN IMMEDIATE``: commit if it returns True, else roll back."""
         db.execute("BEGIN IMMEDIATE")
         try:
-            inserted = _insert(db, event_rows, command_rows, head)
-            db.execute("COMMIT" if inserted else "ROLLBACK")
+            done = work()
+            db.execute("COMMIT" if done else "ROLLBACK")
         except BaseException:
             self._rollback(db)
             raise
-        return inserted
+        return done
 
     def _rollback(self, db: sqlite3.Connection) -> None:
         try:

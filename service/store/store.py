@@ -15,13 +15,12 @@ from types import TracebackType
 from typing import Self
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.recorded import EventMeta, RecordedEvent
 from service.store import verify as verifying
 from service.store.batch import PendingAppend, to_recorded
-from service.store.chain import ZERO_HASH, to_micros
+from service.store.chain import ZERO_HASH
 from service.store.engine import WRITE_LOCK, Backend, create_engine, unavailable_on_error
 from service.store.errors import StoreUnavailable
 from service.store.migrate import advisory_key, notify_channel, upgrade
@@ -189,18 +188,24 @@ class EventStore:
         return int(version or 0)
 
     async def save_snapshot(self, stream_id: str, version: int, kind: str, data: bytes) -> None:
-        """Store (or replace) a snapshot of ``stream_id`` at ``version``: a cache, never truth."""
-        insert = postgresql.insert if self.backend == "postgresql" else sqlite.insert
-        values = {"data": data, "recorded_at": to_micros(self._clock())}
-        statement = insert(snapshots).values(
-            stream_id=stream_id, kind=kind, version=version, **values
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=[snapshots.c.stream_id, snapshots.c.kind, snapshots.c.version],
-            set_=values,
-        )
-        async with unavailable_on_error("save a snapshot"), self.write_engine.begin() as conn:
-            await conn.execute(statement)
+        """Store (or replace) a snapshot of ``stream_id`` at ``version``: a cache, never truth.
+
+        Returns once it is committed; raises ``StoreUnavailable`` if it was not.
+        """
+        if self._closed or not self._writer.accepting:
+            raise StoreUnavailable("The event store is closed.")
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._writer.submit_snapshot((stream_id, kind, version), data, future)
+        await future
+
+    def save_snapshot_soon(self, stream_id: str, version: int, kind: str, data: bytes) -> None:
+        """Queue a snapshot without waiting: the writer stores it between appends.
+
+        For the appending path, which must not wait on a cache. A failure is logged; after
+        ``close`` the snapshot is dropped.
+        """
+        if not self._closed and self._writer.accepting:
+            self._writer.submit_snapshot((stream_id, kind, version), data, None)
 
     async def load_snapshot(
         self, stream_id: str, kind: str, at_most_version: int | None = None

@@ -13,6 +13,11 @@ unchecked, and the common case saves the read (about a fifth of a batch's time o
 PostgreSQL; on SQLite the whole transaction is one hand-off to the writer's thread). A
 repeated command id is recognised only by the fresh
 read: the optimistic insert fails on ``commands``' primary key and the batch is retried.
+
+Snapshots go through the same writer, in transactions of their own between batches: the
+appending path never waits for one, and on SQLite no other connection competes for the write
+lock (a snapshot saved through the pool held the lock across event-loop stalls, and a burst
+of them held up every append for a third of a second; docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from service.store.batch import (
     plan_batch,
     to_recorded,
 )
+from service.store.chain import to_micros
 from service.store.engine import DATABASE_ERRORS, INTEGRITY_ERRORS
 from service.store.errors import StoreError, StoreUnavailable
 
@@ -44,6 +50,22 @@ log = logging.getLogger(__name__)
 
 Hint = tuple[str, int, int]
 """``(stream_id, version, position)`` of the last event of one committed append."""
+
+SnapshotRow = tuple[str, str, int, bytes, int]
+"""A ``snapshots`` row: ``(stream_id, kind, version, data, recorded_at)`` (microseconds)."""
+
+SnapshotKey = tuple[str, str, int]
+
+SNAPSHOT_COLUMNS = "stream_id, kind, version, data, recorded_at"
+SNAPSHOT_UPSERT = (
+    f"INSERT INTO snapshots ({SNAPSHOT_COLUMNS}) VALUES ({{}})"
+    " ON CONFLICT (stream_id, kind, version)"
+    " DO UPDATE SET data = excluded.data, recorded_at = excluded.recorded_at"
+)
+"""The upsert of one snapshot row; ``format`` it with the backend's five placeholders."""
+
+SNAPSHOT_DELAY = 1.0
+"""Seconds a snapshot may wait while appends keep the writer busy; then it goes first."""
 
 
 class WriteTx(Protocol):
@@ -77,6 +99,10 @@ class WriteConnection(Protocol):
         """A whole transaction: insert the rows only if ``head`` is still the log's head."""
         ...
 
+    async def upsert_snapshots(self, rows: list[SnapshotRow]) -> None:
+        """Store the snapshot rows in one transaction, replacing any with the same key."""
+        ...
+
     async def close(self) -> None:
         """Give the connection back."""
         ...
@@ -98,6 +124,8 @@ class GroupCommitWriter:
         self._notify = notify
         self._known = KnownState()
         self._queue: deque[PendingAppend] = deque()
+        self._snapshots: dict[SnapshotKey, tuple[bytes, list[asyncio.Future[None]]]] = {}
+        self._snapshots_since = 0.0
         self._wake = asyncio.Event()
         self._closing = False
         self._task: asyncio.Task[None] | None = None
@@ -118,6 +146,19 @@ class GroupCommitWriter:
         self._queue.append(pending)
         self._wake.set()
 
+    def submit_snapshot(
+        self, key: SnapshotKey, data: bytes, future: asyncio.Future[None] | None
+    ) -> None:
+        """Queue a snapshot for a transaction between batches; ``future`` resolves after it.
+
+        A failed save is logged and set on the waiting futures: snapshots are a cache.
+        """
+        if not self._snapshots:
+            self._snapshots_since = asyncio.get_running_loop().time()
+        _, futures = self._snapshots.pop(key, (b"", []))
+        self._snapshots[key] = (data, futures if future is None else [*futures, future])
+        self._wake.set()
+
     async def close(self) -> None:
         """Stop accepting appends, commit every one already queued, release the connection."""
         self._closing = True
@@ -127,14 +168,41 @@ class GroupCommitWriter:
         await self._connection.close()
 
     async def _run(self) -> None:
-        while self._queue or not self._closing:
-            if not self._queue:
+        while self._queue or self._snapshots or not self._closing:
+            if self._queue and not self._snapshots_overdue():
+                batch = self._take()
+                if batch:
+                    await self._commit(batch)
+            elif self._snapshots:
+                await self._save_snapshots()
+            else:
                 self._wake.clear()
                 await self._wake.wait()
-                continue
-            batch = self._take()
-            if batch:
-                await self._commit(batch)
+
+    def _snapshots_overdue(self) -> bool:
+        if not self._snapshots:
+            return False
+        return asyncio.get_running_loop().time() - self._snapshots_since > SNAPSHOT_DELAY
+
+    async def _save_snapshots(self) -> None:
+        pending, self._snapshots = self._snapshots, {}
+        recorded_at = to_micros(self._clock())
+        rows = [(*key, data, recorded_at) for key, (data, _) in pending.items()]
+        try:
+            await self._connection.upsert_snapshots(rows)
+        except Exception as exc:  # a cache: the streams fold from the log without it
+            log.warning("%d snapshot(s) not saved: %r", len(rows), exc)
+            outcome: BaseException | None = StoreUnavailable(f"The snapshot was not saved: {exc}")
+        else:
+            outcome = None
+        for _, futures in pending.values():
+            for future in futures:
+                if future.done():
+                    continue
+                if outcome is None:
+                    future.set_result(None)
+                else:
+                    future.set_exception(outcome)
 
     def _take(self) -> list[PendingAppend]:
         batch: list[PendingAppend] = []

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from service.store import EventStore, Head
+import pytest
+import sqlalchemy as sa
+
+from service.store import EventStore, Head, StoreUnavailable
 from service.store.chain import ZERO_HASH
+from tests.conftest import StoreLocation
 from tests.service.store.support import meta, new_event, seed_log
 
 
@@ -66,3 +70,37 @@ async def test_snapshots_do_not_touch_the_log(store: EventStore) -> None:
     await store.save_snapshot("board-1", 1, "board", b"state")
     assert (await store.head()).position == 1
     assert (await store.verify()).ok
+
+
+async def test_a_queued_snapshot_is_stored_by_close(store_location: StoreLocation) -> None:
+    store = await store_location.open()
+    try:
+        await store.append("board-1", [new_event()], 0, meta())
+        store.save_snapshot_soon("board-1", 1, "board", b"queued")
+    finally:
+        await store.close()
+    store.save_snapshot_soon("board-1", 2, "board", b"after close")  # dropped, no error
+    with pytest.raises(StoreUnavailable):
+        await store.save_snapshot("board-1", 2, "board", b"after close")
+
+    reopened = await store_location.open()
+    try:
+        assert await reopened.load_snapshot("board-1", "board") == (1, b"queued")
+    finally:
+        await reopened.close()
+
+
+async def test_a_failed_snapshot_loses_no_append(
+    store: EventStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with store.engine.begin() as conn:  # a real database error for every snapshot
+        await conn.execute(sa.text("DROP TABLE snapshots"))
+
+    store.save_snapshot_soon("board-1", 1, "board", b"lost")
+    with pytest.raises(StoreUnavailable, match="snapshot was not saved"):
+        await store.save_snapshot("board-1", 1, "board", b"lost")
+    log = await seed_log(store, 5)
+
+    assert await store.read_all() == log
+    assert (await store.verify()).ok
+    assert "snapshot(s) not saved" in caplog.text
