@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -33,6 +32,7 @@ from projections.programme import PROGRAMME
 from projections.runner import ProjectionRunner
 from projections.solution_timeline import SOLUTION_TIMELINE
 from service import api, programme_api
+from service.collector import FreezeSurvivors
 from service.commands import CommandRunner
 from service.context import Plenary, pseudonym_key
 from service.errors import http_error, plenary_error, validation_error
@@ -131,10 +131,11 @@ def create_app(settings: Settings) -> Starlette:
         ctx.projector.start()
         ctx.hub.start()
         sealer = asyncio.create_task(seal_every(ctx, SEAL_SECONDS), name="plenary-sealer")
-        # What is alive once started (modules, classes, the store) stays until shutdown: keep it
-        # out of the collector's full passes, whose pause stalls every socket on the loop.
-        gc.collect()
-        gc.freeze()
+        # What is alive once started (modules, classes, the store) stays until shutdown, and
+        # most of what survives a full pass lives on: keep both out of the next full passes,
+        # whose pause stalls every socket on the loop (service/collector.py).
+        collector = FreezeSurvivors()
+        collector.start()
         # The store's writer, aiosqlite and the projection fold run on threads: a thread that
         # wants the GIL back from a busy loop (or the loop from them) waits up to the switch
         # interval, 5 ms by default, several times per command (docs/benchmarks.md).
@@ -144,7 +145,7 @@ def create_app(settings: Settings) -> Starlette:
             yield
         finally:
             sys.setswitchinterval(switch_interval)
-            gc.unfreeze()
+            collector.close()
             sealer.cancel()
             await asyncio.gather(sealer, return_exceptions=True)
             if others is not None:
