@@ -169,6 +169,29 @@ async def test_batches_hold_at_most_max_batch_events(store_location: StoreLocati
         await store.close()
 
 
+@pytest.mark.parametrize("sizes", [[1], [3, 4], [255, 1, 1], [600], [256, 128, 7]])
+async def test_a_batch_of_any_size_is_stored_whole(store: EventStore, sizes: list[int]) -> None:
+    appends = [
+        store.append(f"board-{i}", [new_event() for _ in range(size)], 0, meta())
+        for i, size in enumerate(sizes)
+    ]
+    recorded = [event for events in await asyncio.gather(*appends) for event in events]
+
+    assert await store.read_all(limit=10_000) == sorted(recorded, key=lambda e: e.position)
+    assert [e.position for e in await store.read_all(limit=10_000)] == list(
+        range(1, sum(sizes) + 1)
+    )
+    for i in range(len(sizes)):
+        assert (await store.command_events(recorded_command(recorded, f"board-{i}"))) == [
+            e for e in recorded if e.stream_id == f"board-{i}"
+        ]
+    assert (await store.verify()).ok
+
+
+def recorded_command(recorded: list[RecordedEvent], stream_id: str) -> str:
+    return next(e.meta.command_id for e in recorded if e.stream_id == stream_id)
+
+
 async def test_empty_append_writes_nothing(store: EventStore) -> None:
     assert await store.append("board-1", [], 7, meta()) == []
     assert (await store.head()).position == 0
