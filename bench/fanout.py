@@ -105,14 +105,22 @@ class Server:
         return self.log_path.read_text(errors="replace")[-2000:]
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+        """CPU time of the server and of its running children (the projector process)."""
+        return sum(_process_cpu(pid) for pid in [self.pid, *self.children()])
+
+    def children(self) -> list[int]:
+        with contextlib.suppress(OSError):
+            text = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text()
+            return [int(pid) for pid in text.split()]
+        return []
 
     def rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+        """Resident memory of the serving process (the one holding the connections)."""
+        return _process_rss_mb(self.pid)
+
+    def children_rss_mb(self) -> float:
+        """Resident memory of its children: the projector process."""
+        return sum(_process_rss_mb(pid) for pid in self.children())
 
     def stop(self) -> None:
         """SIGINT first (uvicorn shuts down gracefully, cProfile writes its file), then kill."""
@@ -124,6 +132,21 @@ class Server:
                 self.proc.kill()
                 self.proc.wait(10)
         self._log.close()
+
+
+def _process_rss_mb(pid: int) -> float:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _process_cpu(pid: int) -> float:
+    with contextlib.suppress(OSError, IndexError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+    return 0.0
 
 
 def _free_port() -> int:
@@ -196,6 +219,21 @@ def quantiles_ms(values: list[float]) -> dict[str, float]:
         "max": round(ordered[-1] * 1e3, 2),
         "mean": round(statistics.fmean(ordered) * 1e3, 2),
     }
+
+
+def host_cpu() -> tuple[int, int, int]:
+    """``(busy, steal, total)`` jiffies of all CPUs since boot (``/proc/stat``); zeros if unknown.
+
+    Steal is time this virtual machine's CPUs waited for the host: the neighbours' share,
+    which moves every latency figure here and shows in no other reading.
+    """
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + fields[4]  # idle, iowait
+        steal = fields[7] if len(fields) > 7 else 0
+        total = sum(fields[:8])
+        return total - idle - steal, steal, total
+    return 0, 0, 0
 
 
 def machine() -> dict[str, Any]:
@@ -302,6 +340,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 rss_idle = server.rss_mb()
                 result["idle_connect_s"] = round(max(a["connect_s"] for a in answers), 2)
                 result["rss_mb_idle"] = round(rss_idle, 1)
+                result["rss_mb_idle_children"] = round(server.children_rss_mb(), 1)
                 result["rss_kb_per_idle_connection"] = round(
                     (rss_idle - rss_base) * 1024 / args.idle, 1
                 )
@@ -322,10 +361,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 for pipe in gens.pipes:
                     pipe.send(run_phase)
                 time.sleep(max(0.0, t0 - time.time()))
-                cpu0, wall0 = server.cpu_seconds(), time.perf_counter()
+                cpu0, wall0, host0 = server.cpu_seconds(), time.perf_counter(), host_cpu()
                 spy = _py_spy(server.pid, args) if args.py_spy else None
                 time.sleep(args.seconds - (args.warmup if spy is not None else 0.0))
-                cpu1, wall1 = server.cpu_seconds(), time.perf_counter()
+                cpu1, wall1, host1 = server.cpu_seconds(), time.perf_counter(), host_cpu()
                 if spy is not None:
                     spy.wait(60)
                 answers = []
@@ -337,11 +376,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         raise RuntimeError(f"generator: {answer.get('error')}")
                     answers.append(answer)
                 result["rss_mb_after"] = round(server.rss_mb(), 1)
+                result["rss_mb_children_after"] = round(server.children_rss_mb(), 1)
                 result["server_cpu_s"] = round(cpu1 - cpu0, 2)
                 result["server_cores"] = round((cpu1 - cpu0) / (wall1 - wall0), 2)
+                total = max(host1[2] - host0[2], 1)
+                result["host_busy_share"] = round((host1[0] - host0[0]) / total, 3)
+                result["host_steal_share"] = round((host1[1] - host0[1]) / total, 3)
                 result.update(_combine(answers, args))
             else:
                 result["rss_mb_after"] = round(server.rss_mb(), 1)
+                result["rss_mb_children_after"] = round(server.children_rss_mb(), 1)
             gens.phase(Phase("close"))
         finally:
             if gens is not None:
@@ -432,6 +476,7 @@ def summary(r: dict[str, Any]) -> str:
         f"  server RSS: base {r['rss_mb_base']} MB"
         + (
             f", {r['idle']} idle {r['rss_mb_idle']} MB "
+            f"(+ {r['rss_mb_idle_children']} MB projector process) "
             f"({r['rss_kb_per_idle_connection']} KB/conn, opened in {r['idle_connect_s']} s)"
             if r["idle"]
             else ""
@@ -442,7 +487,7 @@ def summary(r: dict[str, Any]) -> str:
             if "connections" in r
             else ""
         )
-        + f", after {r['rss_mb_after']} MB",
+        + f", after {r['rss_mb_after']} MB (+ {r['rss_mb_children_after']} MB projector process)",
     ]
     if "latency_ms" in r:
         lat, ack = r["latency_ms"], r["ack_latency_ms"]
@@ -456,9 +501,12 @@ def summary(r: dict[str, Any]) -> str:
             f"  delivery latency (ms): p50 {lat.get('p50')}, p99 {lat.get('p99')}, "
             f"max {lat.get('max')} over {lat['n']:,} ({r['deliveries_per_s']:,}/s); "
             f"ack p50 {ack.get('p50')}, p99 {ack.get('p99')}",
-            f"  server CPU {r['server_cpu_s']} s = {r['server_cores']} cores; generators "
+            f"  server CPU (projector process included) {r['server_cpu_s']} s = "
+            f"{r['server_cores']} cores; generators "
             f"{r['generator_cores']} cores, loop lag (ms) {lags}; send slip p99 "
             f"{r['generator_send_slip_ms'].get('p99')} ms",
+            f"  host CPUs {r['host_busy_share']:.0%} busy, {r['host_steal_share']:.0%} stolen "
+            "by the hypervisor during the run",
         ]
     return "\n".join(lines)
 

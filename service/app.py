@@ -38,7 +38,7 @@ from service.context import Plenary, pseudonym_key
 from service.errors import http_error, plenary_error, validation_error
 from service.hub import Hub
 from service.notify import PgWakeups
-from service.projector import Projector
+from service.projector import Projector, ProjectorProcess
 from service.readmodels import SqlViewStore
 from service.recent import RecentEvents
 from service.settings import Settings
@@ -59,7 +59,8 @@ async def open_plenary(settings: Settings) -> Plenary:
     store = await EventStore.open(settings.database_url, schema=settings.database_schema)
     views = await SqlViewStore.for_store(store)
     recent = RecentEvents(store)
-    store.add_event_listener(recent.remember)
+    if settings.projector == "inline":  # else the projector is another process: keep nothing
+        store.add_event_listener(recent.remember)
     projector = Projector(
         [
             ProjectionRunner(projection, recent, views, offload=asyncio.to_thread)
@@ -82,6 +83,46 @@ async def open_plenary(settings: Settings) -> Plenary:
         projector=projector,
         hub=hub,
     )
+
+
+POLL_SECONDS = 5.0
+"""How often a projector process looks for new events when no wake-up came."""
+
+
+async def project_until_closed(
+    database_url: str,
+    schema: str | None,
+    wakes: asyncio.StreamReader | None,
+    poll_seconds: float = POLL_SECONDS,
+) -> None:
+    """The read models' own process: keep every projection caught up with the log.
+
+    Catches up at start, after each byte read from ``wakes`` (the serving process sends one
+    after commits) and every ``poll_seconds``. Returns when ``wakes`` reaches its end (the
+    server closed the pipe, or died); without ``wakes``, runs until cancelled.
+    """
+    store = await EventStore.open(database_url, schema=schema, read_only=True)
+    try:
+        views = await SqlViewStore.for_store(store)
+        projector = Projector([ProjectionRunner(p, store, views) for p in PROJECTIONS])
+        projector.start()
+        try:
+            while True:
+                if wakes is None:
+                    await asyncio.sleep(poll_seconds)
+                else:
+                    try:
+                        async with asyncio.timeout(poll_seconds):
+                            if not await wakes.read(4096):
+                                return
+                    except TimeoutError:
+                        pass
+                projector.wake()
+        finally:
+            await projector.stop()
+            await views.close()
+    finally:
+        await store.close()
 
 
 async def close_plenary(ctx: Plenary) -> None:
@@ -116,19 +157,30 @@ def create_app(settings: Settings) -> Starlette:
         ctx = await open_plenary(settings)
         app.state.plenary = ctx
 
+        background = (
+            ProjectorProcess(settings.database_url, settings.database_schema)
+            if settings.projector == "process"
+            else None
+        )
+        app.state.projector_process = background
+        wake_projector = ctx.projector.wake if background is None else background.wake
+
         def wake(_stream_id: str, _version: int, _position: int) -> None:
-            ctx.projector.wake()
+            wake_projector()
 
         def deliver(committed: list[RecordedEvent]) -> None:
             ctx.hub.deliver(committed)
-            ctx.projector.wake()
+            wake_projector()
 
         unsubscribe = ctx.store.add_listener(wake)
         unsubscribe_events = ctx.store.add_event_listener(ctx.hub.deliver)
         others = PgWakeups(ctx.store, settings.database_url, deliver) if ctx.store.channel else None
         if others is not None:
             await others.start()
-        ctx.projector.start()
+        if background is None:
+            ctx.projector.start()
+        else:
+            await background.start()
         ctx.hub.start()
         sealer = asyncio.create_task(seal_every(ctx, SEAL_SECONDS), name="plenary-sealer")
         # What is alive once started (modules, classes, the store) stays until shutdown, and
@@ -152,6 +204,8 @@ def create_app(settings: Settings) -> Starlette:
                 await others.stop()
             unsubscribe()
             unsubscribe_events()
+            if background is not None:
+                await background.stop()
             await ctx.hub.stop()
             await close_plenary(ctx)
 

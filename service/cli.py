@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -18,9 +21,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from domain.errors import PlenaryError
 from service import checkpoints, demo, export
-from service.app import close_plenary, open_plenary
+from service.app import close_plenary, open_plenary, project_until_closed
 from service.context import Plenary
-from service.settings import Settings
+from service.settings import Settings, database_from_env
 from service.store import Checkpoint
 
 
@@ -84,6 +87,29 @@ async def _print_demo(ctx: Plenary) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     return _with_plenary(args, _print_demo)
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    """Keep the read models caught up until stdin closes (``--follow-stdin``) or a signal."""
+    url, schema = database_from_env(database_url=args.database)
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+        loop.add_signal_handler(signal.SIGTERM, task.cancel)
+        wakes = None
+        if args.follow_stdin:
+            wakes = asyncio.StreamReader()
+            await loop.connect_read_pipe(
+                lambda: asyncio.StreamReaderProtocol(wakes), sys.stdin.buffer
+            )
+        await project_until_closed(url, schema, wakes)
+
+    logging.basicConfig(level=logging.WARNING, format="plenary project: %(levelname)s %(message)s")
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
+        asyncio.run(run())
+    return 0
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
@@ -192,6 +218,16 @@ def parser() -> argparse.ArgumentParser:
         "Seed the demo programme and print facilitator and participant links.",
     )
     sub("rebuild", cmd_rebuild, "Rebuild every projection from the first event.")
+    project = sub(
+        "project",
+        cmd_project,
+        "Keep every read model caught up with the log (serve runs one itself).",
+    )
+    project.add_argument(
+        "--follow-stdin",
+        action="store_true",
+        help="catch up on each byte read from stdin; stop when it closes (serve's child)",
+    )
     verify = sub(
         "verify",
         cmd_verify,

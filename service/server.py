@@ -33,12 +33,14 @@ def config(
 
 
 @asynccontextmanager
-async def running(settings: Settings, *, log_level: str = "warning") -> AsyncIterator[str]:
-    """Serve ``settings`` on a free loopback port in this event loop; yields the base URL.
+async def started(
+    settings: Settings, *, port: int = 0, log_level: str = "warning"
+) -> AsyncIterator[uvicorn.Server]:
+    """Serve ``settings`` in this event loop (port 0: a free one); yields the started server.
 
     The server stops (gracefully) when the block ends. Used by tests and benchmarks.
     """
-    server = uvicorn.Server(config(settings, port=0, log_level=log_level))
+    server = uvicorn.Server(config(settings, port=port, log_level=log_level))
     task = asyncio.create_task(server.serve())
     try:
         async with asyncio.timeout(30):
@@ -47,8 +49,15 @@ async def running(settings: Settings, *, log_level: str = "warning") -> AsyncIte
                     await task
                     raise RuntimeError("the server stopped before it started")
                 await asyncio.sleep(0.01)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://{settings.host}:{port}"
+        yield server
     finally:
         server.should_exit = True
         await task
+
+
+@asynccontextmanager
+async def running(settings: Settings, *, log_level: str = "warning") -> AsyncIterator[str]:
+    """Serve ``settings`` on a free loopback port in this event loop; yields the base URL."""
+    async with started(settings, log_level=log_level) as server:
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://{settings.host}:{port}"

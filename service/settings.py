@@ -6,6 +6,9 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+ProjectorMode = Literal["process", "inline"]
 
 DEFAULT_DATA_DIR = Path("var")
 
@@ -23,6 +26,10 @@ class Settings:
     database_schema: str | None = None
     public_url: str = ""
     snapshot_every: int = 100
+    projector: ProjectorMode = "process"
+    """Where ``serve`` keeps the read models caught up: a child process (``plenary project``),
+    so folding and saving them never holds the GIL the live boards' event loop needs, or
+    ``inline``, a task on that loop (tests that drive the projector themselves)."""
 
     @property
     def base_url(self) -> str:
@@ -48,7 +55,7 @@ class Settings:
         """Settings from ``PLENARY_*`` variables; explicit arguments (CLI flags) win."""
         env = dict(os.environ) if env is None else env
         data_dir = Path(env.get("PLENARY_DATA_DIR", str(DEFAULT_DATA_DIR)))
-        url = database_url or env.get("PLENARY_DATABASE_URL") or default_database_url(data_dir)
+        url, schema = database_from_env(env, database_url)
         origins = tuple(
             o.strip() for o in env.get("PLENARY_ALLOWED_ORIGINS", "").split(",") if o.strip()
         )
@@ -59,9 +66,28 @@ class Settings:
             port=port or int(env.get("PLENARY_PORT", "8000")),
             allowed_origins=origins,
             data_dir=data_dir,
-            database_schema=env.get("PLENARY_DATABASE_SCHEMA") or None,
+            database_schema=schema,
             public_url=env.get("PLENARY_PUBLIC_URL", ""),
+            projector=_projector_mode(env.get("PLENARY_PROJECTOR", "process")),
         )
+
+
+def database_from_env(
+    env: dict[str, str] | None = None, database_url: str | None = None
+) -> tuple[str, str | None]:
+    """The log's URL and PostgreSQL schema: ``database_url`` (a CLI flag) or ``PLENARY_*``."""
+    env = dict(os.environ) if env is None else env
+    data_dir = Path(env.get("PLENARY_DATA_DIR", str(DEFAULT_DATA_DIR)))
+    url = database_url or env.get("PLENARY_DATABASE_URL") or default_database_url(data_dir)
+    return url, env.get("PLENARY_DATABASE_SCHEMA") or None
+
+
+def _projector_mode(value: str) -> ProjectorMode:
+    if value == "process":
+        return "process"
+    if value == "inline":
+        return "inline"
+    raise ValueError(f"PLENARY_PROJECTOR must be process or inline, not {value!r}")
 
 
 def default_database_url(data_dir: Path) -> str:

@@ -28,7 +28,7 @@ from service.store.postgres import PostgresWriteConnection
 from service.store.schema import EVENT_ROW, commands, events, snapshots
 from service.store.sqlite import SqliteWriteConnection
 from service.store.types import Checkpoint, Head, NewEvent, VerifyReport
-from service.store.writer import GroupCommitWriter, Hint, WriteConnection
+from service.store.writer import GroupCommitWriter, Hint, NoWrites, WriteConnection
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,8 @@ class EventStore:
     """``engine`` whose SQLite transactions begin with ``BEGIN IMMEDIATE`` (the write lock)."""
     channel: str | None = None
     """PostgreSQL: the ``NOTIFY`` channel each commit announces itself on (no payload)."""
+    read_only: bool = False
+    """Opened without a writer: appends and snapshots raise ``StoreUnavailable``."""
 
     @classmethod
     async def open(
@@ -61,9 +63,12 @@ class EventStore:
         schema: str | None = None,
         clock: Callable[[], datetime] | None = None,
         max_batch: int = 512,
+        read_only: bool = False,
     ) -> EventStore:
         """Connect, migrate to the latest schema and start the writer.
 
+        ``read_only``: no writer connection (nor, on SQLite, its checkpoint thread); appends
+        and snapshots raise ``StoreUnavailable``. For processes that only read the log.
         Raises ``ValueError`` for an unsupported URL, ``StoreUnavailable`` if the database fails.
         """
         engine, backend = create_engine(url, schema)
@@ -73,13 +78,18 @@ class EventStore:
         except BaseException:
             await engine.dispose()
             raise
-        connection: WriteConnection = (
-            SqliteWriteConnection(str(engine.url.database))
-            if backend == "sqlite"
-            else PostgresWriteConnection(engine, advisory_key(schema), notify_channel(schema))
-        )
+        connection: WriteConnection
+        if read_only:
+            connection = NoWrites()
+        elif backend == "sqlite":
+            connection = SqliteWriteConnection(str(engine.url.database))
+        else:
+            connection = PostgresWriteConnection(
+                engine, advisory_key(schema), notify_channel(schema)
+            )
         store = cls(engine, backend, epoch, clock or _utc_now, max_batch, connection)
         store.channel = notify_channel(schema) if backend == "postgresql" else None
+        store.read_only = read_only
         return store
 
     def __init__(
@@ -138,8 +148,7 @@ class EventStore:
         """
         if not events:
             return []
-        if self._closed or not self._writer.accepting:
-            raise StoreUnavailable("The event store is closed.")
+        self._check_writable()
         future: asyncio.Future[list[RecordedEvent]] = asyncio.get_running_loop().create_future()
         self._writer.submit(PendingAppend(stream_id, events, expected_version, meta, future))
         return await future
@@ -192,8 +201,7 @@ class EventStore:
 
         Returns once it is committed; raises ``StoreUnavailable`` if it was not.
         """
-        if self._closed or not self._writer.accepting:
-            raise StoreUnavailable("The event store is closed.")
+        self._check_writable()
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._writer.submit_snapshot((stream_id, kind, version), data, future)
         await future
@@ -204,8 +212,14 @@ class EventStore:
         For the appending path, which must not wait on a cache. A failure is logged; after
         ``close`` the snapshot is dropped.
         """
-        if not self._closed and self._writer.accepting:
+        if not self._closed and not self.read_only and self._writer.accepting:
             self._writer.submit_snapshot((stream_id, kind, version), data, None)
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreUnavailable("This event store was opened for reading only.")
+        if self._closed or not self._writer.accepting:
+            raise StoreUnavailable("The event store is closed.")
 
     async def load_snapshot(
         self, stream_id: str, kind: str, at_most_version: int | None = None

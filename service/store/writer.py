@@ -108,6 +108,24 @@ class WriteConnection(Protocol):
         ...
 
 
+class NoWrites:
+    """The connection of a store opened read-only: every write is refused, nothing is held."""
+
+    def transaction(self) -> AbstractAsyncContextManager[WriteTx]:
+        raise StoreUnavailable("This event store was opened for reading only.")
+
+    async def insert_if_head(
+        self, event_rows: list[Row], command_rows: list[Row], head: tuple[int, bytes]
+    ) -> bool:
+        raise StoreUnavailable("This event store was opened for reading only.")
+
+    async def upsert_snapshots(self, rows: list[SnapshotRow]) -> None:
+        raise StoreUnavailable("This event store was opened for reading only.")
+
+    async def close(self) -> None:
+        return None
+
+
 class GroupCommitWriter:
     """Drains a queue of appends, at most ``max_batch`` events per transaction."""
 

@@ -18,4 +18,5 @@ def app_settings(store_location: StoreLocation, tmp_path: Path) -> Settings:
         database_schema=store_location.schema,
         secret=b"test-secret-not-for-production",
         data_dir=tmp_path / "var",
+        projector="inline",  # tests drive or wake the projector on the app's own loop
     )

@@ -16,16 +16,17 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from domain import board, workshop
+from domain import board
 from domain.actor import Actor
 from domain.errors import DomainError
-from domain.streams import board_stream, workshop_stream
+from domain.streams import board_stream
 from projections.base import fold
 from projections.board_view import BOARD_VIEW
 from service.app import close_plenary, open_plenary
 from service.context import Plenary
 from service.settings import Settings
 from tests.factories import command_scripts
+from tests.service.seed import create_workshop_and_board
 
 HOST = Actor(id="host", role="facilitator", name="Host")
 
@@ -39,20 +40,7 @@ async def _open(directory: Path) -> Plenary:
             snapshot_every=3,
         )
     )
-    await ctx.runner.execute(
-        workshop.DECIDER,
-        workshop_stream("w"),
-        workshop.CreateWorkshop(workshop_id="w", title="W"),
-        HOST,
-        "cw",
-    )
-    await ctx.runner.execute(
-        board.DECIDER,
-        board_stream("b"),
-        board.CreateBoard(board_id="b", workshop_id="w", title="B"),
-        HOST,
-        "cb",
-    )
+    await create_workshop_and_board(ctx, HOST)
     return ctx
 
 

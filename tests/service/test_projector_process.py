@@ -1,0 +1,141 @@
+"""The projector in its own process: read models kept caught up, restarted, never orphaned."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from typing import cast
+
+import pytest
+from starlette.applications import Starlette
+
+from domain import board
+from domain.actor import Actor
+from domain.streams import board_stream
+from projections.board_view import BOARD_VIEW
+from service.context import Plenary
+from service.projector import ProjectorProcess
+from service.server import started
+from service.settings import Settings
+from service.store import StoreUnavailable
+from tests.conftest import StoreLocation
+from tests.service.seed import create_workshop_and_board
+from tests.service.store.support import meta, new_event
+
+HOST = Actor(id="host", role="facilitator", name="Host")
+WAIT = 30.0
+
+
+@contextlib.asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[tuple[Plenary, ProjectorProcess]]:
+    """The app under uvicorn on a free loopback port, with its projector process."""
+    async with started(settings) as server:
+        state = cast(Starlette, server.config.app).state
+        yield state.plenary, state.projector_process
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def add_note(ctx: Plenary, n: int) -> None:
+    command = board.AddNote(note_id=f"n{n}", text=f"note {n}", x=n, y=n)
+    await ctx.runner.execute(board.DECIDER, board_stream("b"), command, HOST, f"note-{n}")
+
+
+async def caught_up(ctx: Plenary) -> None:
+    """Wait until the stored board view is at the log's head, then check it is the fold."""
+    head = (await ctx.store.head()).position
+    async with asyncio.timeout(WAIT):
+        while (await ctx.views.checkpoint(BOARD_VIEW.name) or (0, 0))[1] < head:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)  # the views are written by another process
+    stored = await ctx.views.load_views(BOARD_VIEW.name, ["b"])
+    assert BOARD_VIEW.decode(stored["b"]) == await ctx.board_view("b")
+
+
+async def test_serve_keeps_read_models_in_a_child_that_comes_back(
+    app_settings: Settings,
+) -> None:
+    settings = dataclasses.replace(app_settings, projector="process")
+    async with serving(settings) as (ctx, process):
+        assert process.pid is not None
+        assert process.pid != os.getpid()
+        first = process.pid
+        await create_workshop_and_board(ctx, HOST)
+        for n in range(5):
+            await add_note(ctx, n)
+        await caught_up(ctx)
+
+        os.kill(first, signal.SIGKILL)
+        async with asyncio.timeout(WAIT):
+            while process.starts < 2 or process.pid is None:  # noqa: ASYNC110 - polled
+                await asyncio.sleep(0.05)
+        assert process.pid != first
+        for n in range(5, 8):
+            await add_note(ctx, n)
+        await caught_up(ctx)
+        second = process.pid
+
+    assert not alive(first)
+    assert not alive(second), "the projector process stops with the server"
+
+
+async def test_inline_mode_starts_no_process(app_settings: Settings) -> None:
+    async with serving(app_settings) as (_ctx, process):
+        assert app_settings.projector == "inline"
+        assert process is None
+
+
+async def test_a_projector_stops_when_its_stdin_closes(store_location: StoreLocation) -> None:
+    store = await store_location.open()  # migrated, as serve leaves it
+    await store.close()
+    env = {**os.environ, "PLENARY_DATABASE_SCHEMA": store_location.schema or ""}
+    child = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "service.cli", "project", "--follow-stdin"),
+        *("--database", store_location.url),
+        stdin=asyncio.subprocess.PIPE,
+        env=env,
+    )
+    assert child.stdin is not None
+    child.stdin.write(b"w")
+    await asyncio.sleep(1.0)
+    assert child.returncode is None, "it keeps running while the pipe is open"
+    child.stdin.close()
+    async with asyncio.timeout(WAIT):
+        assert await child.wait() == 0
+
+
+async def test_a_read_only_store_refuses_writes(store_location: StoreLocation) -> None:
+    writer = await store_location.open()
+    try:
+        [event] = await writer.append("board-1", [new_event()], 0, meta())
+    finally:
+        await writer.close()
+    reader = await store_location.open(read_only=True)
+    try:
+        assert await reader.read_all() == [event]
+        with pytest.raises(StoreUnavailable, match="reading only"):
+            await reader.append("board-1", [new_event()], 1, meta())
+        with pytest.raises(StoreUnavailable, match="reading only"):
+            await reader.save_snapshot("board-1", 1, "board", b"state")
+        reader.save_snapshot_soon("board-1", 1, "board", b"state")  # dropped
+        assert await reader.load_snapshot("board-1", "board") is None
+    finally:
+        await reader.close()
+
+
+def test_the_projector_mode_comes_from_the_environment(tmp_path: object) -> None:
+    env = {"PLENARY_SECRET": "s", "PLENARY_DATA_DIR": str(tmp_path)}
+    assert Settings.from_env(env).projector == "process"
+    assert Settings.from_env({**env, "PLENARY_PROJECTOR": "inline"}).projector == "inline"
+    with pytest.raises(ValueError, match="PLENARY_PROJECTOR"):
+        Settings.from_env({**env, "PLENARY_PROJECTOR": "thread"})
