@@ -13,7 +13,10 @@ the time from sending a command to its event arriving at each of the board's M c
 event of its board exactly once. ``--idle K`` first opens K connections that say ``hello``
 and then nothing, and measures the server's RSS before and after. ``--profile FILE`` runs
 the server under cProfile, ``--py-spy FILE`` samples it with py-spy (``PY_SPY``: its path),
-``--server-module`` runs another module's ``serve`` (A/B runs of a patched server). A summary
+``--server-module`` runs another module's ``serve`` (A/B runs of a patched server). The
+generators run on uvloop (``--generator-loop asyncio`` for the standard loop), so the clients'
+side takes less of the CPUs it shares with the server. Server CPU includes the projector
+process; the host's busy and stolen CPU shares over the run are reported beside it. A summary
 goes to stderr and one JSON line to stdout.
 """
 
@@ -279,6 +282,7 @@ class Generators:
                 warmup=args.warmup,
                 seed_notes=args.seed_notes,
                 add_share=args.add_share,
+                loop=args.generator_loop,
             )
             mine, theirs = ctx.Pipe()
             proc = ctx.Process(target=generator_main, args=(theirs, cfg), daemon=True)
@@ -318,6 +322,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "rate": args.rate,
         "seconds": args.seconds,
         "generators": args.generators,
+        "generator_loop": args.generator_loop,
         "idle": args.idle,
         "machine": machine(),
         "cpu_ref_us_before": cpu_reference(),
@@ -470,7 +475,8 @@ def summary(r: dict[str, Any]) -> str:
     m = r["machine"]
     lines = [
         f"fan-out: {r['boards']} boards x {r['clients']} clients, {r['rate']}/s per board, "
-        f"{r['seconds']} s, {r['generators']} generators, {r['idle']} idle "
+        f"{r['seconds']} s, {r['generators']} generators on {r['generator_loop']}, "
+        f"{r['idle']} idle "
         f"({m['nproc']} x {m['cpu']}, load {m['loadavg']}; sha256 ref "
         f"{r['cpu_ref_us_before']}/{r['cpu_ref_us_after']} µs)",
         f"  server RSS: base {r['rss_mb_base']} MB"
@@ -518,6 +524,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=5.0, help="commands/s per board")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--generators", type=int, default=2)
+    parser.add_argument(
+        "--generator-loop",
+        choices=["uvloop", "asyncio"],
+        default="uvloop",
+        help="the load generators' event loop (uvloop leaves the server more of the CPUs)",
+    )
     parser.add_argument("--idle", type=int, default=0, help="idle connections to open first")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds left out of latency")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds before reading RSS")

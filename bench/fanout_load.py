@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import msgspec
+import uvloop
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -70,6 +71,8 @@ class GenConfig:
     warmup: float
     seed_notes: int
     add_share: float
+    loop: str = "uvloop"
+    """``uvloop`` or ``asyncio``: the generator's event loop (the clients' side)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,4 +454,7 @@ async def _serve(pipe: Connection, cfg: GenConfig) -> None:
 def generator_main(pipe: Connection, cfg: GenConfig) -> None:
     """Entry point of one generator process."""
     raise_nofile()
-    asyncio.run(_serve(pipe, cfg))
+    if cfg.loop == "uvloop":
+        uvloop.run(_serve(pipe, cfg))
+    else:
+        asyncio.run(_serve(pipe, cfg))

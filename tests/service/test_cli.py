@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -11,12 +12,14 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from projections.board_view import BOARD_VIEW
 from service import demo
 from service.cli import main
+from service.client import BoardClient
 from tests.conftest import StoreLocation
 
 
@@ -125,13 +128,16 @@ def _free_port() -> int:
         return port
 
 
-def test_serve_answers_on_loopback_and_stops(tmp_path: Path) -> None:
+def test_serve_as_deployed_syncs_boards_keeps_read_models_and_stops(tmp_path: Path) -> None:
+    """``plenary serve`` as a process: its own event loop (uvloop), live sync over a real
+    socket, the projector child catching the read models up, and a clean stop."""
     port = _free_port()
     env = {
         **os.environ,
         "PLENARY_DATA_DIR": str(tmp_path / "var"),
         "PLENARY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
     }
+    env.pop("PLENARY_PROJECTOR", None)
     server = subprocess.Popen(
         [
             sys.executable,
@@ -149,23 +155,32 @@ def test_serve_answers_on_loopback_and_stops(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
         text=True,
     )
+    base = f"http://127.0.0.1:{port}"
+    children: list[int] = []
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/api/health", timeout=1
-                ) as answer:
-                    health = json.loads(answer.read())
-                break
-            except OSError:
-                assert server.poll() is None, "the server exited early"
-                assert time.monotonic() < deadline, "the server did not answer in 30 s"
-                time.sleep(0.2)
+        health = _wait_for_health(server, base)
         assert health["ok"] is True
         assert health["head"] > 20
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as page:
+        with urllib.request.urlopen(f"{base}/", timeout=2) as page:
             assert b"<title>Plenary</title>" in page.read()
+        if sys.platform == "linux":
+            maps = Path(f"/proc/{server.pid}/maps").read_text()
+            assert "/uvloop/" in maps, "serve runs on uvloop where it is installed"
+            children = _children(server.pid)
+            [child] = children
+            assert b"project" in Path(f"/proc/{child}/cmdline").read_bytes()
+
+        created = _post(base, "/api/workshops", {"title": "Deployed"})
+        token = created["facilitator_token"]
+        board = _post(base, f"/api/workshops/{created['id']}/boards", {"title": "A"}, token)
+        head = asyncio.run(_live_round_trip(base, board["id"], token))
+
+        views = sqlite3.connect(tmp_path / "serve-views.db")
+        deadline = time.monotonic() + 30
+        while _checkpoint(views, BOARD_VIEW.name) < head:
+            assert time.monotonic() < deadline, "the projector process did not catch up"
+            time.sleep(0.1)
+        views.close()
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
@@ -173,3 +188,58 @@ def test_serve_answers_on_loopback_and_stops(tmp_path: Path) -> None:
     # uvicorn re-raises SIGTERM after its graceful shutdown; the shutdown sealed the head.
     assert server.returncode in (0, -15), output
     assert (tmp_path / "var" / "checkpoints.jsonl").read_text().count("\n") >= 1
+    for child in children:
+        assert not Path(f"/proc/{child}").exists(), "the projector process stops with serve"
+
+
+def _wait_for_health(server: subprocess.Popen[str], base: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/health", timeout=1) as answer:
+                health: dict[str, Any] = json.loads(answer.read())
+                return health
+        except OSError:
+            assert server.poll() is None, "the server exited early"
+            assert time.monotonic() < deadline, "the server did not answer in 30 s"
+            time.sleep(0.2)
+
+
+def _children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _checkpoint(views: sqlite3.Connection, name: str) -> int:
+    row = views.execute(
+        "SELECT position FROM projection_checkpoints WHERE name = ?", (name,)
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _post(base: str, path: str, body: dict[str, Any], token: str | None = None) -> Any:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(
+        base + path, data=json.dumps(body).encode(), headers=headers, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return json.loads(answer.read())
+
+
+async def _live_round_trip(base: str, board_id: str, token: str) -> int:
+    """Two people on a board: a note one adds reaches the other. Returns its position."""
+    async with asyncio.timeout(30):
+        writer = await BoardClient.connect(base, board_id, token)
+        reader = await BoardClient.connect(base, board_id, token)
+        try:
+            note = {"type": "note.add", "note_id": "n1", "text": "Cycle lanes", "x": 1, "y": 2}
+            ack = await writer.command(note, op_id="op-deployed")
+            event = await reader.next_event()
+            assert event["command_id"] == "op-deployed"
+            assert event["version"] == ack["version"]
+            head: int = event["position"]
+        finally:
+            await writer.close()
+            await reader.close()
+    return head
