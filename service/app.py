@@ -158,7 +158,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.plenary = ctx
 
         background = (
-            ProjectorProcess(settings.database_url, settings.database_schema)
+            ProjectorProcess.for_database(settings.database_url, settings.database_schema)
             if settings.projector == "process"
             else None
         )

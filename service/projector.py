@@ -9,7 +9,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy.exc
@@ -97,25 +97,31 @@ class ProjectorProcess:
 
     def __init__(
         self,
-        database_url: str,
-        schema: str | None,
+        command: Sequence[str],
+        env: Mapping[str, str] | None = None,
         *,
         wake_gap: float = 0.1,
         restart_after: float = 1.0,
     ) -> None:
-        self._command = [
-            sys.executable, "-m", "service.cli", "project", "--follow-stdin",
-            "--database", database_url,
-        ]  # fmt: skip
-        self._env = {**os.environ, "PLENARY_DATABASE_SCHEMA": schema or ""}
+        """Run ``command`` as the child (``for_database`` gives the projector's own)."""
+        self._command = list(command)
+        self._env = dict(os.environ if env is None else env)
         self._wake_gap = wake_gap
         self._restart_after = restart_after
         self._proc: asyncio.subprocess.Process | None = None
         self._watch: asyncio.Task[None] | None = None
         self._stopping = False
         self._last_wake = -math.inf
+        self._trailing: asyncio.TimerHandle | None = None
         self.starts = 0
         """Child processes started, the first included (diagnostics and tests)."""
+
+    @classmethod
+    def for_database(cls, database_url: str, schema: str | None) -> ProjectorProcess:
+        """``plenary project --follow-stdin`` on the log at ``database_url`` (and ``schema``)."""
+        command = [sys.executable, "-m", "service.cli", "project", "--follow-stdin"]
+        env = {**os.environ, "PLENARY_DATABASE_SCHEMA": schema or ""}
+        return cls([*command, "--database", database_url], env)
 
     @property
     def pid(self) -> int | None:
@@ -146,14 +152,25 @@ class ProjectorProcess:
                 await self._spawn()
 
     def wake(self, *_hint: object) -> None:
-        """Ask the child for a catch-up: cheap, and safe to call after every commit."""
+        """Ask the child for a catch-up: cheap, and safe to call after every commit.
+
+        One byte at most every ``wake_gap`` seconds; a wake inside the gap is sent at its
+        end, so the last commit of a burst is never left for the child's slow poll.
+        """
+        if self._trailing is not None or self._stopping:
+            return
+        wait = self._last_wake + self._wake_gap - time.monotonic()
+        if wait > 0:
+            self._trailing = asyncio.get_running_loop().call_later(wait, self._send)
+        else:
+            self._send()
+
+    def _send(self) -> None:
+        self._trailing = None
         proc = self._proc
         if proc is None or proc.stdin is None or proc.returncode is not None or self._stopping:
             return
-        now = time.monotonic()
-        if now - self._last_wake < self._wake_gap:
-            return
-        self._last_wake = now
+        self._last_wake = time.monotonic()
         with contextlib.suppress(ConnectionError, RuntimeError):
             proc.stdin.write(b"w")
 
@@ -161,6 +178,9 @@ class ProjectorProcess:
         """Close the child's stdin and wait for it to finish its step; kill it after
         ``STOP_SECONDS``."""
         self._stopping = True
+        if self._trailing is not None:
+            self._trailing.cancel()
+            self._trailing = None
         if self._watch is not None:
             self._watch.cancel()
             await asyncio.gather(self._watch, return_exceptions=True)

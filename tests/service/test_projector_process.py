@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import cast
 
 import pytest
@@ -139,3 +140,18 @@ def test_the_projector_mode_comes_from_the_environment(tmp_path: object) -> None
     assert Settings.from_env({**env, "PLENARY_PROJECTOR": "inline"}).projector == "inline"
     with pytest.raises(ValueError, match="PLENARY_PROJECTOR"):
         Settings.from_env({**env, "PLENARY_PROJECTOR": "thread"})
+
+
+async def test_wakes_are_coalesced_and_the_last_one_is_never_dropped(tmp_path: Path) -> None:
+    received = tmp_path / "wakes"
+    record = "import pathlib, sys; pathlib.Path(sys.argv[1]).write_bytes(sys.stdin.buffer.read())"
+    process = ProjectorProcess([sys.executable, "-c", record, str(received)], wake_gap=0.2)
+    await process.start()
+    try:
+        for _ in range(50):  # a burst of commits inside one gap
+            process.wake()
+        await asyncio.sleep(1.0)  # the trailing wake is due 0.2 s after the first
+        process.wake()  # a later commit, after the gap: sent at once
+    finally:
+        await process.stop()
+    assert received.read_bytes() == b"www"
