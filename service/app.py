@@ -188,9 +188,9 @@ def create_app(settings: Settings) -> Starlette:
         # whose pause stalls every socket on the loop (service/collector.py).
         collector = FreezeSurvivors()
         collector.start()
-        # The store's writer, aiosqlite and the projection fold run on threads: a thread that
-        # wants the GIL back from a busy loop (or the loop from them) waits up to the switch
-        # interval, 5 ms by default, several times per command (docs/benchmarks.md).
+        # The store's writer and aiosqlite (and, inline, the projection fold) run on threads:
+        # a thread that wants the GIL back from a busy loop (or the loop from them) waits up to
+        # the switch interval, 5 ms by default, several times per command (docs/benchmarks.md).
         switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL)
         try:
