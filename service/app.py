@@ -99,15 +99,22 @@ async def project_until_closed(
 
     Catches up at start, after each byte read from ``wakes`` (the serving process sends one
     after commits) and every ``poll_seconds``. Returns when ``wakes`` reaches its end (the
-    server closed the pipe, or died); without ``wakes``, runs until cancelled.
+    server closed the pipe, or died); without ``wakes``, runs until cancelled. Only the
+    holder of the read models' lease projects: another instance's projector on the same
+    database stands by, and tries again every ``poll_seconds``.
     """
     store = await EventStore.open(database_url, schema=schema, read_only=True)
     try:
         views = await SqlViewStore.for_store(store)
         projector = Projector([ProjectionRunner(p, store, views) for p in PROJECTIONS])
-        projector.start()
+        lease = views.lease()
         try:
             while True:
+                if not lease.held:
+                    if await lease.try_take():
+                        projector.start()
+                    else:
+                        log.info("another projector keeps these read models; standing by")
                 if wakes is None:
                     await asyncio.sleep(poll_seconds)
                 else:
@@ -120,6 +127,7 @@ async def project_until_closed(
                 projector.wake()
         finally:
             await projector.stop()
+            await lease.release()
             await views.close()
     finally:
         await store.close()

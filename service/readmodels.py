@@ -8,16 +8,20 @@ Read models are a rebuildable cache; each file keeps its views and checkpoints t
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from service.store import EventStore
-from service.store.engine import WRITE_LOCK, create_engine
+from service.store.engine import DATABASE_ERRORS, WRITE_LOCK, create_engine
+from service.store.migrate import advisory_key
 from service.store.schema import metadata, projection_checkpoints, read_models
 
 
@@ -35,6 +39,71 @@ def _cache_durability(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+class ProjectorLease:
+    """One projector per database: a PostgreSQL session advisory lock, or on SQLite an
+    ``flock`` on a file beside the read models. Both go with the process that holds them, so
+    when it dies another instance's projector takes over on its next try.
+
+    Two projectors would stay correct (folds are deterministic and readers fold the tail), but
+    each would redo the other's work, and their saves would move the views back and forth.
+    """
+
+    def __init__(
+        self, engine: AsyncEngine, key: tuple[int, int] | None, lock_file: Path | None
+    ) -> None:
+        self._engine = engine
+        self._key = key
+        self._lock_file = lock_file
+        self._conn: AsyncConnection | None = None
+        self._fd: int | None = None
+        self._solo = False
+
+    @property
+    def held(self) -> bool:
+        """Whether this process holds the lease."""
+        return self._solo or self._conn is not None or self._fd is not None
+
+    async def try_take(self) -> bool:
+        """Take the lease if no one holds it; True if this process holds it now."""
+        if self.held:
+            return True
+        if self._lock_file is not None:
+            fd = os.open(self._lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                return False
+            self._fd = fd
+            return True
+        if self._key is None:  # read models no other process can find: nothing to share
+            self._solo = True
+            return True
+        conn = await self._engine.connect()
+        try:
+            taken = await conn.scalar(sa.select(sa.func.pg_try_advisory_lock(*self._key)))
+        except BaseException:
+            await conn.close()
+            raise
+        if not taken:
+            await conn.close()
+            return False
+        self._conn = conn
+        return True
+
+    async def release(self) -> None:
+        """Give the lease back (closing the connection or file is enough; this is prompt)."""
+        self._solo = False
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+        conn, self._conn = self._conn, None
+        if conn is not None and self._key is not None:
+            with contextlib.suppress(*DATABASE_ERRORS):
+                await conn.scalar(sa.select(sa.func.pg_advisory_unlock(*self._key)))
+            await conn.close()
+
+
 _LOG = "_log"
 """The read-model row that names the log (its epoch) the views in this file were built from."""
 
@@ -46,7 +115,9 @@ class SqlViewStore:
     async def for_store(cls, store: EventStore) -> SqlViewStore:
         """The read models of ``store``: its own database, or a SQLite file beside it."""
         if store.backend != "sqlite":
-            return cls(store.engine, store.write_engine)
+            view_store = cls(store.engine, store.write_engine)
+            view_store._lease_key = advisory_key(store.schema, "projector")
+            return view_store
         log_file = Path(str(store.engine.url.database))
         views_file = log_file.with_name(f"{log_file.stem}-views{log_file.suffix}")
         engine, _ = create_engine(f"sqlite+aiosqlite:///{views_file}", None)
@@ -55,8 +126,13 @@ class SqlViewStore:
             await conn.run_sync(metadata.create_all, tables=[read_models, projection_checkpoints])
         view_store = cls(engine, engine.execution_options(**{WRITE_LOCK: True}))
         view_store._owned = True
+        view_store._lease_file = views_file.with_name(f"{views_file.name}.lock")
         await view_store._follow_log(store.epoch)
         return view_store
+
+    def lease(self) -> ProjectorLease:
+        """The right to write these read models, which one projector at a time should hold."""
+        return ProjectorLease(self.engine, self._lease_key, self._lease_file)
 
     async def _follow_log(self, epoch: str) -> None:
         """Forget every view built from another log: the log file was replaced (a new epoch)
@@ -83,6 +159,8 @@ class SqlViewStore:
         self.engine = engine
         self.write_engine = write_engine or engine
         self._owned = False
+        self._lease_key: tuple[int, int] | None = None
+        self._lease_file: Path | None = None
         self._insert: Any = (
             postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         )

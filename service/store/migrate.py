@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 import zlib
 from pathlib import Path
+from typing import Literal
 
 import sqlalchemy as sa
 from alembic import command
@@ -24,15 +25,24 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 _LOCK_CLASS_EVENTS = 0x504C4E59  # "PLNY": the append lock
 _LOCK_CLASS_MIGRATIONS = 0x504C4E4D  # "PLNM": schema upgrades
+_LOCK_CLASS_PROJECTOR = 0x504C4E50  # "PLNP": the one projector that writes the read models
 
 
-def advisory_key(schema: str | None, *, migrations: bool = False) -> tuple[int, int]:
-    """The ``pg_advisory_xact_lock(int, int)`` key for the log in ``schema``.
+LockPurpose = Literal["events", "migrations", "projector"]
+_LOCK_CLASSES: dict[LockPurpose, int] = {
+    "events": _LOCK_CLASS_EVENTS,
+    "migrations": _LOCK_CLASS_MIGRATIONS,
+    "projector": _LOCK_CLASS_PROJECTOR,
+}
+
+
+def advisory_key(schema: str | None, purpose: LockPurpose = "events") -> tuple[int, int]:
+    """The ``pg_advisory_lock(int, int)`` key of ``purpose`` for the log in ``schema``.
 
     One key per schema: logs in different schemas of one database do not serialise each other.
     """
     objid = zlib.crc32((schema or "").encode()) - 2**31  # signed int4
-    return (_LOCK_CLASS_MIGRATIONS if migrations else _LOCK_CLASS_EVENTS), objid
+    return _LOCK_CLASSES[purpose], objid
 
 
 def notify_channel(schema: str | None) -> str:
@@ -55,7 +65,7 @@ async def upgrade(engine: AsyncEngine, backend: Backend, schema: str | None) -> 
     """
     async with engine.execution_options(**{WRITE_LOCK: True}).begin() as conn:
         if backend == "postgresql":
-            classid, objid = advisory_key(schema, migrations=True)
+            classid, objid = advisory_key(schema, "migrations")
             await conn.execute(
                 sa.text("SELECT pg_advisory_xact_lock(:c, :o)"), {"c": classid, "o": objid}
             )

@@ -54,6 +54,8 @@ class EventStore:
     """PostgreSQL: the ``NOTIFY`` channel each commit announces itself on (no payload)."""
     read_only: bool = False
     """Opened without a writer: appends and snapshots raise ``StoreUnavailable``."""
+    schema: str | None = None
+    """PostgreSQL: the schema that holds the log (``None``: the connection's default)."""
 
     @classmethod
     async def open(
@@ -90,6 +92,7 @@ class EventStore:
         store = cls(engine, backend, epoch, clock or _utc_now, max_batch, connection)
         store.channel = notify_channel(schema) if backend == "postgresql" else None
         store.read_only = read_only
+        store.schema = schema
         return store
 
     def __init__(

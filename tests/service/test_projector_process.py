@@ -19,8 +19,10 @@ from domain import board
 from domain.actor import Actor
 from domain.streams import board_stream
 from projections.board_view import BOARD_VIEW
+from service.app import close_plenary, open_plenary, project_until_closed
 from service.context import Plenary
 from service.projector import ProjectorProcess
+from service.readmodels import SqlViewStore
 from service.server import started
 from service.settings import Settings
 from service.store import StoreUnavailable
@@ -155,3 +157,51 @@ async def test_wakes_are_coalesced_and_the_last_one_is_never_dropped(tmp_path: P
     finally:
         await process.stop()
     assert received.read_bytes() == b"www"
+
+
+async def test_one_projector_per_database_holds_the_lease(store_location: StoreLocation) -> None:
+    store = await store_location.open(read_only=True)
+    views = await SqlViewStore.for_store(store)
+    first, second = views.lease(), views.lease()
+    try:
+        assert await first.try_take()
+        assert not await second.try_take()
+        assert not second.held
+        await first.release()
+        assert await second.try_take()
+        assert not await first.try_take()
+    finally:
+        await first.release()
+        await second.release()
+        await views.close()
+        await store.close()
+
+
+async def test_a_standby_projector_takes_over_when_the_lease_is_free(
+    app_settings: Settings,
+) -> None:
+    ctx = await open_plenary(app_settings)
+    try:
+        await create_workshop_and_board(ctx, HOST)
+        await add_note(ctx, 1)
+        head = (await ctx.store.head()).position
+        holder = ctx.views.lease()  # another instance's projector, say
+        assert await holder.try_take()
+        wakes = asyncio.StreamReader()
+        standby = asyncio.create_task(
+            project_until_closed(
+                app_settings.database_url, app_settings.database_schema, wakes, 0.1
+            )
+        )
+        wakes.feed_data(b"w")
+        await asyncio.sleep(1.0)
+        assert await ctx.views.checkpoint(BOARD_VIEW.name) is None, "it waits for the lease"
+
+        await holder.release()
+        await caught_up(ctx)
+        assert (await ctx.views.checkpoint(BOARD_VIEW.name) or (0, 0))[1] == head
+        wakes.feed_eof()
+        async with asyncio.timeout(WAIT):
+            await standby
+    finally:
+        await close_plenary(ctx)
