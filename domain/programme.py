@@ -1,8 +1,11 @@
-"""A co-design programme's planned outcomes, and what counts toward each.
+"""A co-design programme (stream ``programme-<id>``): who owns it, its workshops, and its
+planned outcomes with what counts toward each.
 
-A programme is the set of workshops that name it (``workshop.create {programme}``) and the
-solution tracks started from their decisions. The counting rules are domain knowledge, so they
-live here; ``projections.programme`` applies them to the log.
+An organiser creates a programme and owns it; only its owner adds workshops to it. A
+workshop belongs to a programme when both sides say so: its ``workshop.created`` names the
+programme and the programme's stream records ``workshop.included`` (the service records both
+in one step), so naming someone else's programme counts for nothing. The counting rules are
+domain knowledge, so they live here; ``projections.programme`` applies them to the log.
 """
 
 from __future__ import annotations
@@ -10,6 +13,14 @@ from __future__ import annotations
 from typing import Final, Literal
 
 import msgspec
+
+from domain.actor import Actor
+from domain.board import TITLE_MAX, Id
+from domain.checks import check_text
+from domain.codec import tag_of
+from domain.decider import Decider
+from domain.errors import AlreadyExists, Forbidden, NotFound
+from domain.roles import authorize
 
 OutcomeName = Literal[
     "initiatives_identified", "ideas_presented", "ideas_developed", "practices_documented"
@@ -58,3 +69,106 @@ INITIATIVE_KINDS: Final = frozenset({"initiatives"})
 """Workshop kinds whose notes are initiatives."""
 IDEA_KINDS: Final = frozenset({"ideation", "consolidation"})
 """Workshop kinds whose promotions to the plenary present ideas."""
+
+
+# --------------------------------------------------------------------------- the stream
+
+
+class ProgrammeCommand(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    """Base of every programme command."""
+
+
+class CreateProgramme(ProgrammeCommand, frozen=True, kw_only=True, tag="programme.create"):
+    programme_id: Id
+    title: str
+
+
+class IncludeWorkshop(ProgrammeCommand, frozen=True, kw_only=True, tag="workshop.include"):
+    """Count ``workshop_id`` in this programme (sent with the workshop's creation)."""
+
+    workshop_id: Id
+
+
+Command = CreateProgramme | IncludeWorkshop
+
+
+class ProgrammeEvent(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    """Base of every programme event."""
+
+
+class ProgrammeCreated(ProgrammeEvent, frozen=True, kw_only=True, tag="programme.created"):
+    programme_id: str
+    title: str
+    owner: str
+    """The organiser who created it; only they add workshops to it."""
+
+
+class WorkshopIncluded(ProgrammeEvent, frozen=True, kw_only=True, tag="workshop.included"):
+    workshop_id: str
+
+
+Event = ProgrammeCreated | WorkshopIncluded
+
+
+class Programme(msgspec.Struct, frozen=True, kw_only=True):
+    programme_id: str = ""
+    title: str = ""
+    owner: str = ""
+    created: bool = False
+    workshops: tuple[str, ...] = ()
+
+
+initial_state = Programme()
+
+
+def decide(state: Programme, command: Command, actor: Actor) -> list[Event]:
+    """Events for ``command``; ``[]`` when nothing changes. Raises ``forbidden``,
+    ``invalid_title``, ``programme_exists``, ``programme_not_found``, ``not_owner``."""
+    authorize(actor, tag_of(command))
+    match command:
+        case CreateProgramme():
+            check_text(command.title, 1, TITLE_MAX, "title")
+            if state.created:
+                raise AlreadyExists("This programme exists already.", code="programme_exists")
+            return [
+                ProgrammeCreated(
+                    programme_id=command.programme_id, title=command.title, owner=actor.id
+                )
+            ]
+        case IncludeWorkshop():
+            if not state.created:
+                raise NotFound("There is no such programme.", code="programme_not_found")
+            if actor.id != state.owner:
+                raise Forbidden(
+                    "Only the programme's organiser adds workshops to it.", code="not_owner"
+                )
+            if command.workshop_id in state.workshops:
+                return []
+            return [WorkshopIncluded(workshop_id=command.workshop_id)]
+
+
+def evolve(state: Programme, event: Event) -> Programme:
+    """``state`` with ``event`` applied."""
+    match event:
+        case ProgrammeCreated():
+            return msgspec.structs.replace(
+                state,
+                programme_id=event.programme_id,
+                title=event.title,
+                owner=event.owner,
+                created=True,
+            )
+        case WorkshopIncluded():
+            return msgspec.structs.replace(state, workshops=(*state.workshops, event.workshop_id))
+
+
+DECIDER: Decider[Programme, Command, Event] = Decider(
+    name="programme",
+    initial_state=initial_state,
+    decide=decide,
+    evolve=evolve,
+    state_type=Programme,
+    event_type=Event,
+    command_type=Command,
+    snapshot_kind="programme-state/1",
+)

@@ -16,6 +16,8 @@ from domain.types import Role
 _EVERYONE: frozenset[Role] = frozenset({"facilitator", "participant", "observer", "auditor"})
 _FACILITATORS: frozenset[Role] = frozenset({"facilitator"})
 _EDITORS: frozenset[Role] = frozenset({"facilitator", "participant"})
+_ORGANISERS: frozenset[Role] = frozenset({"organiser"})
+_OPERATOR: frozenset[Role] = frozenset({"operator"})
 
 PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
     "board": {
@@ -50,12 +52,16 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         "items.promote": _FACILITATORS,
     },
     "workshop": {
+        # An organiser creates a workshop and becomes its first facilitator (in the same step).
         "workshop.create": _FACILITATORS,
         "board.add": _FACILITATORS,
         # Anyone invited joins, but only as themselves: the workshop decider checks the id.
         "participant.join": _EVERYONE,
         "group.create": _FACILITATORS,
         "participant.assign": _FACILITATORS,
+        "invite.create": _FACILITATORS,
+        "invite.revoke": _FACILITATORS,
+        "participant.remove": _FACILITATORS,
     },
     "solution": {
         # Starting a track from a decision and presenting its outcome speak for the
@@ -69,6 +75,14 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         "validation.result": _EDITORS,
         "practice.document": _EDITORS,
         "presentation.record": _FACILITATORS,
+    },
+    "programme": {
+        "programme.create": _ORGANISERS,
+        "workshop.include": _ORGANISERS,
+    },
+    "organisers": {
+        "organiser.add": _OPERATOR,
+        "organiser.remove": _OPERATOR,
     },
 }
 """Stream kind → command tag → the roles allowed to issue it. Tags are unique across kinds."""

@@ -1,10 +1,14 @@
-"""Stream names: one stream per board, per workshop, per solution track."""
+"""Stream names: one stream per board, workshop, solution track and programme, and one for the
+organisers."""
 
 from __future__ import annotations
 
 BOARD_PREFIX = "board-"
 WORKSHOP_PREFIX = "workshop-"
 SOLUTION_PREFIX = "solution-"
+PROGRAMME_PREFIX = "programme-"
+ORGANISERS_STREAM = "organisers"
+"""The one stream of every organiser added or removed."""
 
 
 def board_stream(board_id: str) -> str:
@@ -22,6 +26,11 @@ def solution_stream(track_id: str) -> str:
     return SOLUTION_PREFIX + track_id
 
 
+def programme_stream(programme_id: str) -> str:
+    """The stream of programme ``programme_id``: its owner and its workshops."""
+    return PROGRAMME_PREFIX + programme_id
+
+
 def board_id_of(stream_id: str) -> str | None:
     """The board id behind a board stream name, else ``None``."""
     return stream_id[len(BOARD_PREFIX) :] if stream_id.startswith(BOARD_PREFIX) else None
@@ -30,3 +39,8 @@ def board_id_of(stream_id: str) -> str | None:
 def solution_id_of(stream_id: str) -> str | None:
     """The track id behind a solution stream name, else ``None``."""
     return stream_id[len(SOLUTION_PREFIX) :] if stream_id.startswith(SOLUTION_PREFIX) else None
+
+
+def workshop_id_of(stream_id: str) -> str | None:
+    """The workshop id behind a workshop stream name, else ``None``."""
+    return stream_id[len(WORKSHOP_PREFIX) :] if stream_id.startswith(WORKSHOP_PREFIX) else None

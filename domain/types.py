@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-Role = Literal["facilitator", "participant", "observer", "auditor"]
-ROLES: tuple[Role, ...] = ("facilitator", "participant", "observer", "auditor")
+WorkshopRole = Literal["facilitator", "participant", "observer", "auditor"]
+"""What a person is in one workshop; invites and joins carry one of these."""
+WORKSHOP_ROLES: tuple[WorkshopRole, ...] = ("facilitator", "participant", "observer", "auditor")
+
+Role = WorkshopRole | Literal["organiser", "operator"]
+"""Who issues a command: a workshop role, an organiser (creates programmes and workshops), or
+the operator (whoever runs ``plenary`` on the server: adds and removes organisers)."""
+ROLES: tuple[Role, ...] = (*WORKSHOP_ROLES, "organiser", "operator")
 
 Colour = Literal["yellow", "pink", "blue", "green", "orange", "purple", "grey"]
 COLOURS: tuple[Colour, ...] = ("yellow", "pink", "blue", "green", "orange", "purple", "grey")

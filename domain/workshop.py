@@ -17,7 +17,7 @@ from domain.codec import tag_of
 from domain.decider import Decider
 from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
 from domain.roles import authorize
-from domain.types import Role
+from domain.types import WorkshopRole
 
 WorkshopKind = Literal[
     "challenges",
@@ -74,7 +74,7 @@ class JoinWorkshop(WorkshopCommand, frozen=True, kw_only=True, tag="participant.
     actor_id: Id
     name: str
     organisation: str = ""
-    role: Role
+    role: WorkshopRole
 
 
 class CreateGroup(WorkshopCommand, frozen=True, kw_only=True, tag="group.create"):
@@ -90,7 +90,37 @@ class AssignParticipant(WorkshopCommand, frozen=True, kw_only=True, tag="partici
     group_id: Id | None
 
 
-Command = CreateWorkshop | AddBoard | JoinWorkshop | CreateGroup | AssignParticipant
+class CreateInvite(WorkshopCommand, frozen=True, kw_only=True, tag="invite.create"):
+    """An invite link to share: whoever opens it joins in ``role`` (on ``board_id`` only, if
+    given) until ``expires_at`` (Unix seconds, chosen by the service) or until revoked."""
+
+    invite_id: Id
+    role: WorkshopRole
+    name: str = ""
+    board_id: Id | None = None
+    expires_at: int
+
+
+class RevokeInvite(WorkshopCommand, frozen=True, kw_only=True, tag="invite.revoke"):
+    invite_id: Id
+
+
+class RemoveParticipant(WorkshopCommand, frozen=True, kw_only=True, tag="participant.remove"):
+    """Take a person out of the workshop: their tokens stop working, their work stays."""
+
+    actor_id: Id
+
+
+Command = (
+    CreateWorkshop
+    | AddBoard
+    | JoinWorkshop
+    | CreateGroup
+    | AssignParticipant
+    | CreateInvite
+    | RevokeInvite
+    | RemoveParticipant
+)
 
 
 class WorkshopEvent(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
@@ -118,7 +148,7 @@ class ParticipantJoined(WorkshopEvent, frozen=True, kw_only=True, tag="participa
     actor_id: str
     name: str
     organisation: str
-    role: Role
+    role: WorkshopRole
 
 
 class GroupCreated(WorkshopEvent, frozen=True, kw_only=True, tag="group.created"):
@@ -134,7 +164,33 @@ class ParticipantAssigned(WorkshopEvent, frozen=True, kw_only=True, tag="partici
     group_id: str | None
 
 
-Event = WorkshopCreated | BoardAdded | ParticipantJoined | GroupCreated | ParticipantAssigned
+class InviteCreated(WorkshopEvent, frozen=True, kw_only=True, tag="invite.created"):
+    invite_id: str
+    role: WorkshopRole
+    name: str
+    board_id: str | None
+    expires_at: int
+    by: str
+
+
+class InviteRevoked(WorkshopEvent, frozen=True, kw_only=True, tag="invite.revoked"):
+    invite_id: str
+
+
+class ParticipantRemoved(WorkshopEvent, frozen=True, kw_only=True, tag="participant.removed"):
+    actor_id: str
+
+
+Event = (
+    WorkshopCreated
+    | BoardAdded
+    | ParticipantJoined
+    | GroupCreated
+    | ParticipantAssigned
+    | InviteCreated
+    | InviteRevoked
+    | ParticipantRemoved
+)
 
 
 class BoardRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -145,8 +201,18 @@ class BoardRef(msgspec.Struct, frozen=True, kw_only=True):
 class ParticipantRef(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     organisation: str
-    role: Role
+    role: WorkshopRole
     group_id: str | None = None
+    removed: bool = False
+
+
+class InviteRef(msgspec.Struct, frozen=True, kw_only=True):
+    role: WorkshopRole
+    name: str
+    board_id: str | None
+    expires_at: int
+    by: str
+    revoked: bool = False
 
 
 class GroupRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -169,10 +235,16 @@ class Workshop(msgspec.Struct, frozen=True, kw_only=True):
     group_size_limit: int = GROUP_SIZE_DEFAULT
     participants: dict[str, ParticipantRef] = msgspec.field(default_factory=dict)
     groups: dict[str, GroupRef] = msgspec.field(default_factory=dict)
+    invites: dict[str, InviteRef] = msgspec.field(default_factory=dict)
 
     def members(self, group_id: str) -> list[str]:
         """The ids of the people in ``group_id``, in the order they joined the workshop."""
         return [pid for pid, p in self.participants.items() if p.group_id == group_id]
+
+    def removed(self, actor_id: str) -> bool:
+        """Whether ``actor_id`` was taken out of the workshop."""
+        person = self.participants.get(actor_id)
+        return person is not None and person.removed
 
 
 initial_state = Workshop()
@@ -204,6 +276,15 @@ def decide(state: Workshop, command: Command, actor: Actor) -> list[Event]:
             return _decide_group(state, command)
         case AssignParticipant():
             return _decide_assign(state, command)
+        case CreateInvite():
+            return _decide_invite(state, command, actor)
+        case RevokeInvite():
+            invite = state.invites.get(command.invite_id)
+            if invite is None:
+                raise NotFound("There is no such invite.", code="unknown_invite")
+            return [] if invite.revoked else [InviteRevoked(invite_id=command.invite_id)]
+        case RemoveParticipant():
+            return _decide_remove(state, command, actor)
 
 
 def _decide_create(state: Workshop, command: CreateWorkshop, actor: Actor) -> list[Event]:
@@ -285,7 +366,7 @@ def _decide_group(state: Workshop, command: CreateGroup) -> list[Event]:
 
 def _decide_assign(state: Workshop, command: AssignParticipant) -> list[Event]:
     person = state.participants.get(command.actor_id)
-    if person is None:
+    if person is None or person.removed:
         raise NotFound(f"{command.actor_id!r} has not joined.", code="unknown_participant")
     target = command.group_id
     if target is not None and target not in state.groups:
@@ -297,6 +378,33 @@ def _decide_assign(state: Workshop, command: AssignParticipant) -> list[Event]:
             f"The group holds {state.group_size_limit} people already.", code="group_full"
         )
     return [ParticipantAssigned(actor_id=command.actor_id, group_id=target)]
+
+
+def _decide_invite(state: Workshop, command: CreateInvite, actor: Actor) -> list[Event]:
+    check_text(command.name, 0, NAME_MAX, "name")
+    if command.invite_id in state.invites:
+        raise AlreadyExists(f"The invite {command.invite_id!r} exists.", code="duplicate_id")
+    if command.board_id is not None and command.board_id not in state.boards:
+        raise NotFound("There is no such board in this workshop.", code="board_not_found")
+    return [
+        InviteCreated(
+            invite_id=command.invite_id,
+            role=command.role,
+            name=command.name,
+            board_id=command.board_id,
+            expires_at=command.expires_at,
+            by=actor.id,
+        )
+    ]
+
+
+def _decide_remove(state: Workshop, command: RemoveParticipant, actor: Actor) -> list[Event]:
+    person = state.participants.get(command.actor_id)
+    if person is None:
+        raise NotFound(f"{command.actor_id!r} has not joined.", code="unknown_participant")
+    if command.actor_id == actor.id:
+        raise InvalidCommand("A facilitator cannot remove themselves.", code="cannot_remove_self")
+    return [] if person.removed else [ParticipantRemoved(actor_id=command.actor_id)]
 
 
 # --------------------------------------------------------------------------- evolve
@@ -333,6 +441,21 @@ def evolve(state: Workshop, event: Event) -> Workshop:
         case ParticipantAssigned():
             moved = replace(state.participants[event.actor_id], group_id=event.group_id)
             return replace(state, participants={**state.participants, event.actor_id: moved})
+        case InviteCreated():
+            invite = InviteRef(
+                role=event.role,
+                name=event.name,
+                board_id=event.board_id,
+                expires_at=event.expires_at,
+                by=event.by,
+            )
+            return replace(state, invites={**state.invites, event.invite_id: invite})
+        case InviteRevoked():
+            revoked = replace(state.invites[event.invite_id], revoked=True)
+            return replace(state, invites={**state.invites, event.invite_id: revoked})
+        case ParticipantRemoved():
+            gone = replace(state.participants[event.actor_id], removed=True, group_id=None)
+            return replace(state, participants={**state.participants, event.actor_id: gone})
     return state
 
 
@@ -344,5 +467,5 @@ DECIDER: Decider[Workshop, Command, Event] = Decider(
     state_type=Workshop,
     event_type=Event,
     command_type=Command,
-    snapshot_kind="workshop-state/3",
+    snapshot_kind="workshop-state/4",
 )

@@ -7,22 +7,34 @@ import re
 import typing
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 import pytest
 
-from domain import board, board_state, decisions, facilitation, solution, voting, workshop
+from domain import (
+    board,
+    board_state,
+    decisions,
+    facilitation,
+    organisers,
+    programme,
+    solution,
+    voting,
+    workshop,
+)
 from domain.actor import Actor
 from domain.errors import Forbidden
 from domain.roles import ALLOWED, PERMISSIONS
-from domain.types import ROLES, Role
+from domain.types import ROLES, Role, WorkshopRole
 
 DOC = Path(__file__).parents[2] / "docs" / "roles.md"
 UNIONS: dict[str, Any] = {
     "board": board.Command,
     "workshop": workshop.Command,
     "solution": solution.Command,
+    "programme": programme.Command,
+    "organisers": organisers.Command,
 }
 """Every stream kind's ``Command`` union."""
 
@@ -145,6 +157,7 @@ def on_workshop(
                 workshop.ParticipantJoined(
                     actor_id=PIA, name="Pia", organisation="", role="participant"
                 ),
+                INVITE,
             ]
         state = workshop.DECIDER.fold(history)
         return list(workshop.decide(state, command(actor), actor))
@@ -229,6 +242,33 @@ SOLUTION_SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
 }
 
 
+def on_programme(command: programme.Command) -> Callable[[Actor], list[Any]]:
+    """Decide ``command`` on a programme that the actor created (a new one for a create)."""
+
+    def run(actor: Actor) -> list[Any]:
+        history: list[programme.Event] = []
+        if not isinstance(command, programme.CreateProgramme):
+            history = [programme.ProgrammeCreated(programme_id="p1", title="P", owner=actor.id)]
+        return list(programme.decide(programme.DECIDER.fold(history), command, actor))
+
+    return run
+
+
+def on_organisers(command: organisers.Command) -> Callable[[Actor], list[Any]]:
+    """Decide ``command`` where organiser ``o1`` was added."""
+
+    def run(actor: Actor) -> list[Any]:
+        state = organisers.DECIDER.fold([organisers.OrganiserAdded(organiser_id="o1", name="O")])
+        return list(organisers.decide(state, command, actor))
+
+    return run
+
+
+INVITE = workshop.InviteCreated(
+    invite_id="i1", role="participant", name="", board_id=None, expires_at=2_000_000_000, by="f"
+)
+
+
 SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     "board.create": on_board(
         board.CreateBoard(board_id="b1", workshop_id="w1", title="T"), created=False
@@ -285,7 +325,9 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     ),
     "board.add": on_workshop(lambda _: workshop.AddBoard(board_id="b9", title="C")),
     "participant.join": on_workshop(
-        lambda actor: workshop.JoinWorkshop(actor_id=actor.id, name="Me", role=actor.role)
+        lambda actor: workshop.JoinWorkshop(
+            actor_id=actor.id, name="Me", role=cast(WorkshopRole, actor.role)
+        )
     ),
     "group.create": on_workshop(
         lambda _: workshop.CreateGroup(group_id="g2", name="Group B", board_id="b2")
@@ -293,7 +335,16 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     "participant.assign": on_workshop(
         lambda _: workshop.AssignParticipant(actor_id=PIA, group_id="g1")
     ),
+    "invite.create": on_workshop(
+        lambda _: workshop.CreateInvite(invite_id="i9", role="observer", expires_at=2_000_000_000)
+    ),
+    "invite.revoke": on_workshop(lambda _: workshop.RevokeInvite(invite_id="i1")),
+    "participant.remove": on_workshop(lambda _: workshop.RemoveParticipant(actor_id=PIA)),
     **SOLUTION_SAMPLES,
+    "programme.create": on_programme(programme.CreateProgramme(programme_id="p1", title="P")),
+    "workshop.include": on_programme(programme.IncludeWorkshop(workshop_id="w1")),
+    "organiser.add": on_organisers(organisers.AddOrganiser(organiser_id="o2", name="Oda")),
+    "organiser.remove": on_organisers(organisers.RemoveOrganiser(organiser_id="o1")),
 }
 """For every command tag, the decider run on a state where that command is otherwise valid."""
 

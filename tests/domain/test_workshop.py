@@ -4,7 +4,7 @@ groups and assignments. Role refusals are covered for every command in ``test_ro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -12,6 +12,7 @@ from domain import workshop
 from domain.actor import Actor
 from domain.board import BoardKind
 from domain.errors import AlreadyExists, DomainError, Forbidden, InvalidCommand, NotFound
+from domain.types import WorkshopRole
 from tests.factories import ALICE, BOB, FACILITATOR, OBSERVER, WORKSHOP_ID
 
 # --------------------------------------------------------------------------- given/when/then
@@ -69,8 +70,9 @@ def board_added(board_id: str, kind: BoardKind = "breakout") -> workshop.BoardAd
 
 
 def joined(actor: Actor, organisation: str = "") -> workshop.ParticipantJoined:
+    role = cast(WorkshopRole, actor.role)
     return workshop.ParticipantJoined(
-        actor_id=actor.id, name=actor.name, organisation=organisation, role=actor.role
+        actor_id=actor.id, name=actor.name, organisation=organisation, role=role
     )
 
 
@@ -390,3 +392,84 @@ def test_a_group_of_six_is_full_by_default() -> None:
     given(*WORKSHOP, *history).when(
         workshop.AssignParticipant(actor_id="p0", group_id="g1")
     ).then_nothing()
+
+
+# --------------------------------------------------------------------------- invites and removal
+
+INVITE = workshop.InviteCreated(
+    invite_id="i1",
+    role="participant",
+    name="Anna",
+    board_id="b1",
+    expires_at=1_800_000_000,
+    by="fay",
+)
+
+
+def test_a_facilitator_records_an_invite_with_its_role_board_and_expiry() -> None:
+    state = (
+        given(*WORKSHOP)
+        .when(
+            workshop.CreateInvite(
+                invite_id="i1",
+                role="participant",
+                name="Anna",
+                board_id="b1",
+                expires_at=1_800_000_000,
+            )
+        )
+        .then(INVITE)
+    )
+    assert state.invites["i1"].board_id == "b1"
+    assert not state.invites["i1"].revoked
+
+
+def test_an_invite_names_a_board_of_the_workshop_and_an_id_once() -> None:
+    given(*WORKSHOP).when(
+        workshop.CreateInvite(invite_id="i2", role="observer", board_id="b9", expires_at=1)
+    ).then_refused(NotFound, "board_not_found")
+    given(*WORKSHOP, INVITE).when(
+        workshop.CreateInvite(invite_id="i1", role="observer", expires_at=1)
+    ).then_refused(AlreadyExists, "duplicate_id")
+    given(*WORKSHOP).when(
+        workshop.CreateInvite(invite_id="i3", role="observer", name="x" * 81, expires_at=1)
+    ).then_refused(InvalidCommand, "invalid_name")
+
+
+def test_a_revoked_invite_stays_revoked() -> None:
+    state = (
+        given(*WORKSHOP, INVITE)
+        .when(workshop.RevokeInvite(invite_id="i1"))
+        .then(workshop.InviteRevoked(invite_id="i1"))
+    )
+    assert state.invites["i1"].revoked
+    given(*WORKSHOP, INVITE, workshop.InviteRevoked(invite_id="i1")).when(
+        workshop.RevokeInvite(invite_id="i1")
+    ).then_nothing()
+    given(*WORKSHOP).when(workshop.RevokeInvite(invite_id="i9")).then_refused(
+        NotFound, "unknown_invite"
+    )
+
+
+def test_a_removed_person_leaves_their_group_and_can_no_longer_be_assigned() -> None:
+    state = (
+        given(*WORKSHOP, assigned("alice", "g1"))
+        .when(workshop.RemoveParticipant(actor_id="alice"))
+        .then(workshop.ParticipantRemoved(actor_id="alice"))
+    )
+    assert state.removed("alice")
+    assert state.members("g1") == []
+    removed = (*WORKSHOP, workshop.ParticipantRemoved(actor_id="alice"))
+    given(*removed).when(workshop.RemoveParticipant(actor_id="alice")).then_nothing()
+    given(*removed).when(workshop.AssignParticipant(actor_id="alice", group_id="g1")).then_refused(
+        NotFound, "unknown_participant"
+    )
+
+
+def test_a_facilitator_does_not_remove_themselves_or_strangers() -> None:
+    given(*WORKSHOP, joined(FACILITATOR)).when(
+        workshop.RemoveParticipant(actor_id=FACILITATOR.id)
+    ).then_refused(InvalidCommand, "cannot_remove_self")
+    given(*WORKSHOP).when(workshop.RemoveParticipant(actor_id="stranger")).then_refused(
+        NotFound, "unknown_participant"
+    )

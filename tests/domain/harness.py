@@ -1,0 +1,57 @@
+"""Given/when/then over any decider: given these events, when this command by this actor,
+then these events (or this refusal, or nothing).
+
+    given(workshop.DECIDER, created()).when(command, by=ALICE).then_refused(Forbidden, "forbidden")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import pytest
+
+from domain.actor import Actor
+from domain.decider import Decider
+from domain.errors import DomainError
+
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[S]):
+    decider: Decider[S, Any, Any]
+    state: S
+    command: Any
+    actor: Actor
+
+    def then(self, *expected: Any) -> S:
+        """Assert the command yields exactly ``expected``; the state once they are applied."""
+        events = self.decider.decide(self.state, self.command, self.actor)
+        assert events == list(expected)
+        return self.decider.fold(events, self.state)
+
+    def then_nothing(self) -> S:
+        """Assert the command is accepted and records nothing."""
+        return self.then()
+
+    def then_refused(self, error: type[DomainError], code: str) -> None:
+        """Assert the command is refused with an ``error`` whose ``code`` is ``code``."""
+        with pytest.raises(error) as refused:
+            self.decider.decide(self.state, self.command, self.actor)
+        assert refused.value.code == code
+        assert refused.value.message
+
+
+@dataclass(frozen=True)
+class Scenario(Generic[S]):
+    decider: Decider[S, Any, Any]
+    history: tuple[Any, ...]
+
+    def when(self, command: Any, *, by: Actor) -> Outcome[S]:
+        return Outcome(self.decider, self.decider.fold(list(self.history)), command, by)
+
+
+def given(decider: Decider[S, Any, Any], *history: Any) -> Scenario[S]:
+    """A decider's state after ``history``, ready for a command."""
+    return Scenario(decider, history)
