@@ -77,6 +77,7 @@ class Server:
         }
         if schema is not None:
             env["PLENARY_DATABASE_SCHEMA"] = schema
+        self.signin = _organiser_signin(module, env)
         prefix = [sys.executable]
         if profile:
             prefix += ["-m", "cProfile", "-o", profile]
@@ -169,9 +170,23 @@ def http(base_url: str, method: str, path: str, body: Any = None, token: str = "
         return json.loads(response.read())
 
 
-def create_boards(base_url: str, count: int) -> list[BoardSpec]:
+def _organiser_signin(module: str, env: dict[str, str]) -> str:
+    """``plenary organiser add`` on the bench's database: the organiser's sign-in token."""
+    printed = subprocess.run(
+        [sys.executable, "-m", module, "organiser", "add", "Fan-out bench"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return printed.rsplit("#token=", 1)[1].strip()
+
+
+def create_boards(base_url: str, signin: str, count: int) -> list[BoardSpec]:
     """A workshop, ``count`` boards and one participant invite scoped to each board."""
-    made = http(base_url, "POST", "/api/workshops", {"title": "Fan-out bench"})
+    organiser = http(base_url, "POST", "/api/auth/session", {}, signin)["token"]
+    made = http(base_url, "POST", "/api/workshops", {"title": "Fan-out bench"}, organiser)
     workshop_id, facilitator = made["id"], made["facilitator_token"]
     boards = []
     for i in range(count):
@@ -189,7 +204,7 @@ def create_boards(base_url: str, count: int) -> list[BoardSpec]:
             {"role": "participant", "name": f"writer {i}", "board_id": board["id"]},
             facilitator,
         )
-        boards.append(BoardSpec(board["id"], urllib.parse.quote(invite["token"], safe="")))
+        boards.append(BoardSpec(board["id"], invite["token"]))
     return boards
 
 
@@ -334,7 +349,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         gens: Generators | None = None
         try:
             server.wait_ready()
-            boards = create_boards(server.base_url, args.boards)
+            boards = create_boards(server.base_url, server.signin, args.boards)
             gens = Generators(server.base_url, boards, args)
             time.sleep(1.0)
             rss_base = server.rss_mb()

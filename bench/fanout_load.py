@@ -25,6 +25,7 @@ import uvloop
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from service.client import socket_url
 from service.ids import new_id
 
 CONNECT_CONCURRENCY = 32
@@ -125,16 +126,16 @@ class Generator:
 
     # ----------------------------------------------------------------- connections
 
-    def _url(self, spec: BoardSpec) -> str:
-        base = self.cfg.base_url.replace("http://", "ws://")
-        return f"{base}/ws/boards/{spec.board_id}?token={spec.token}"
+    async def _url(self, spec: BoardSpec) -> str:
+        """A fresh ticket's URL: each socket opens with a ticket of its own."""
+        return await socket_url(self.cfg.base_url, spec.board_id, spec.token)
 
     async def _open(self, spec: BoardSpec) -> tuple[ClientConnection, FrameIn]:
         async with self._sem:
             for attempt in range(5):
                 try:
                     ws = await connect(
-                        self._url(spec),
+                        await self._url(spec),
                         compression=None,
                         max_size=None,
                         ping_interval=None,

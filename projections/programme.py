@@ -3,6 +3,11 @@ counts what happened against the planned outcomes (``domain.programme``).
 
 One view (key ``all``) for the whole log, fed only by the few event types it counts, each
 decoded into a small shape of its own; note events of boards it does not count cost a lookup.
+
+Membership takes both sides: a workshop counts in a programme when its ``workshop.created``
+names the programme and the programme's own stream includes it (``workshop.included``); a
+board counts in a workshop when the workshop lists it and the board's own ``board.created``
+names the workshop. A claim from one side only counts for nothing.
 """
 
 from __future__ import annotations
@@ -13,14 +18,17 @@ import msgspec
 
 from domain.programme import IDEA_KINDS, INITIATIVE_KINDS, PLANNED_OUTCOMES
 from domain.recorded import RecordedEvent
-from domain.streams import BOARD_PREFIX, SOLUTION_PREFIX, WORKSHOP_PREFIX
+from domain.streams import BOARD_PREFIX, PROGRAMME_PREFIX, SOLUTION_PREFIX, WORKSHOP_PREFIX
 
 KEY = "all"
 
 _TYPES = frozenset(
     {
+        "programme.created",
+        "workshop.included",
         "workshop.created",
         "board.added",
+        "board.created",
         "note.added",
         "note.deleted",
         "items.promoted",
@@ -43,9 +51,25 @@ class WorkshopEntry(msgspec.Struct, frozen=True, kw_only=True):
     board_ids: tuple[str, ...] = ()
 
 
+class ProgrammeEntry(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    title: str
+    owner: str
+    workshops: tuple[str, ...] = ()
+    """Workshops the programme's stream includes, in order."""
+
+
 class BoardEntry(msgspec.Struct, frozen=True, kw_only=True):
-    workshop_id: str
-    kind: str
+    workshop_id: str = ""
+    """The workshop the board's own stream names (``""`` until ``board.created``)."""
+    kind: str = "breakout"
+    listed_by: frozenset[str] = frozenset()
+    """Workshops that list the board; it counts only if its own workshop is one of them."""
+
+    @property
+    def counted(self) -> bool:
+        return self.workshop_id in self.listed_by
+
     counted_notes: frozenset[str] = frozenset()
     """Notes that count as initiatives (boards of initiatives workshops only)."""
     ideas_presented: int = 0
@@ -69,6 +93,7 @@ class TrackEntry(msgspec.Struct, frozen=True, kw_only=True):
 class ProgrammeView(msgspec.Struct, frozen=True, kw_only=True):
     id: str = KEY
     position: int = 0
+    programmes: dict[str, ProgrammeEntry] = msgspec.field(default_factory=dict)
     workshops: dict[str, WorkshopEntry] = msgspec.field(default_factory=dict)
     boards: dict[str, BoardEntry] = msgspec.field(default_factory=dict)
     tracks: dict[str, TrackEntry] = msgspec.field(default_factory=dict)
@@ -97,6 +122,21 @@ class _Workshop(msgspec.Struct):
 class _BoardAdded(msgspec.Struct):
     board_id: str
     kind: str
+
+
+class _BoardCreated(msgspec.Struct):
+    workshop_id: str
+    kind: str = "breakout"
+
+
+class _ProgrammeCreated(msgspec.Struct):
+    programme_id: str
+    title: str
+    owner: str
+
+
+class _Included(msgspec.Struct):
+    workshop_id: str
 
 
 class _Note(msgspec.Struct):
@@ -140,7 +180,8 @@ def _apply(view: ProgrammeView, rec: RecordedEvent) -> ProgrammeView:
             b = msgspec.json.decode(rec.data, type=_BoardAdded)
             workshop = view.workshops[workshop_id]
             workshop = replace(workshop, board_ids=(*workshop.board_ids, b.board_id))
-            board = BoardEntry(workshop_id=workshop_id, kind=b.kind)
+            board = view.boards.get(b.board_id, BoardEntry(kind=b.kind))
+            board = replace(board, listed_by=board.listed_by | {workshop_id})
             return replace(
                 view,
                 workshops={**view.workshops, workshop_id: workshop},
@@ -149,17 +190,39 @@ def _apply(view: ProgrammeView, rec: RecordedEvent) -> ProgrammeView:
         return view
     if stream.startswith(BOARD_PREFIX):
         return _apply_board(view, stream[len(BOARD_PREFIX) :], rec)
+    if stream.startswith(PROGRAMME_PREFIX):
+        return _apply_programme(view, stream[len(PROGRAMME_PREFIX) :], rec)
     if stream.startswith(SOLUTION_PREFIX):
         return _apply_track(view, stream[len(SOLUTION_PREFIX) :], rec)
     return view
 
 
-def _apply_board(view: ProgrammeView, board_id: str, rec: RecordedEvent) -> ProgrammeView:
-    board = view.boards.get(board_id)
-    workshop = view.workshops.get(board.workshop_id) if board is not None else None
-    if board is None or workshop is None:
-        return view
+def _apply_programme(view: ProgrammeView, programme_id: str, rec: RecordedEvent) -> ProgrammeView:
     replace = msgspec.structs.replace
+    if rec.type == "programme.created":
+        p = msgspec.json.decode(rec.data, type=_ProgrammeCreated)
+        entry = ProgrammeEntry(id=p.programme_id, title=p.title, owner=p.owner)
+        return replace(view, programmes={**view.programmes, programme_id: entry})
+    found = view.programmes.get(programme_id)
+    if rec.type != "workshop.included" or found is None:
+        return view
+    workshop_id = msgspec.json.decode(rec.data, type=_Included).workshop_id
+    entry = replace(found, workshops=(*found.workshops, workshop_id))
+    return replace(view, programmes={**view.programmes, programme_id: entry})
+
+
+def _apply_board(view: ProgrammeView, board_id: str, rec: RecordedEvent) -> ProgrammeView:
+    replace = msgspec.structs.replace
+    if rec.type == "board.created":
+        created = msgspec.json.decode(rec.data, type=_BoardCreated)
+        board = view.boards.get(board_id, BoardEntry())
+        board = replace(board, workshop_id=created.workshop_id, kind=created.kind)
+        return replace(view, boards={**view.boards, board_id: board})
+    found = view.boards.get(board_id)
+    workshop = view.workshops.get(found.workshop_id) if found is not None else None
+    if found is None or workshop is None or not found.counted:
+        return view
+    board = found
     if rec.type in ("note.added", "note.deleted") and workshop.kind in INITIATIVE_KINDS:
         note_id = msgspec.json.decode(rec.data, type=_Note).note_id
         if rec.type == "note.added":
@@ -212,10 +275,19 @@ def _apply_track(view: ProgrammeView, track_id: str, rec: RecordedEvent) -> Prog
     return replace(view, tracks={**view.tracks, track_id: track})
 
 
+def members(view: ProgrammeView, programme: str) -> list[WorkshopEntry]:
+    """The workshops of ``programme``: named by it and included by it, in inclusion order."""
+    entry = view.programmes.get(programme)
+    if entry is None:
+        return []
+    found = (view.workshops.get(wid) for wid in entry.workshops)
+    return [w for w in found if w is not None and w.programme == programme]
+
+
 def outcomes(view: ProgrammeView, programme: str = "default") -> list[OutcomeCount]:
     """The outcome tracker of ``programme``: each planned outcome, its target and its count."""
-    workshops = {wid for wid, w in view.workshops.items() if w.programme == programme}
-    boards = [b for b in view.boards.values() if b.workshop_id in workshops]
+    workshops = {w.id for w in members(view, programme)}
+    boards = [b for b in view.boards.values() if b.workshop_id in workshops and b.counted]
     tracks = [t for t in view.tracks.values() if t.workshop_id in workshops]
     actual = {
         "initiatives_identified": sum(len(b.counted_notes) for b in boards),
@@ -240,7 +312,7 @@ class ProgrammeProjection:
     """The ``programme`` projection: one view, key ``all``."""
 
     name = "programme"
-    version = 2
+    version = 3
 
     def key_of(self, recorded: RecordedEvent) -> str | None:
         return KEY if recorded.type in _TYPES else None

@@ -190,6 +190,28 @@ def aliased(rec: RecordedEvent, key: bytes, board_id: str) -> RecordedEvent:
     return msgspec.structs.replace(rec, data=data, meta=meta, prev_hash=b"", hash=b"")
 
 
+def chain(
+    events: list[RecordedEvent], before: tuple[int, bytes] | None = None
+) -> list[RecordedEvent]:
+    """``events`` (as shown, in order) with each ``prev_hash`` kept only where it is the hash,
+    as shown, of the event just before it in the log: ``before`` (its position and shown hash)
+    or the previous one in ``events``.
+
+    A ``prev_hash`` is the hash of another event, maybe one of another board, a pseudonymous
+    or a private one whose hash is withheld: shown alone it would let anyone test guesses of
+    that event's real ids. The whole chain is for ``plenary verify`` and the log export.
+    """
+    shown: list[RecordedEvent] = []
+    prev = before
+    for rec in events:
+        linked = prev is not None and prev[0] == rec.position - 1 and prev[1] == rec.prev_hash
+        if rec.prev_hash and not linked:
+            rec = msgspec.structs.replace(rec, prev_hash=b"")
+        shown.append(rec)
+        prev = (rec.position, rec.hash)
+    return shown
+
+
 def present_event(
     rec: RecordedEvent,
     viewer: Viewer,

@@ -31,7 +31,8 @@ from projections.board_view import BOARD_VIEW
 from projections.programme import PROGRAMME
 from projections.runner import ProjectionRunner
 from projections.solution_timeline import SOLUTION_TIMELINE
-from service import api, programme_api
+from service import api, people_api, programme_api
+from service.auth import Auth
 from service.collector import FreezeSurvivors
 from service.commands import CommandRunner
 from service.context import Plenary, pseudonym_key
@@ -82,6 +83,7 @@ async def open_plenary(settings: Settings) -> Plenary:
         views=views,
         projector=projector,
         hub=hub,
+        auth=Auth(settings, runner),
     )
 
 
@@ -219,6 +221,7 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         *api.routes,
+        *people_api.routes,
         *programme_api.routes,
         WebSocketRoute("/ws/boards/{board_id}", board_socket),
         Route("/", index, methods=["GET"]),

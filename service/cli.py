@@ -1,4 +1,4 @@
-"""The ``plenary`` command: serve, demo, rebuild, verify, export.
+"""The ``plenary`` command: serve, demo, organiser, rebuild, verify, export.
 
 Every sub-command takes ``--database URL`` (default ``PLENARY_DATABASE_URL`` or SQLite in
 ``./var/plenary.db``). Exit status: 0 on success, 1 when ``verify`` finds a broken log,
@@ -19,11 +19,12 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from domain.actor import Actor
 from domain.errors import PlenaryError
-from service import checkpoints, demo, export
+from service import checkpoints, demo, export, organisers
 from service.app import close_plenary, open_plenary, project_until_closed
 from service.context import Plenary
-from service.settings import Settings, database_from_env
+from service.settings import InsecureSecret, Settings, database_from_env
 from service.store import Checkpoint
 
 
@@ -78,10 +79,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 async def _print_demo(ctx: Plenary) -> int:
     seeded = await demo.seed(ctx)
+    auth = ctx.auth
+    facilitator = auth.claims("link", seeded.facilitator, seeded.workshop_id)
+    participant = auth.claims("link", seeded.participant, seeded.workshop_id)
     print("Demo programme ready: workshop", seeded.workshop_id)
-    print("  facilitator link:", ctx.link(seeded.facilitator, seeded.board_id))
-    print("  facilitator token:", ctx.token(seeded.facilitator))
-    print("  participant link:", ctx.link(seeded.participant, seeded.group_board_id))
+    print("  organiser sign-in link:", organisers.signin_link(ctx, seeded.organiser))
+    print("  facilitator link:", auth.url(facilitator, f"/b/{seeded.board_id}"))
+    print("  participant link:", auth.url(participant, f"/b/{seeded.group_board_id}"))
     return 0
 
 
@@ -170,6 +174,41 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return _with_plenary(args, work)
 
 
+def cmd_organiser(args: argparse.Namespace) -> int:
+    """``plenary organiser add NAME | list | remove ID | link ID``."""
+
+    async def work(ctx: Plenary) -> int:
+        if args.action == "add":
+            if not args.name:
+                raise SystemExit("plenary organiser add needs a NAME")
+            added = await organisers.add(ctx, args.name)
+            print(f"organiser {added.id} ({added.name}) added; their sign-in link:")
+            print(organisers.signin_link(ctx, added))
+        elif args.action == "list":
+            for organiser_id, name in (await organisers.active(ctx)).items():
+                print(f"{organiser_id}\t{name}")
+        elif args.action == "remove":
+            await organisers.remove(ctx, _one(args))
+            print(f"organiser {args.name} removed; their links stop working now")
+        else:
+            everyone = await organisers.active(ctx)
+            organiser_id = _one(args)
+            if organiser_id not in everyone:
+                raise SystemExit(f"no organiser {organiser_id!r} (plenary organiser list)")
+            who = Actor(id=organiser_id, role="organiser", name=everyone[organiser_id])
+            print(organisers.signin_link(ctx, who))
+        return 0
+
+    return _with_plenary(args, work)
+
+
+def _one(args: argparse.Namespace) -> str:
+    if not args.name:
+        raise SystemExit(f"plenary organiser {args.action} needs an organiser ID")
+    name: str = args.name
+    return name
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     async def work(ctx: Plenary) -> int:
         if args.what == "log":
@@ -217,6 +256,15 @@ def parser() -> argparse.ArgumentParser:
         cmd_demo,
         "Seed the demo programme and print facilitator and participant links.",
     )
+    organiser = sub(
+        "organiser",
+        cmd_organiser,
+        "Add, list or remove the organisers who create programmes and workshops.",
+    )
+    organiser.add_argument("action", choices=["add", "list", "remove", "link"])
+    organiser.add_argument(
+        "name", nargs="?", help="add: the organiser's name; remove, link: their id"
+    )
     sub("rebuild", cmd_rebuild, "Rebuild every projection from the first event.")
     project = sub(
         "project",
@@ -262,6 +310,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
     except PlenaryError as exc:
         print(f"plenary: {exc.code}: {exc.message}", file=sys.stderr)
+        return 2
+    except InsecureSecret as exc:
+        print(f"plenary: {exc}", file=sys.stderr)
         return 2
     return code
 

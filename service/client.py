@@ -6,15 +6,19 @@
         async for event in board.events():
             ...
 
-It keeps the last board version it holds (``version``), counts events that arrive out of
-step (``gaps``, ``duplicates``: both stay 0 against a correct server), and resumes with
-``since=client.version`` after a reconnect.
+It asks for a ticket with ``token`` (``POST /api/boards/{id}/ticket``) and opens the socket
+with it, so the token itself never rides in a URL. It keeps the last board version it holds
+(``version``), counts events that arrive out of step (``gaps``, ``duplicates``: both stay 0
+against a correct server), and resumes with ``since=client.version`` after a reconnect.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import urllib.parse
+import urllib.request
 from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any, Self
@@ -29,6 +33,29 @@ from service.ids import new_id
 JSON = dict[str, Any]
 _encode = msgspec.json.Encoder().encode
 _decode = msgspec.json.Decoder(dict[str, Any]).decode
+
+
+def _post_ticket(base_url: str, board_id: str, token: str) -> str:
+    path = f"/api/boards/{urllib.parse.quote(board_id, safe='')}/ticket"
+    request = urllib.request.Request(
+        base_url.rstrip("/") + path,
+        data=b"{}",
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        ticket: str = json.loads(answer.read())["ticket"]
+    return ticket
+
+
+async def socket_url(base_url: str, board_id: str, token: str) -> str:
+    """The URL that opens ``board_id``'s socket once: a fresh ticket for ``token``'s holder.
+
+    Raises ``urllib.error.HTTPError`` when the token is refused.
+    """
+    ticket = await asyncio.to_thread(_post_ticket, base_url, board_id, token)
+    url = base_url.replace("http://", "ws://").replace("https://", "wss://").rstrip("/")
+    return f"{url}/ws/boards/{urllib.parse.quote(board_id, safe='')}?ticket={ticket}"
 
 
 class Rejected(Exception):
@@ -75,13 +102,13 @@ class BoardClient:
         origin: str | None = None,
         **options: Any,
     ) -> BoardClient:
-        """Open the socket, say ``hello`` and wait for ``welcome``.
+        """Open the socket with a fresh ticket, say ``hello`` and wait for ``welcome``.
 
-        Raises ``websockets.exceptions.InvalidStatus`` when the handshake is refused.
+        Raises ``urllib.error.HTTPError`` when the token is refused, and
+        ``websockets.exceptions.InvalidStatus`` when the handshake is.
         """
-        url = base_url.replace("http://", "ws://").replace("https://", "wss://").rstrip("/")
         ws = await connect(
-            f"{url}/ws/boards/{board_id}?token={token}",
+            await socket_url(base_url, board_id, token),
             origin=Origin(origin) if origin else None,
             compression=None,
             max_size=None,

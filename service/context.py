@@ -27,15 +27,15 @@ from projections.board_view import BOARD_VIEW, BoardView
 from projections.programme import KEY as PROGRAMME_KEY
 from projections.programme import PROGRAMME, ProgrammeView
 from projections.solution_timeline import SOLUTION_TIMELINE, SolutionTimeline
-from projections.visibility import Viewer, present_event, private_to, still_private
+from projections.visibility import Viewer, chain, present_event, private_to, still_private
 from service import checkpoints
+from service.auth import Auth
 from service.commands import CommandRunner
 from service.hub import Hub
 from service.projector import Projector
 from service.readmodels import SqlViewStore
 from service.settings import Settings
 from service.store import EventStore
-from service.tokens import Claims, issue
 
 V = TypeVar("V")
 TAIL_PAGE = 1000
@@ -51,6 +51,7 @@ class Plenary:
     views: SqlViewStore
     projector: Projector
     hub: Hub
+    auth: Auth
     clock: Callable[[], float] = field(default=time.time)
     sealed_position: int = 0
 
@@ -107,6 +108,21 @@ class Plenary:
             raise NotFound("There is no such board.", code="board_not_found")
         return loaded.state
 
+    async def workshop_boards(
+        self, workshop_id: str, scope: str | None = None
+    ) -> dict[str, workshop.BoardRef]:
+        """The workshop's boards whose own stream names the workshop (a ``board.added`` that
+        claims someone else's board counts for nothing), narrowed to ``scope`` if given."""
+        state = await self.workshop_state(workshop_id)
+        boards = {}
+        for board_id, ref in state.boards.items():
+            if scope is not None and board_id != scope:
+                continue
+            own = await self.runner.load(board.DECIDER, board_stream(board_id), trust_cache=True)
+            if own.state.workshop_id == workshop_id:
+                boards[board_id] = ref
+        return boards
+
     async def workshop_state(self, workshop_id: str) -> workshop.Workshop:
         """The workshop's decider state; raises ``NotFound`` when it does not exist."""
         loaded = await self.runner.load(workshop.DECIDER, workshop_stream(workshop_id))
@@ -148,7 +164,8 @@ class Plenary:
         self, board_id: str, events: list[RecordedEvent], viewer: Viewer
     ) -> list[RecordedEvent]:
         """Past ``events`` of ``board_id`` as ``viewer`` may see them: a private event whose
-        privacy has since ended (its note revealed, its round closed) is shown whole."""
+        privacy has since ended (its note revealed, its round closed) is shown whole; a
+        ``prev_hash`` only where it links two events shown (``visibility.chain``)."""
         now: BoardView | None = None
         if any(private_to(r) not in (None, viewer.id) for r in events):
             now = await self.board_view(board_id)
@@ -158,7 +175,7 @@ class Plenary:
         def lifted(rec: RecordedEvent) -> bool:
             return current is not None and not still_private(rec, current)
 
-        return [present_event(r, viewer, anonymity=anonymity, lifted=lifted) for r in events]
+        return chain([present_event(r, viewer, anonymity=anonymity, lifted=lifted) for r in events])
 
     async def prepare(
         self,
@@ -199,15 +216,6 @@ class Plenary:
             raise NotFound("There is no such board.", code="board_not_found")
         plan = decisions.plan_promotion(source, command, workshop_id=target.workshop_id)
         return msgspec.structs.replace(command, plan=plan)
-
-    def token(self, claims: Claims) -> str:
-        """A signed token for ``claims``."""
-        return issue(self.settings.secret, claims)
-
-    def link(self, claims: Claims, board_id: str | None = None) -> str:
-        """A link that opens the web client as the holder of ``claims``."""
-        target = f"/b/{board_id}" if board_id else f"/w/{claims.wid}"
-        return f"{self.settings.base_url}{target}#token={self.token(claims)}"
 
 
 def _version_of(view: object) -> int:

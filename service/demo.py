@@ -15,11 +15,18 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from domain import board, decisions, facilitation, solution, voting, workshop
+from domain import board, decisions, facilitation, organisers, programme, solution, voting, workshop
 from domain.actor import Actor
 from domain.board_state import BoardKind, Phase
-from domain.streams import board_stream, solution_stream, workshop_stream
-from domain.types import Role
+from domain.streams import (
+    ORGANISERS_STREAM,
+    board_stream,
+    programme_stream,
+    solution_stream,
+    workshop_stream,
+)
+from domain.types import WorkshopRole
+from service.auth import operator
 from service.context import Plenary
 from service.demo_data import (
     AGENDA,
@@ -29,12 +36,12 @@ from service.demo_data import (
     PLENARY_WINNER,
     PRACTICES,
     PROGRAMME,
+    PROGRAMME_TITLE,
     SPRINTS,
     Group,
 )
 
 __all__ = ["GROUPS", "Demo", "seed"]
-from service.tokens import Claims
 
 WORKSHOP_ID = "demo-challenges"
 BOARD_ID = "demo-challenges-board"
@@ -48,8 +55,10 @@ _NS = uuid.uuid5(uuid.NAMESPACE_URL, "plenary:demo")
 class Demo:
     workshop_id: str
     board_id: str
-    facilitator: Claims
-    participant: Claims
+    organiser: Actor
+    """The demo's organiser, who owns its programme and facilitates its workshops."""
+    facilitator: Actor
+    participant: Actor
     """A member of the first breakout group."""
     group_board_id: str
 
@@ -58,16 +67,21 @@ def _id(name: str) -> str:
     return str(uuid.uuid5(_NS, name))
 
 
-def facilitator_claims() -> Claims:
-    """The demo facilitator, the same on every run so the printed link keeps working."""
-    return Claims(sub=_id("facilitator"), wid=WORKSHOP_ID, role="facilitator", name="Ana (host)")
+def facilitator() -> Actor:
+    """Ana, the demo's host: its organiser, and the facilitator of its workshops."""
+    return Actor(id=_id("facilitator"), role="facilitator", name="Ana (host)")
+
+
+def organiser() -> Actor:
+    """Ana as the organiser who owns the demo programme."""
+    return Actor(id=_id("facilitator"), role="organiser", name="Ana (host)")
 
 
 def group_board(group: Group) -> str:
     return f"demo-group-{group.key}"
 
 
-def person(name: str, role: Role = "participant") -> Actor:
+def person(name: str, role: WorkshopRole = "participant") -> Actor:
     return Actor(id=_id(f"person:{name}"), role=role, name=name)
 
 
@@ -76,7 +90,7 @@ class _Seeder:
 
     def __init__(self, ctx: Plenary) -> None:
         self.ctx = ctx
-        self.host = facilitator_claims().actor()
+        self.host = facilitator()
 
     async def workshop(self, workshop_id: str, command: workshop.Command, key: str) -> None:
         actor = self.host
@@ -84,6 +98,11 @@ class _Seeder:
             actor = Actor(id=command.actor_id, role=command.role, name=command.name)
         await self.ctx.runner.execute(
             workshop.DECIDER, workshop_stream(workshop_id), command, actor, _id(f"cmd:{key}")
+        )
+
+    async def programme(self, command: programme.Command, key: str) -> None:
+        await self.ctx.runner.execute(
+            programme.DECIDER, programme_stream(PROGRAMME), command, organiser(), _id(f"cmd:{key}")
         )
 
     async def board(
@@ -123,6 +142,7 @@ class _Seeder:
 async def seed(ctx: Plenary) -> Demo:
     """Create the demo programme unless it exists already."""
     s = _Seeder(ctx)
+    await _organiser(s)
     await _challenges_workshop(s)
     for group in GROUPS:
         await _breakout(s, group)
@@ -130,17 +150,24 @@ async def seed(ctx: Plenary) -> Demo:
     await _track(s)
     await _initiatives(s)
     first = GROUPS[0]
-    member = person(first.members[0])
-    participant = Claims(
-        sub=member.id, wid=WORKSHOP_ID, role="participant", name=member.name, board=None
-    )
     return Demo(
         workshop_id=WORKSHOP_ID,
         board_id=BOARD_ID,
-        facilitator=facilitator_claims(),
-        participant=participant,
+        organiser=organiser(),
+        facilitator=facilitator(),
+        participant=person(first.members[0]),
         group_board_id=group_board(first),
     )
+
+
+async def _organiser(s: _Seeder) -> None:
+    """Ana, an organiser (added by the operator), and the programme she owns."""
+    add = organisers.AddOrganiser(organiser_id=organiser().id, name=organiser().name)
+    await s.ctx.runner.execute(
+        organisers.DECIDER, ORGANISERS_STREAM, add, operator(), _id("cmd:organiser")
+    )
+    create = programme.CreateProgramme(programme_id=PROGRAMME, title=PROGRAMME_TITLE)
+    await s.programme(create, "programme")
 
 
 async def _challenges_workshop(s: _Seeder) -> None:
@@ -152,10 +179,11 @@ async def _challenges_workshop(s: _Seeder) -> None:
         agenda=tuple(workshop.AgendaItem(title=t, minutes=m) for t, m in AGENDA),
         programme=PROGRAMME,
     )
+    await s.programme(programme.IncludeWorkshop(workshop_id=WORKSHOP_ID), "include:challenges")
     await s.workshop(WORKSHOP_ID, create, "workshop")
-    host = facilitator_claims()
+    host = facilitator()
     join = workshop.JoinWorkshop(
-        actor_id=host.sub, name=host.name, organisation="Network secretariat", role="facilitator"
+        actor_id=host.id, name=host.name, organisation="Network secretariat", role="facilitator"
     )
     await s.workshop(WORKSHOP_ID, join, "join:host")
     await s.add_board(WORKSHOP_ID, BOARD_ID, "Plenary: our cities' challenges", "plenary")
@@ -174,7 +202,7 @@ async def _challenges_workshop(s: _Seeder) -> None:
     await _join(s, "Tomás (auditor)", "auditor", None)
 
 
-async def _join(s: _Seeder, name: str, role: Role, group_id: str | None) -> None:
+async def _join(s: _Seeder, name: str, role: WorkshopRole, group_id: str | None) -> None:
     who = person(name, role)
     city = name.partition("(")[2].rstrip(")")
     join = workshop.JoinWorkshop(actor_id=who.id, name=name, organisation=city, role=role)
@@ -414,6 +442,7 @@ async def _initiatives(s: _Seeder) -> None:
         date="2026-06-10",
         programme=PROGRAMME,
     )
+    await s.programme(programme.IncludeWorkshop(workshop_id=INITIATIVES_ID), "include:initiatives")
     await s.workshop(INITIATIVES_ID, create, "initiatives")
     board_id = "demo-initiatives-board"
     await s.add_board(INITIATIVES_ID, board_id, "Good initiatives from our cities", "plenary")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from domain.types import Colour
 
 PROGRAMME = "cities-co-design-2026"
+PROGRAMME_TITLE = "Cities co-design programme 2026"
 
 
 @dataclass(frozen=True, slots=True)

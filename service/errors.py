@@ -20,10 +20,24 @@ class BadRequest(PlenaryError):
 
 
 _RESOURCE_MISSING = frozenset(
-    {"board_not_found", "workshop_not_found", "track_not_found", "decision_not_found", "not_found"}
+    {
+        "board_not_found",
+        "workshop_not_found",
+        "track_not_found",
+        "decision_not_found",
+        "programme_not_found",
+        "not_found",
+    }
 )
 _STATE_CONFLICT = frozenset(
-    {"board_exists", "workshop_exists", "track_exists", "decision_has_track"}
+    {
+        "board_exists",
+        "workshop_exists",
+        "track_exists",
+        "programme_exists",
+        "organiser_exists",
+        "decision_has_track",
+    }
 )
 
 

@@ -20,8 +20,8 @@ import msgspec
 
 from domain.actor import Actor
 from domain.recorded import RecordedEvent
-from domain.streams import board_id_of, board_stream
-from projections.visibility import Viewer, present_event, private_to, pseudonym
+from domain.streams import board_id_of, board_stream, workshop_id_of
+from projections.visibility import Viewer, chain, present_event, private_to, pseudonym
 from service import protocol
 from service.store import EventStore
 from service.wire import event_out
@@ -44,6 +44,7 @@ class Connection:
         *,
         workshop_id: str = "",
         scope: str | None = None,
+        via: str | None = None,
     ) -> None:
         self.id = conn_id
         self.actor = actor
@@ -51,6 +52,8 @@ class Connection:
         """The workshop the person's token opens."""
         self.scope = scope
         """The one board the person's token opens, if it is narrowed to one."""
+        self.via = via
+        """The invite the person's session was opened with (without joining), if any."""
         self._send = send
         self._close = close
         self.max_bytes = max_bytes
@@ -134,6 +137,9 @@ class Room:
         self.left: set[str] = set()
         self.anonymity = "named"
         """The board's policy as of ``version``: how people are shown in what it sends."""
+        self.tail: tuple[int, bytes] | None = None
+        """Position and hash, as everyone may see it, of the last event fanned out: the link
+        the next batch's first ``prev_hash`` may show (``visibility.chain``)."""
 
     async def init(self) -> None:
         self.version = await self.hub.store.stream_version(self.stream_id)
@@ -175,6 +181,9 @@ class Room:
         self.version = fresh[-1].version
         self._follow_policy(fresh)
         self.fan_out(fresh)
+        last = fresh[-1]
+        public = self.anonymity == "named" and private_to(last) is None
+        self.tail = (last.position, last.hash if public else b"")
         return True
 
     def _follow_policy(self, batch: list[RecordedEvent]) -> None:
@@ -199,26 +208,31 @@ class Room:
                 key = conn.actor.id if personal else None
                 frame = frames.get(key)
                 if frame is None:
-                    frame = frames[key] = self.encode_for(conn, batch, personal)
+                    frame = frames[key] = self.encode_for(conn, batch, personal, self.tail)
                 conn.push(frame)
                 conn.sent_version = batch[-1].version
             else:
                 self.send_after(conn, batch)
 
     def encode_for(
-        self, conn: Connection, batch: list[RecordedEvent], personal: bool | None = None
+        self,
+        conn: Connection,
+        batch: list[RecordedEvent],
+        personal: bool | None = None,
+        before: tuple[int, bytes] | None = None,
     ) -> str:
         """The ``events`` frame of ``batch`` as ``conn``'s person may see it; ``personal``
-        (whether the batch holds private events) when the caller knows it already."""
+        (whether the batch holds private events) when the caller knows it already; ``before``
+        the event just before the batch, as everyone was shown it."""
         if personal is None:
             personal = any(private_to(r) is not None for r in batch)
         if self.anonymity == "named" and not personal:
-            return encode_events(batch)
+            return encode_events(chain(batch, before))
         viewer = Viewer(
             id=conn.actor.id, role=conn.actor.role, pseudonym_key=self.hub.pseudonym_key
         )
         shown = [present_event(r, viewer, anonymity=self.anonymity) for r in batch]
-        return encode_events(shown)
+        return encode_events(chain(shown, before))
 
     def send_after(self, conn: Connection, batch: list[RecordedEvent]) -> None:
         """Send the part of ``batch`` that ``conn`` does not hold yet; never a gap."""
@@ -289,6 +303,19 @@ class _Policy(msgspec.Struct):
     policy: str
 
 
+_REVOKING = frozenset({"participant.removed", "invite.revoked"})
+
+
+class _Revoked(msgspec.Struct):
+    actor_id: str | None = None
+    invite_id: str | None = None
+
+    def applies_to(self, conn: Connection) -> bool:
+        if self.actor_id is not None:
+            return conn.actor.id == self.actor_id
+        return self.invite_id is not None and conn.via == self.invite_id
+
+
 def encode_events(batch: list[RecordedEvent]) -> str:
     return protocol.encode(protocol.Events(events=[event_out(r) for r in batch])).decode()
 
@@ -333,16 +360,28 @@ class Hub:
             await asyncio.gather(*_background, return_exceptions=True)
 
     def deliver(self, committed: list[RecordedEvent]) -> None:
-        """Events this process just committed: fan them out without reading them back."""
+        """Events just committed (here, or read after another instance's ``NOTIFY``): fan
+        them out without reading them back, and close the sockets of people the workshop has
+        just taken out (``participant.removed``, ``invite.revoked``)."""
         by_board: dict[str, list[RecordedEvent]] = {}
         for rec in committed:
             board_id = board_id_of(rec.stream_id)
             if board_id is not None and board_id in self.rooms:
                 by_board.setdefault(board_id, []).append(rec)
+            elif rec.type in _REVOKING:
+                self._revoke(rec)
         for board_id, batch in by_board.items():
             room = self.rooms[board_id]
             if not room.accept(batch):
                 room.wake()  # a gap (another process wrote in between): read the store
+
+    def _revoke(self, rec: RecordedEvent) -> None:
+        workshop_id = workshop_id_of(rec.stream_id)
+        gone = msgspec.json.decode(rec.data, type=_Revoked)
+        for room in list(self.rooms.values()):
+            for conn in list(room.members.values()):
+                if conn.workshop_id == workshop_id and gone.applies_to(conn):
+                    conn.shut(protocol.CLOSE_REVOKED, "access revoked")
 
     async def join(self, conn: Connection, board_id: str) -> Room:
         """Register ``conn`` (buffering) in the board's room, created on first use.

@@ -19,7 +19,7 @@ from domain.board import Id
 from domain.errors import InvalidCommand, NotFound
 from domain.streams import board_stream, solution_stream
 from projections.board_view import BoardView, DecisionView
-from projections.programme import WorkshopEntry, outcomes
+from projections.programme import WorkshopEntry, members, outcomes
 from projections.trace import trace
 from projections.visibility import present_view
 from service import tracks
@@ -59,19 +59,17 @@ async def _workshop_boards(
     ctx: Plenary, claims: Claims, workshop_id: str
 ) -> list[tuple[str, BoardView]]:
     """The workshop's boards the token opens, each as its viewer may see it."""
-    state = await ctx.workshop_state(workshop_id)
     viewer = ctx.viewer(claims.actor())
-    boards = []
-    for board_id in state.boards:
-        if claims.board is None or claims.board == board_id:
-            boards.append((board_id, present_view(await ctx.board_view(board_id), viewer)))
-    return boards
+    return [
+        (board_id, present_view(await ctx.board_view(board_id), viewer))
+        for board_id in await ctx.workshop_boards(workshop_id, claims.board)
+    ]
 
 
 async def workshop_overview(request: Request) -> Response:
     """``GET /api/workshops/{id}/overview`` → every board's phase, activity and groups, the
     workshop's solution tracks, and its agenda."""
-    ctx, claims, workshop_id = workshop_claims(request)
+    ctx, claims, workshop_id = await workshop_claims(request)
     state = await ctx.workshop_state(workshop_id)
     group_of = {g.board_id: (gid, g) for gid, g in state.groups.items()}
     boards: list[dict[str, Any]] = []
@@ -99,10 +97,15 @@ async def workshop_overview(request: Request) -> Response:
             }
         )
     programme = await ctx.programme_view()
-    tracks = [t for t in programme.tracks.values() if t.workshop_id == workshop_id]
+    tracks = [
+        t
+        for t in programme.tracks.values()
+        if t.workshop_id == workshop_id and claims.board in (None, t.board_id)
+    ]
     roles: dict[str, int] = {}
     for person in state.participants.values():
-        roles[person.role] = roles.get(person.role, 0) + 1
+        if not person.removed:
+            roles[person.role] = roles.get(person.role, 0) + 1
     return json(
         {
             "id": workshop_id,
@@ -121,7 +124,7 @@ async def workshop_overview(request: Request) -> Response:
 async def decision_log(request: Request) -> Response:
     """``GET /api/workshops/{id}/decisions`` → every decision on the workshop's boards, oldest
     first, each with its board, evidence and place in the log."""
-    ctx, claims, workshop_id = workshop_claims(request)
+    ctx, claims, workshop_id = await workshop_claims(request)
     entries: list[tuple[DecisionView, str, str]] = []
     for board_id, view in await _workshop_boards(ctx, claims, workshop_id):
         entries.extend((d, board_id, view.title) for d in view.decisions)
@@ -179,7 +182,7 @@ async def decision_trace(request: Request) -> Response:
 async def start_track(request: Request) -> Response:
     """``POST /api/workshops/{id}/tracks`` → a solution track started from a decision that
     selected an item (``decision_not_found``, ``decision_not_selected`` otherwise)."""
-    ctx, claims, workshop_id = workshop_claims(request)
+    ctx, claims, workshop_id = await workshop_claims(request)
     body = await body_as(request, StartTrackIn)
     command = solution.StartTrack(
         track_id=body.track_id or new_id(),
@@ -198,11 +201,9 @@ async def start_track(request: Request) -> Response:
 
 
 async def _readable_track(request: Request) -> tuple[Plenary, Claims, str]:
-    ctx, claims = plenary(request), claims_of(request)
+    ctx, claims = plenary(request), await claims_of(request)
     track_id = request.path_params["track_id"]
-    loaded = await ctx.runner.load(solution.DECIDER, solution_stream(track_id))
-    if not loaded.state.started or loaded.state.workshop_id != claims.wid:
-        raise NotFound("There is no such solution track.", code="track_not_found")
+    await tracks.track_stream(ctx, claims.wid, claims.board, track_id)
     return ctx, claims, track_id
 
 
@@ -238,18 +239,23 @@ async def get_track(request: Request) -> Response:
 async def programme_overview(request: Request) -> Response:
     """``GET /api/programme`` → the caller's programme: its workshops, solution tracks and the
     outcome tracker (each planned outcome, its target, its count, what counts)."""
-    ctx, claims = plenary(request), claims_of(request)
+    ctx, claims = plenary(request), await claims_of(request)
     state = await ctx.workshop_state(claims.wid)
     view = await ctx.programme_view()
     name = state.programme
-    workshops = [w for w in view.workshops.values() if w.programme == name]
+    workshops = members(view, name)
     ids = {w.id for w in workshops}
     workshops.sort(key=_by_date)
     return json(
         {
             "programme": name,
+            "title": view.programmes[name].title if name in view.programmes else "",
             "workshops": workshops,
-            "tracks": [t for t in view.tracks.values() if t.workshop_id in ids],
+            "tracks": [
+                t
+                for t in view.tracks.values()
+                if t.workshop_id in ids and claims.board in (None, t.board_id)
+            ],
             "outcomes": outcomes(view, name),
         }
     )

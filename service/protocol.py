@@ -23,6 +23,8 @@ CLOSE_TOO_BIG = 1009
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+CLOSE_REVOKED = 4401
+"""On an open connection: the person was removed, or the invite they came in with revoked."""
 CLOSE_SLOW = 4008
 """The client fell too far behind reading; reconnect and resume with ``since``."""
 

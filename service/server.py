@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,13 +14,42 @@ from service.app import create_app
 from service.settings import Settings
 
 WS_MAX_FRAME = 64 * 1024
+_CREDENTIAL = re.compile(r"((?:token|ticket)=)[^&\s\"']+", re.IGNORECASE)
+
+
+class RedactCredentials(logging.Filter):
+    """Blanks ``token=…`` and ``ticket=…`` in what uvicorn logs (request lines hold the query).
+
+    Plenary's own clients never put a lasting token in a URL (the socket takes a one-use
+    ticket, links carry theirs in the fragment), but a hand-made URL may: it never reaches a
+    log either way.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _CREDENTIAL.sub(r"\1[redacted]", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        if isinstance(record.msg, str):
+            record.msg = _CREDENTIAL.sub(r"\1[redacted]", record.msg)
+        return True
+
+
+def redact_server_logs() -> None:
+    """Keep credentials out of uvicorn's request logs (idempotent)."""
+    for name in ("uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactCredentials) for f in logger.filters):
+            logger.addFilter(RedactCredentials())
 
 
 def config(
     settings: Settings, *, port: int | None = None, log_level: str = "info"
 ) -> uvicorn.Config:
-    """uvicorn's config: WebSocket frames ≤ 64 KiB, no per-message deflate, pings on."""
-    return uvicorn.Config(
+    """uvicorn's config: WebSocket frames ≤ 64 KiB, no per-message deflate, pings on, and no
+    credential in its logs."""
+    server_config = uvicorn.Config(
         create_app(settings),
         host=settings.host,
         port=settings.port if port is None else port,
@@ -30,6 +61,8 @@ def config(
         proxy_headers=False,
         server_header=False,
     )
+    redact_server_logs()  # after the Config, which (re)configures uvicorn's loggers
+    return server_config
 
 
 @asynccontextmanager
@@ -55,9 +88,14 @@ async def started(
         await task
 
 
+def base_url(server: uvicorn.Server) -> str:
+    """Where a started ``server`` listens: ``http://host:port``."""
+    host, port = server.servers[0].sockets[0].getsockname()[:2]
+    return f"http://{host}:{port}"
+
+
 @asynccontextmanager
 async def running(settings: Settings, *, log_level: str = "warning") -> AsyncIterator[str]:
     """Serve ``settings`` on a free loopback port in this event loop; yields the base URL."""
     async with started(settings, log_level=log_level) as server:
-        port = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://{settings.host}:{port}"
+        yield base_url(server)

@@ -11,6 +11,37 @@ from typing import Literal
 ProjectorMode = Literal["process", "inline"]
 
 DEFAULT_DATA_DIR = Path("var")
+HOUR, DAY = 3600, 86400
+SECRET_MIN_BYTES = 32
+KNOWN_SECRETS = frozenset(
+    {
+        b"change-me-to-a-long-random-secret",
+        b"change-me",
+        b"changeme",
+        b"secret",
+        b"plenary",
+    }
+)
+"""Secrets published somewhere (examples, earlier compose files): never accepted."""
+
+
+class InsecureSecret(ValueError):
+    """``PLENARY_SECRET`` is a published example or too short to sign credentials with."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lifetimes:
+    """How long each kind of credential lasts, in seconds (``service.tokens``)."""
+
+    session: int = 12 * HOUR
+    """A person's working token; the web client refreshes it while it is used."""
+    invite: int = 14 * DAY
+    link: int = 30 * DAY
+    """A person's own way back in after their session ended."""
+    signin: int = 7 * DAY
+    """An organiser's sign-in link."""
+    ticket: int = 30
+    """A WebSocket ticket: used once, at once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +57,7 @@ class Settings:
     database_schema: str | None = None
     public_url: str = ""
     snapshot_every: int = 100
+    lifetimes: Lifetimes = Lifetimes()
     projector: ProjectorMode = "process"
     """Where ``serve`` keeps the read models caught up: a child process (``plenary project``),
     so folding and saving them never holds the GIL the live boards' event loop needs, or
@@ -59,9 +91,16 @@ class Settings:
         origins = tuple(
             o.strip() for o in env.get("PLENARY_ALLOWED_ORIGINS", "").split(",") if o.strip()
         )
+        lifetimes = Lifetimes(
+            session=int(float(env.get("PLENARY_SESSION_HOURS", "12")) * HOUR),
+            invite=int(float(env.get("PLENARY_INVITE_DAYS", "14")) * DAY),
+            link=int(float(env.get("PLENARY_LINK_DAYS", "30")) * DAY),
+            signin=int(float(env.get("PLENARY_SIGNIN_DAYS", "7")) * DAY),
+        )
         return cls(
             database_url=url,
             secret=load_secret(env.get("PLENARY_SECRET"), data_dir),
+            lifetimes=lifetimes,
             host=host or env.get("PLENARY_HOST", "127.0.0.1"),
             port=port or int(env.get("PLENARY_PORT", "8000")),
             allowed_origins=origins,
@@ -96,9 +135,19 @@ def default_database_url(data_dir: Path) -> str:
 
 
 def load_secret(configured: str | None, data_dir: Path) -> bytes:
-    """``PLENARY_SECRET``, else a secret generated once into ``<data_dir>/secret`` (mode 0600)."""
+    """``PLENARY_SECRET``, else a secret generated once into ``<data_dir>/secret`` (mode 0600).
+
+    Raises ``InsecureSecret`` for a published example or one under 32 bytes.
+    """
     if configured:
-        return configured.encode()
+        secret = configured.encode()
+        if secret.strip().lower() in KNOWN_SECRETS or len(secret) < SECRET_MIN_BYTES:
+            raise InsecureSecret(
+                "PLENARY_SECRET must be a long random value of your own (at least "
+                f"{SECRET_MIN_BYTES} bytes), not an example; "
+                "for instance: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return secret
     path = data_dir / "secret"
     if path.exists():
         return path.read_bytes().strip()

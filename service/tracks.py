@@ -50,6 +50,23 @@ async def start_track(
     )
 
 
+async def track_stream(
+    ctx: Plenary, workshop_id: str, scope: str | None, track_id: str | None
+) -> str:
+    """The stream of ``track_id`` if it is a track of ``workshop_id`` (and, for a token
+    narrowed to one board, started from that board); ``track_not_found`` otherwise."""
+    stream = solution_stream(track_id or "")
+    state = (await ctx.runner.load(solution.DECIDER, stream)).state
+    if (
+        track_id is None
+        or not state.started
+        or state.workshop_id != workshop_id
+        or scope not in (None, state.board_id)
+    ):
+        raise NotFound("There is no such solution track.", code="track_not_found")
+    return stream
+
+
 async def _one_track_per_decision(ctx: Plenary, command: solution.StartTrack) -> None:
     # A rule across streams: the programme read model (read up to the head) knows every track.
     programme = await ctx.programme_view()

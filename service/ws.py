@@ -17,7 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from domain import board, solution, workshop
 from domain.codec import tag_of
-from domain.errors import NotFound, PlenaryError
+from domain.errors import Forbidden, PlenaryError
 from domain.streams import board_stream, solution_stream, workshop_stream
 from projections.visibility import present_view, pseudonym
 from service import protocol, tracks
@@ -25,7 +25,7 @@ from service.api import check_board_access
 from service.commands import Outcome
 from service.context import Plenary
 from service.hub import Connection, Room
-from service.tokens import Claims, Unauthorized, verify
+from service.tokens import Claims, Kind, Unauthorized
 from service.wire import event_out
 
 log = logging.getLogger("plenary.ws")
@@ -36,6 +36,7 @@ SEND_QUEUE_BYTES = 1 << 20
 """Past this many bytes queued for a client it is closed with 4008 (it resumes)."""
 MAX_PENDING_COMMANDS = 256
 """Commands one connection may have waiting for their ack; more are rejected."""
+TICKET: frozenset[Kind] = frozenset({"ticket"})
 CLOSE_TIMEOUT = 1.5
 """How long a close frame may wait for a client that reads nothing before it is dropped."""
 
@@ -71,6 +72,7 @@ async def board_socket(websocket: WebSocket) -> None:
         SEND_QUEUE_BYTES,
         workshop_id=claims.wid,
         scope=claims.board,
+        via=claims.via,
     )
     conn.start()
     commands = CommandQueue(ctx, conn, board_id)
@@ -118,21 +120,26 @@ class CommandQueue:
 
 
 async def _refusal(ctx: Plenary, websocket: WebSocket, board_id: str) -> Claims | int:
-    """The claims of an acceptable handshake, or the close code that refuses it."""
+    """The claims of an acceptable handshake, or the close code that refuses it.
+
+    The handshake carries a ticket (``POST /api/boards/{id}/ticket``), never a lasting token:
+    valid for seconds, for this board only, and used up here.
+    """
     origin = websocket.headers.get("origin")
     if origin is not None and origin not in ctx.settings.origins():
         return protocol.CLOSE_FORBIDDEN
     try:
-        claims = verify(
-            ctx.settings.secret, websocket.query_params.get("token", ""), now=ctx.clock()
-        )
+        ticket = await ctx.auth.authenticate(websocket.query_params.get("ticket", ""), TICKET)
+        if ticket.opens != board_id:
+            raise Unauthorized("This ticket opens another board.")
         state = await ctx.board_state(board_id)
-        check_board_access(claims, state.workshop_id, board_id)
+        check_board_access(ticket, state.workshop_id, board_id)
+        ctx.auth.redeem(ticket)
     except Unauthorized:
         return protocol.CLOSE_UNAUTHORIZED
     except PlenaryError:
         return protocol.CLOSE_NOT_FOUND
-    return claims
+    return ticket
 
 
 async def _serve(
@@ -258,8 +265,14 @@ def _you(room: Room, conn: Connection) -> protocol.You:
     return msgspec.structs.replace(you, pseudonym=alias, pseudonym_name=name)
 
 
-_OVER_HTTP = (board.CreateBoard, workshop.CreateWorkshop, workshop.AddBoard, workshop.JoinWorkshop)
-"""Commands that create a board or workshop, or exchange an invite: HTTP only."""
+_OVER_HTTP = (
+    board.CreateBoard,
+    workshop.CreateWorkshop,
+    workshop.AddBoard,
+    workshop.JoinWorkshop,
+    workshop.CreateInvite,
+)
+"""Commands that create a board or workshop, or mint or exchange an invite: HTTP only."""
 
 
 async def _command(
@@ -293,27 +306,21 @@ async def _run(
     """Run ``frame``'s command on its stream: the outcome, and the stream if not the board's."""
     command, actor, op_id = frame.command, conn.actor, frame.op_id
     if isinstance(command, workshop.WorkshopCommand):
+        if conn.scope is not None:
+            raise Forbidden("This link opens one board only.", code="forbidden")
         stream = workshop_stream(conn.workshop_id)
         return await ctx.runner.execute(workshop.DECIDER, stream, command, actor, op_id), stream
     if isinstance(command, solution.StartTrack):
         outcome = await tracks.start_track(ctx, actor, conn.workshop_id, command, op_id, conn.scope)
         return outcome, solution_stream(command.track_id)
     if isinstance(command, solution.SolutionCommand):
-        stream = await _track_stream(ctx, conn, frame.track_id)
+        stream = await tracks.track_stream(ctx, conn.workshop_id, conn.scope, frame.track_id)
         return await ctx.runner.execute(solution.DECIDER, stream, command, actor, op_id), stream
     prepared = await ctx.prepare(board_id, command, actor, op_id, conn.scope)
     outcome = await ctx.runner.execute(
         board.DECIDER, board_stream(board_id), prepared, actor, op_id
     )
     return outcome, None
-
-
-async def _track_stream(ctx: Plenary, conn: Connection, track_id: str | None) -> str:
-    stream = solution_stream(track_id or "")
-    loaded = await ctx.runner.load(solution.DECIDER, stream)
-    if track_id is None or loaded.state.workshop_id != conn.workshop_id:
-        raise NotFound("There is no such solution track.", code="track_not_found")
-    return stream
 
 
 def _reject(conn: Connection, op_id: str, code: str, message: str) -> None:

@@ -26,6 +26,17 @@ export class Api {
     return data;
   }
 
+  /** Exchange this credential (a link, a sign-in link, an invite or a session about to end)
+   * for a fresh working session: {token, expires_at, kind, id, name, role, workshop_id, board_id}. */
+  session() { return this.call("POST", "/api/auth/session", {}); }
+  /** A ticket that opens one board's socket once, within seconds. */
+  ticket(boardId) { return this.call("POST", `/api/boards/${enc(boardId)}/ticket`, {}); }
+  programmes() { return this.call("GET", "/api/programmes"); }
+  createProgramme(body) { return this.call("POST", "/api/programmes", body); }
+  createWorkshop(body) { return this.call("POST", "/api/workshops", body); }
+  /** An organiser's facilitator session for a workshop they facilitate. */
+  enter(workshopId) { return this.call("POST", `/api/workshops/${enc(workshopId)}/enter`, {}); }
+
   workshop(id) { return this.call("GET", `/api/workshops/${enc(id)}`); }
   board(id) { return this.call("GET", `/api/boards/${enc(id)}`); }
   events(id, after) { return this.call("GET", `/api/boards/${id}/events?after=${after}`); }
@@ -49,9 +60,3 @@ export class Api {
 }
 
 const enc = encodeURIComponent;
-
-// The claims inside a token (its signature is checked by the server, not here).
-export function claimsOf(token) {
-  const payload = token.split(".")[0].replace(/-/g, "+").replace(/_/g, "/");
-  return JSON.parse(atob(payload));
-}

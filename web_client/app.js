@@ -2,7 +2,7 @@
 // decision log, decision traces and solution tracks; the board page keeps a live connection
 // (sync.js), folds events into a view (board.js, facilitation.js), shows note and vote
 // commands optimistically and the facilitation around the canvas (panels.js).
-import { Api, claimsOf } from "./api.js";
+import { Api } from "./api.js";
 import {
   BoardRenderer, COLOURS, NOTE_H, NOTE_W, CLUSTER_MIN, applyCommand, applyEvent, clusterAt,
   clusterRects, emptyView, freeSpot, mayChangeBoard, mayChangeNote,
@@ -11,6 +11,7 @@ import {
   decidedOutcomes, latestResults, mayVote, openRound, phasesOf, refusal, selfId,
 } from "./facilitation.js";
 import { uuidv7 } from "./ids.js";
+import { HomePage } from "./home.js";
 import { describe, Panels } from "./panels.js";
 import { Sync } from "./sync.js";
 import { WorkshopPage } from "./workshop.js";
@@ -21,15 +22,31 @@ const STATUS_TEXT = { connecting: "connecting…", live: "live", reconnecting: "
 
 // --------------------------------------------------------------------------- token
 
-/** The token from the link's fragment (then kept in sessionStorage and taken off the URL). */
+/** The credential from the link's fragment (taken off the URL at once), else the session this
+ * tab already holds. Links carry a link, an invite or a sign-in; the tab keeps a session. */
 function takeToken() {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
   if (fromHash) {
-    sessionStorage.setItem("plenary-token", fromHash);
     history.replaceState(null, "", location.pathname + location.search);
     return fromHash;
   }
   return sessionStorage.getItem("plenary-token");
+}
+
+/** Exchange `credential` for a working session and keep it fresh while the page is open
+ * (a session lasts hours; it is renewed at half its life). */
+async function openSession(credential) {
+  const api = new Api(credential);
+  const me = await api.session();
+  const keep = (session) => {
+    api.token = session.token;
+    sessionStorage.setItem("plenary-token", session.token);
+    const halfLife = Math.max(60_000, (session.expires_at * 1000 - Date.now()) / 2);
+    setTimeout(() => api.session().then(keep).catch(() => setTimeout(() => keep(session), 60_000)),
+      halfLife);
+  };
+  keep(me);
+  return { api, me };
 }
 
 // --------------------------------------------------------------------------- alerts and status
@@ -66,7 +83,7 @@ class BoardPage {
     this.panels = new Panels((command) => this.command(command));
     this.view = this.confirmed;
     this.frame = 0;
-    this.sync = new Sync(boardId, api.token, {
+    this.sync = new Sync(boardId, () => api.ticket(boardId).then((t) => t.ticket), {
       welcome: (f, view) => this.welcome(f, view),
       events: (events) => this.events(events),
       ack: (f) => this.ack(f),
@@ -465,16 +482,24 @@ class BoardPage {
 
 async function main() {
   const token = takeToken();
-  if (!token) { $("home").hidden = false; return; }
-  let claims;
-  try { claims = claimsOf(token); } catch {
+  if (!token) { $("home").hidden = false; $("status").hidden = true; return; }
+  let session;
+  try { session = await openSession(token); } catch (error) {
+    sessionStorage.removeItem("plenary-token");
     $("home").hidden = false;
-    showAlert("This link's token is damaged; ask your facilitator for a new one.");
+    setStatus("offline");
+    showAlert(error.code === "network" ? error.message
+      : `This link no longer opens Plenary (${error.message}) Ask for a new one.`, error.code);
     return;
   }
+  const { api, me } = session;
+  const claims = { sub: me.id, name: me.name, role: me.role, wid: me.workshop_id, board: me.board_id };
   $("me").textContent = `${claims.name || "You"} · ${claims.role}`;
-  const api = new Api(token);
   const [, kind, id] = location.pathname.split("/");
+  if (me.kind === "organiser") {
+    await new HomePage(api, me).start();
+    return;
+  }
   if (kind === "b" && id) {
     const colours = $("note-colour");
     colours.replaceChildren(...COLOURS.map((c) => new Option(c, c)));

@@ -1,11 +1,11 @@
-// The live connection to one board: /ws/boards/{id}?token=… (see docs and service/ws.py).
+// The live connection to one board: /ws/boards/{id}?ticket=… (see docs and service/ws.py).
 //
 // hello {since, epoch} → welcome (a view, or the events after `since`) → events in version
 // order. Events are delivered to the handler exactly once and without gaps: an event at or
 // below the held version is dropped, a gap makes us reconnect and resume. Commands stay in
 // `unacked` until an ack or reject arrives and are re-sent with the SAME op_id after every
-// reconnect (the server applies an op_id once). The token is a credential: it only ever
-// appears in the socket's query string and is never logged. `pong` frames carry the server's
+// reconnect (the server applies an op_id once). Each connection asks for a fresh ticket over
+// HTTP (valid seconds, for this board, once), so no lasting credential is ever in a URL. `pong` frames carry the server's
 // clock: `now()` is our best guess of server time, for timers that end at a server instant.
 
 const PING_EVERY_MS = 20_000;
@@ -21,9 +21,9 @@ export class Sync {
    * handlers: welcome(frame, view|null), events(list), ack(frame), reject(frame),
    * presence(frame), status(state, detail), error(frame), fatal(message), probe() → Promise<string|null>
    */
-  constructor(boardId, token, handlers) {
+  constructor(boardId, ticket, handlers) {
     this.boardId = boardId;
-    this.token = token;
+    this.ticket = ticket; // () → Promise<string>: a fresh ticket for this board
     this.on = handlers;
     this.version = null; // the last board version held (null: none yet)
     this.epoch = null;
@@ -89,15 +89,30 @@ export class Sync {
     this.connect();
   }
 
-  url() {
+  url(ticket) {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     return `${scheme}//${location.host}/ws/boards/${encodeURIComponent(this.boardId)}` +
-      `?token=${encodeURIComponent(this.token)}`;
+      `?ticket=${encodeURIComponent(ticket)}`;
   }
 
-  connect() {
+  async connect() {
     this.on.status(this.everJoined ? "reconnecting" : "connecting");
-    const ws = new WebSocket(this.url());
+    let ticket;
+    try {
+      ticket = await this.ticket();
+    } catch (error) {
+      if (this.stopped) return;
+      if (error.code !== "network" && error.code !== "http_503") {
+        return this.fail(error.message); // refused: this link no longer opens the board
+      }
+      this.on.status("reconnecting");
+      this.attempt += 1;
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.connect(), this.backoff());
+      return;
+    }
+    if (this.stopped || this.ws) return;
+    const ws = new WebSocket(this.url(ticket));
     this.ws = ws;
     this.joined = false;
     ws.onopen = () => {

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from domain import board, decisions, solution, workshop
+from domain import board, decisions, programme, solution, workshop
 from domain.board_state import Origin
-from domain.streams import board_stream, solution_stream, workshop_stream
+from domain.streams import board_stream, programme_stream, solution_stream, workshop_stream
 from projections.base import fold
-from projections.programme import KEY, PROGRAMME, ProgrammeView, outcomes
+from projections.programme import KEY, PROGRAMME, ProgrammeView, members, outcomes
 from tests.factories import Log
 
 
-def _workshop(log: Log, wid: str, kind: workshop.WorkshopKind, programme: str = "p") -> None:
+def _workshop(
+    log: Log, wid: str, kind: workshop.WorkshopKind, programme_id: str = "p", included: bool = True
+) -> None:
+    """Workshop ``wid`` naming ``programme_id`` (included by it unless told otherwise), with a
+    plenary board ``<wid>-plenary``."""
+    stream = programme_stream(programme_id)
+    if included:
+        if not log.versions.get(stream):
+            created = programme.ProgrammeCreated(programme_id=programme_id, title="P", owner="o")
+            log.append(stream, [created])
+        log.append(stream, [programme.WorkshopIncluded(workshop_id=wid)])
     log.append(
         workshop_stream(wid),
         [
             workshop.WorkshopCreated(
-                workshop_id=wid, title=wid, kind=kind, facilitator="f", programme=programme
+                workshop_id=wid, title=wid, kind=kind, facilitator="f", programme=programme_id
             ),
             workshop.BoardAdded(board_id=f"{wid}-plenary", title="P", kind="plenary"),
         ],
@@ -108,8 +118,8 @@ def test_each_outcome_counts_only_what_its_rule_names() -> None:
 
 def test_another_programme_counts_apart() -> None:
     log = Log()
-    _workshop(log, "ours", "initiatives", programme="p")
-    _workshop(log, "theirs", "initiatives", programme="q")
+    _workshop(log, "ours", "initiatives", programme_id="p")
+    _workshop(log, "theirs", "initiatives", programme_id="q")
     _note(log, "theirs-plenary", "n1")
     view = _view(log)
     assert _counts(view)["initiatives_identified"] == (0, False)
@@ -135,3 +145,37 @@ def test_fed_event_by_event_through_storage_equals_rebuilt_from_zero() -> None:
         if PROGRAMME.key_of(rec) == KEY:
             view = PROGRAMME.decode(PROGRAMME.encode(PROGRAMME.apply(view, rec)))
     assert view == _view(log)
+
+
+def test_a_workshop_naming_a_programme_that_does_not_include_it_counts_for_nothing() -> None:
+    log = Log()
+    _workshop(log, "ours", "initiatives", programme_id="p")
+    _workshop(log, "squatter", "initiatives", programme_id="p", included=False)
+    _note(log, "squatter-plenary", "n1")
+    view = _view(log)
+    assert _counts(view)["initiatives_identified"] == (0, False)
+    assert [w.id for w in members(view, "p")] == ["ours"]
+
+
+def test_a_board_claimed_by_another_workshop_counts_only_where_its_stream_says() -> None:
+    log = Log()
+    _workshop(log, "ours", "initiatives", programme_id="p")
+    _workshop(log, "theirs", "initiatives", programme_id="q")
+    claim = workshop.BoardAdded(board_id="ours-plenary", title="Mine now", kind="plenary")
+    log.append(workshop_stream("theirs"), [claim])
+    _note(log, "ours-plenary", "n1")
+    view = _view(log)
+    assert _counts(view, "p")["initiatives_identified"] == (1, False)
+    assert _counts(view, "q")["initiatives_identified"] == (0, False)
+
+
+def test_a_board_whose_stream_came_first_counts_once_its_workshop_lists_it() -> None:
+    log = Log()
+    _workshop(log, "w", "initiatives")
+    created = board.BoardCreated(board_id="b2", workshop_id="w", title="B", kind="breakout")
+    log.append(board_stream("b2"), [created])
+    log.append(
+        workshop_stream("w"), [workshop.BoardAdded(board_id="b2", title="B", kind="breakout")]
+    )
+    _note(log, "b2", "n1")
+    assert _counts(_view(log))["initiatives_identified"] == (1, False)

@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 
 from service.app import create_app
 from service.settings import Settings
+from tests.service.people import organiser_headers
 
 JSON = dict[str, Any]
 
@@ -19,7 +20,11 @@ class Api:
 
     def __init__(self, client: TestClient) -> None:
         self.client = client
-        created = client.post("/api/workshops", json={"title": "Mobility challenges"})
+        created = client.post(
+            "/api/workshops",
+            json={"title": "Mobility challenges"},
+            headers=organiser_headers(client),
+        )
         assert created.status_code == 201, created.text
         self.workshop: JSON = created.json()
         self.token: str = self.workshop["facilitator_token"]
@@ -163,7 +168,9 @@ def test_roles_and_tokens(api: Api) -> None:
 
 
 def test_a_token_of_another_workshop_cannot_see_the_board(api: Api) -> None:
-    other = api.client.post("/api/workshops", json={"title": "Other"}).json()
+    other = api.client.post(
+        "/api/workshops", json={"title": "Other"}, headers=organiser_headers(api.client, "Ole")
+    ).json()
     answer = api.get(f"/api/boards/{api.board_id}", token=other["facilitator_token"])
     assert (answer.status_code, answer.json()["error"]["code"]) == (404, "board_not_found")
     write = api.command(add("n1"), token=other["facilitator_token"])

@@ -29,7 +29,7 @@ def cli_env(
 ) -> StoreLocation:
     monkeypatch.setenv("PLENARY_DATABASE_URL", store_location.url)
     monkeypatch.setenv("PLENARY_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("PLENARY_SECRET", "cli-test-secret")
+    monkeypatch.setenv("PLENARY_SECRET", "cli-test-secret-of-at-least-32-bytes")
     if store_location.schema:
         monkeypatch.setenv("PLENARY_DATABASE_SCHEMA", store_location.schema)
     else:
@@ -43,7 +43,7 @@ def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     database = tmp_path / "plenary.db"
     monkeypatch.setenv("PLENARY_DATABASE_URL", f"sqlite+aiosqlite:///{database}")
     monkeypatch.setenv("PLENARY_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("PLENARY_SECRET", "cli-test-secret")
+    monkeypatch.setenv("PLENARY_SECRET", "cli-test-secret-of-at-least-32-bytes")
     monkeypatch.delenv("PLENARY_DATABASE_SCHEMA", raising=False)
     return database
 
@@ -54,8 +54,17 @@ def test_demo_seeds_once_and_prints_a_facilitator_link(
     assert main(["demo"]) == 0
     first = capsys.readouterr().out
     assert f"/b/{demo.BOARD_ID}#token=" in first
+    assert "organiser sign-in link: http://" in first
+    assert "token:" not in first  # links only, never a bare token
+    assert main(["export", "log"]) == 0
+    head = len(capsys.readouterr().out.splitlines())
     assert main(["demo"]) == 0
-    assert capsys.readouterr().out == first  # same link; nothing seeded twice
+    again = capsys.readouterr().out
+    assert [line.split("#")[0] for line in again.splitlines()] == [
+        line.split("#")[0] for line in first.splitlines()
+    ]
+    assert main(["export", "log"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == head  # nothing seeded twice
     assert main(["export", "board", "--board", demo.BOARD_ID, "--format", "json"]) == 0
     board = json.loads(capsys.readouterr().out)
     # The plenary holds each group's chosen cluster, promoted with its notes.
@@ -157,6 +166,7 @@ def test_serve_as_deployed_syncs_boards_keeps_read_models_and_stops(tmp_path: Pa
     )
     base = f"http://127.0.0.1:{port}"
     children: list[int] = []
+    printed: list[str] = []
     try:
         health = _wait_for_health(server, base)
         assert health["ok"] is True
@@ -170,7 +180,11 @@ def test_serve_as_deployed_syncs_boards_keeps_read_models_and_stops(tmp_path: Pa
             [child] = children
             assert b"project" in Path(f"/proc/{child}/cmdline").read_bytes()
 
-        created = _post(base, "/api/workshops", {"title": "Deployed"})
+        printed = _printed_until(server, "Plenary serves on")
+        signin = next(line for line in printed if "organiser sign-in link:" in line)
+        session = _post(base, "/api/auth/session", {}, signin.split("#token=", 1)[1].strip())
+        assert session["kind"] == "organiser"
+        created = _post(base, "/api/workshops", {"title": "Deployed"}, session["token"])
         token = created["facilitator_token"]
         board = _post(base, f"/api/workshops/{created['id']}/boards", {"title": "A"}, token)
         head = asyncio.run(_live_round_trip(base, board["id"], token))
@@ -184,12 +198,24 @@ def test_serve_as_deployed_syncs_boards_keeps_read_models_and_stops(tmp_path: Pa
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
-    assert "facilitator link: http://127.0.0.1:" in output
+    assert "facilitator link: http://127.0.0.1:" in "".join(printed)
     # uvicorn re-raises SIGTERM after its graceful shutdown; the shutdown sealed the head.
     assert server.returncode in (0, -15), output
     assert (tmp_path / "var" / "checkpoints.jsonl").read_text().count("\n") >= 1
     for child in children:
         assert not Path(f"/proc/{child}").exists(), "the projector process stops with serve"
+
+
+def _printed_until(server: subprocess.Popen[str], marker: str) -> list[str]:
+    """The lines ``server`` printed up to the one holding ``marker`` (printed before it
+    answers, so already there)."""
+    assert server.stdout is not None
+    lines: list[str] = []
+    while not lines or marker not in lines[-1]:
+        line = server.stdout.readline()
+        assert line, f"the server exited before printing {marker!r}: {lines}"
+        lines.append(line)
+    return lines
 
 
 def _wait_for_health(server: subprocess.Popen[str], base: str) -> dict[str, Any]:

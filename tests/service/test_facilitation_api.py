@@ -23,10 +23,11 @@ from websockets.exceptions import ConnectionClosed
 
 from domain.decisions import promoted_id
 from service.app import create_app
-from service.client import BoardClient, Rejected
+from service.client import BoardClient, Rejected, socket_url
 from service.ids import new_id
-from service.server import running
+from service.server import base_url, started
 from service.settings import Settings
+from tests.service.people import organiser_headers, organiser_token, plenary_of
 
 JSON = dict[str, Any]
 WAIT = 10.0
@@ -113,9 +114,19 @@ def at_version(events: list[JSON], version: int) -> JSON:
 class Facilitator:
     """A facilitator's workshop: helpers to add boards, let people join and send commands."""
 
-    def __init__(self, client: TestClient, title: str = "Mobility", **options: object) -> None:
+    def __init__(
+        self,
+        client: TestClient,
+        title: str = "Mobility",
+        organiser: dict[str, str] | None = None,
+        **options: object,
+    ) -> None:
         self.client = client
-        created = client.post("/api/workshops", json={"title": title, **options})
+        created = client.post(
+            "/api/workshops",
+            json={"title": title, **options},
+            headers=organiser or organiser_headers(client),
+        )
         assert created.status_code == 201, created.text
         self.created: JSON = created.json()
         self.id: str = self.created["id"]
@@ -661,8 +672,16 @@ def practice(practice_id: str) -> JSON:
 
 
 def test_the_programme_counts_its_outcomes_and_only_its_own_workshops(client: TestClient) -> None:
+    oda, ole = organiser_headers(client, "Oda"), organiser_headers(client, "Ole")
+    for who, programme_id in ((oda, "ours"), (ole, "other")):
+        made = client.post(
+            "/api/programmes",
+            json={"title": programme_id, "programme_id": programme_id},
+            headers=who,
+        )
+        assert made.status_code == 201, made.text
     initiatives = Facilitator(
-        client, title="Initiatives", kind="initiatives", date="2026-02-01", programme="ours"
+        client, "Initiatives", oda, kind="initiatives", date="2026-02-01", programme="ours"
     )
     board = initiatives.board()
     for note_id in ("i1", "i2", "i3"):
@@ -670,7 +689,7 @@ def test_the_programme_counts_its_outcomes_and_only_its_own_workshops(client: Te
     initiatives.do(board, {"type": "note.delete", "note_id": "i2"})
 
     ideation = Facilitator(
-        client, title="Ideation", kind="ideation", date="2026-03-01", programme="ours"
+        client, "Ideation", oda, kind="ideation", date="2026-03-01", programme="ours"
     )
     plenary, group = ideation.board("Plenary", "plenary"), ideation.board("Group A")
     for note_id in ("a", "b", "loose"):
@@ -691,11 +710,11 @@ def test_the_programme_counts_its_outcomes_and_only_its_own_workshops(client: Te
     ):
         assert ideation.track_do("t1", command).status_code == 200
 
-    elsewhere = Facilitator(client, title="Other", kind="initiatives", programme="other")
+    elsewhere = Facilitator(client, "Other", ole, kind="initiatives", programme="other")
     theirs = elsewhere.board()
     for note_id in ("o1", "o2", "o3", "o4", "o5", "o6"):
         elsewhere.do(theirs, note(note_id))
-    other_promotion = Facilitator(client, title="Other ideas", kind="ideation", programme="other")
+    other_promotion = Facilitator(client, "Other ideas", ole, kind="ideation", programme="other")
     other_plenary = other_promotion.board("Plenary", "plenary")
     other_group = other_promotion.board("Group")
     other_promotion.do(other_group, note("x"))
@@ -777,12 +796,18 @@ def test_the_overview_shows_each_boards_activity_groups_and_tracks(client: TestC
 
 @pytest.mark.parametrize("date", ["2026-13-01", "20261127", "27/11/2026", ""])
 def test_a_workshop_with_a_bad_date_is_refused(client: TestClient, date: str) -> None:
-    answer = client.post("/api/workshops", json={"title": "T", "date": date})
+    answer = client.post(
+        "/api/workshops", json={"title": "T", "date": date}, headers=organiser_headers(client)
+    )
     assert refusal(answer) == (422, "invalid_date")
 
 
 def test_a_week_date_is_not_a_workshop_date(client: TestClient) -> None:
-    answer = client.post("/api/workshops", json={"title": "T", "date": "2026-W48-5"})
+    answer = client.post(
+        "/api/workshops",
+        json={"title": "T", "date": "2026-W48-5"},
+        headers=organiser_headers(client),
+    )
     assert answer.status_code == 422, answer.text  # today: 201 with date "2026-W48-5"
     assert refusal(answer) == (422, "invalid_date")
 
@@ -793,15 +818,22 @@ def test_a_week_date_is_not_a_workshop_date(client: TestClient) -> None:
 class LiveWorkshop:
     """A facilitator's workshop and board on a running server, reached over HTTP."""
 
-    def __init__(self, url: str, http: httpx2.AsyncClient, token: str, workshop_id: str) -> None:
+    def __init__(
+        self, url: str, http: httpx2.AsyncClient, token: str, workshop_id: str, organiser: str
+    ) -> None:
         self.url, self.http, self.token, self.id = url, http, token, workshop_id
+        self.organiser = organiser
         self.board_id = ""
 
     @classmethod
-    async def create(cls, url: str, http: httpx2.AsyncClient) -> Self:
-        created = await http.post("/api/workshops", json={"title": "Live"})
+    async def create(cls, url: str, http: httpx2.AsyncClient, organiser: str) -> Self:
+        created = await http.post(
+            "/api/workshops",
+            json={"title": "Live"},
+            headers={"Authorization": f"Bearer {organiser}"},
+        )
         assert created.status_code == 201, created.text
-        live = cls(url, http, created.json()["facilitator_token"], created.json()["id"])
+        live = cls(url, http, created.json()["facilitator_token"], created.json()["id"], organiser)
         board = await live.post(f"/api/workshops/{live.id}/boards", {"title": "Group A"})
         live.board_id = board["id"]
         return live
@@ -848,8 +880,7 @@ class RawSocket:
 
     @classmethod
     async def connect(cls, url: str, board_id: str, token: str) -> RawSocket:
-        base = url.replace("http://", "ws://")
-        ws = await connect(f"{base}/ws/boards/{board_id}?token={token}", compression=None)
+        ws = await connect(await socket_url(url, board_id, token), compression=None)
         await ws.send('{"type": "hello"}')
         welcome = await ws.recv()
         assert isinstance(welcome, str)
@@ -880,8 +911,11 @@ class RawSocket:
 
 @contextlib.asynccontextmanager
 async def live_workshop(settings: Settings) -> AsyncIterator[LiveWorkshop]:
-    async with running(settings) as url, httpx2.AsyncClient(base_url=url, timeout=WAIT) as http:
-        yield await LiveWorkshop.create(url, http)
+    async with started(settings) as server:
+        url = base_url(server)
+        async with httpx2.AsyncClient(base_url=url, timeout=WAIT) as http:
+            organiser = await organiser_token(plenary_of(server))
+            yield await LiveWorkshop.create(url, http, organiser)
 
 
 async def test_live_frames_redact_a_private_note_for_others_until_it_is_revealed(
@@ -984,7 +1018,7 @@ async def test_workshop_and_track_commands_go_over_the_board_socket(
 ) -> None:
     async with live_workshop(app_settings) as live:
         anna = await live.join("Anna")
-        other = await LiveWorkshop.create(live.url, live.http)
+        other = await LiveWorkshop.create(live.url, live.http, live.organiser)
         async with await live.client() as host, await live.client(anna.token) as member:
             async with asyncio.timeout(WAIT):
                 group = {

@@ -137,7 +137,7 @@ async def test_a_read_only_store_refuses_writes(store_location: StoreLocation) -
 
 
 def test_the_projector_mode_comes_from_the_environment(tmp_path: object) -> None:
-    env = {"PLENARY_SECRET": "s", "PLENARY_DATA_DIR": str(tmp_path)}
+    env = {"PLENARY_SECRET": "s" * 32, "PLENARY_DATA_DIR": str(tmp_path)}
     assert Settings.from_env(env).projector == "process"
     assert Settings.from_env({**env, "PLENARY_PROJECTOR": "inline"}).projector == "inline"
     with pytest.raises(ValueError, match="PLENARY_PROJECTOR"):

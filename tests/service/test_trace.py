@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from domain.actor import Actor
 from domain.streams import board_stream
 from service import demo
 from service.app import create_app
 from service.context import Plenary
 from service.settings import Settings
-from service.tokens import Claims
+from tests.service.people import session_token
 
 JSON = dict[str, Any]
 
@@ -28,8 +29,8 @@ def client(app_settings: Settings) -> Iterator[TestClient]:
 def seeded(client: TestClient) -> tuple[Plenary, str]:
     ctx: Plenary = client.app.state.plenary  # type: ignore[attr-defined]
     client.portal.call(demo.seed, ctx)  # type: ignore[union-attr]
-    auditor = Claims(sub="auditor-1", wid=demo.WORKSHOP_ID, role="auditor", name="Audit")
-    return ctx, ctx.token(auditor)
+    auditor = Actor(id="auditor-1", role="auditor", name="Audit")
+    return ctx, session_token(ctx, auditor, demo.WORKSHOP_ID)
 
 
 def get(client: TestClient, path: str, token: str) -> JSON:

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from service.app import create_app
 from service.settings import Settings
+from tests.service.people import organiser_headers
 
 JSON = dict[str, Any]
 
@@ -20,7 +21,11 @@ class Workshop:
 
     def __init__(self, client: TestClient, **options: object) -> None:
         self.client = client
-        created = client.post("/api/workshops", json={"title": "Mobility", **options})
+        created = client.post(
+            "/api/workshops",
+            json={"title": "Mobility", **options},
+            headers=organiser_headers(client),
+        )
         assert created.status_code == 201, created.text
         self.id: str = created.json()["id"]
         self.token: str = created.json()["facilitator_token"]
@@ -101,7 +106,13 @@ def test_a_person_joins_with_an_invite_and_gets_a_personal_token(ws: Workshop) -
     assert "board_id" not in anna
 
     me = ws.view(anna["token"])["you"]
-    assert me == {"id": anna["actor_id"], "role": "participant", "name": "Anna", "group": None}
+    assert me == {
+        "id": anna["actor_id"],
+        "role": "participant",
+        "name": "Anna",
+        "group": None,
+        "board": None,
+    }
     assert me["id"] != ws.view(invite)["you"]["id"]  # a new person, not the invite's sub
 
     board = ws.post("/boards", {"title": "Plenary", "kind": "plenary"}).json()
@@ -169,7 +180,7 @@ def test_a_group_comes_with_its_own_breakout_board(ws: Workshop) -> None:
     view = ws.view()
     assert view["boards"] == [{"id": group["board_id"], "title": "Group A", "kind": "breakout"}]
     assert view["groups"] == [
-        {"id": "ga", "name": "Group A", "board_id": group["board_id"], "members": []}
+        {"id": "ga", "name": "Group A", "board_id": group["board_id"], "members": [], "size": 0}
     ]
     board = ws.client.get(
         f"/api/boards/{group['board_id']}", headers={"Authorization": f"Bearer {ws.token}"}
@@ -208,7 +219,11 @@ def test_a_full_group_takes_nobody_else(client: TestClient) -> None:
 
 
 def test_the_group_size_limit_is_2_to_12(client: TestClient) -> None:
-    answer = client.post("/api/workshops", json={"title": "T", "group_size_limit": 13})
+    answer = client.post(
+        "/api/workshops",
+        json={"title": "T", "group_size_limit": 13},
+        headers=organiser_headers(client),
+    )
     assert refusal(answer) == (422, "invalid_group_size_limit")
 
 
@@ -248,7 +263,7 @@ def test_the_workshop_view_lists_people_and_groups(ws: Workshop) -> None:
     assert view["participants"] == [
         {
             "id": ws.host_id,
-            "name": "Facilitator",
+            "name": "Oda",
             "organisation": "",
             "role": "facilitator",
             "group": None,
@@ -274,6 +289,7 @@ def test_the_workshop_view_lists_people_and_groups(ws: Workshop) -> None:
             "name": "Group A",
             "board_id": group["board_id"],
             "members": [anna["actor_id"]],
+            "size": 1,
         }
     ]
     assert view["you"]["group"] == "ga"

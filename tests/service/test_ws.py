@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import logging
 import random
 import socket
 from collections.abc import AsyncIterator
@@ -20,13 +21,16 @@ import pytest
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.typing import Origin
 
 from service import server as server_module
-from service.client import BoardClient, Rejected
+from service.client import BoardClient, Rejected, socket_url
+from service.context import Plenary
 from service.hub import Hub
 from service.ids import new_id
-from service.server import running
+from service.server import base_url, running, started
 from service.settings import Settings
+from tests.service.people import organiser_token, plenary_of
 
 JSON = dict[str, Any]
 WAIT = 10.0
@@ -46,6 +50,8 @@ class Live:
     workshop_id: str
     token: str
     board_id: str
+    ctx: Plenary
+    organiser: str
 
     def headers(self, token: str | None = None) -> dict[str, str]:
         return {"Authorization": f"Bearer {token or self.token}"}
@@ -86,9 +92,9 @@ class Live:
                 return found
             found.extend(page)
 
-    def ws_url(self, token: str | None = None) -> str:
-        base = self.url.replace("http://", "ws://")
-        return f"{base}/ws/boards/{self.board_id}?token={token or self.token}"
+    async def ws_url(self, token: str | None = None, board_id: str | None = None) -> str:
+        """A socket URL with a fresh ticket for ``token``'s holder."""
+        return await socket_url(self.url, board_id or self.board_id, token or self.token)
 
     async def version(self) -> int:
         return len(await self.events())
@@ -106,17 +112,29 @@ class Live:
 @contextlib.asynccontextmanager
 async def live_server(settings: Settings, url: str | None = None) -> AsyncIterator[Live]:
     """Serve ``settings``; on a fresh server create a workshop and a board over HTTP."""
-    async with running(settings) as base, httpx2.AsyncClient(base_url=base, timeout=WAIT) as http:
-        created = await http.post("/api/workshops", json={"title": "Mobility challenges"})
-        assert created.status_code == 201, created.text
-        workshop = created.json()
-        board = await http.post(
-            f"/api/workshops/{workshop['id']}/boards",
-            json={"title": "Breakout A"},
-            headers={"Authorization": f"Bearer {workshop['facilitator_token']}"},
-        )
-        assert board.status_code == 201, board.text
-        yield Live(base, http, workshop["id"], workshop["facilitator_token"], board.json()["id"])
+    async with started(settings) as server:
+        base, ctx = base_url(server), plenary_of(server)
+        async with httpx2.AsyncClient(base_url=base, timeout=WAIT) as http:
+            yield await _live(base, http, ctx)
+
+
+async def _live(base: str, http: httpx2.AsyncClient, ctx: Plenary) -> Live:
+    organiser = await organiser_token(ctx)
+    created = await http.post(
+        "/api/workshops",
+        json={"title": "Mobility challenges"},
+        headers={"Authorization": f"Bearer {organiser}"},
+    )
+    assert created.status_code == 201, created.text
+    workshop = created.json()
+    board = await http.post(
+        f"/api/workshops/{workshop['id']}/boards",
+        json={"title": "Breakout A"},
+        headers={"Authorization": f"Bearer {workshop['facilitator_token']}"},
+    )
+    assert board.status_code == 201, board.text
+    token, board_id = workshop["facilitator_token"], board.json()["id"]
+    return Live(base, http, workshop["id"], token, board_id, ctx, organiser)
 
 
 @pytest.fixture
@@ -234,7 +252,7 @@ async def test_a_resent_op_id_after_a_reconnect_is_acked_once_and_appended_once(
 
 
 async def test_hello_first_then_once(live: Live) -> None:
-    async with asyncio.timeout(WAIT), connect(live.ws_url()) as ws:
+    async with asyncio.timeout(WAIT), connect(await live.ws_url()) as ws:
         op_id = new_id()
         await ws.send(msgspec.json.encode({"type": "command", "op_id": op_id, "command": add()}))
         reject = msgspec.json.decode(await ws.recv())
@@ -257,7 +275,7 @@ async def test_hello_first_then_once(live: Live) -> None:
 
 
 async def test_ping_gets_pong(live: Live) -> None:
-    async with asyncio.timeout(WAIT), connect(live.ws_url()) as ws:
+    async with asyncio.timeout(WAIT), connect(await live.ws_url()) as ws:
         await ws.send('{"type": "ping", "t": 12.5}')
         pong = msgspec.json.decode(await ws.recv())
         assert pong["type"] == "pong"
@@ -309,32 +327,47 @@ async def test_observers_and_auditors_are_rejected_as_forbidden(live: Live, role
     assert await live.version() == 1
 
 
-async def refused_status(live: Live, token: str, **options: Any) -> int:
+async def refused_status(url: str, **options: Any) -> int:
+    """The HTTP status that refuses a handshake at ``url``."""
     with pytest.raises(InvalidStatus) as refused:
-        await live.client(token, **options)
+        async with asyncio.timeout(WAIT):
+            await connect(url, **options)
     return refused.value.response.status_code
 
 
-async def test_handshakes_are_refused_for_foreign_boards_tokens_and_origins(
+async def ticket_status(live: Live, token: str, board_id: str) -> int:
+    answer = await live.http.post(f"/api/boards/{board_id}/ticket", headers=live.headers(token))
+    return answer.status_code
+
+
+async def test_handshakes_take_a_ticket_for_that_board_once_and_nothing_else(
     live: Live,
 ) -> None:
     second = await live.new_board()
     scoped = await live.invite("participant", board_id=live.board_id)
     async with await live.client(scoped):
         pass  # its own board opens
-    assert await refused_status(live, scoped, board_id=second) == 403
-    async with httpx2.AsyncClient(base_url=live.url, timeout=WAIT) as http:
-        other = (await http.post("/api/workshops", json={"title": "Other"})).json()
-    assert await refused_status(live, other["facilitator_token"]) == 403
-    assert await refused_status(live, live.token, origin="https://evil.example") == 403
-    forged = live.token[:-4] + ("AAAA" if not live.token.endswith("AAAA") else "BBBB")
-    assert await refused_status(live, forged) == 403
-    assert await refused_status(live, "") == 403
-    with pytest.raises(InvalidStatus) as absent:
-        async with asyncio.timeout(WAIT):
-            await connect(live.ws_url().split("?")[0])
-    assert absent.value.response.status_code == 403
-    assert await refused_status(live, live.token, board_id="no-such-board") == 403
+    assert await ticket_status(live, scoped, second) == 404
+    other_organiser = await organiser_token(live.ctx, "Ole")
+    other = await live.http.post(
+        "/api/workshops", json={"title": "Other"}, headers=live.headers(other_organiser)
+    )
+    assert await ticket_status(live, other.json()["facilitator_token"], live.board_id) == 404
+    assert await ticket_status(live, live.token, "no-such-board") == 404
+    assert await ticket_status(live, "forged.token.here", live.board_id) == 401
+
+    url = await live.ws_url()
+    assert await refused_status(url, origin=Origin("https://evil.example")) == 403
+    used = await live.ws_url()
+    async with connect(used):
+        pass
+    assert await refused_status(used) == 403  # a ticket opens a socket once
+    elsewhere = (await live.ws_url(board_id=second)).replace(second, live.board_id, 1)
+    assert await refused_status(elsewhere) == 403  # and only its own board's
+    base = live.url.replace("http://", "ws://") + f"/ws/boards/{live.board_id}"
+    assert await refused_status(f"{base}?token={live.token}") == 403  # never a lasting token
+    assert await refused_status(f"{base}?ticket=") == 403
+    assert await refused_status(base) == 403
     async with await live.client(origin="http://127.0.0.1:8000"):  # the configured own origin
         pass
 
@@ -348,7 +381,9 @@ async def test_two_instances_on_one_postgresql_see_each_others_commands(
     app_settings: Settings,
 ) -> None:
     async with live_server(app_settings) as one, running(app_settings) as other_url:
-        two = Live(other_url, one.http, one.workshop_id, one.token, one.board_id)
+        two = Live(
+            other_url, one.http, one.workshop_id, one.token, one.board_id, one.ctx, one.organiser
+        )
         on_one, on_two = await one.client(), await two.client()
         try:
             async with asyncio.timeout(WAIT):
@@ -482,7 +517,7 @@ async def stop_reading_while_others_write(live: Live, hub: Hub, cap: int) -> Non
         tiny, ("127.0.0.1", int(live.url.rsplit(":", 1)[1]))
     )
     async with asyncio.timeout(WAIT):
-        slow = await connect(live.ws_url(), sock=tiny, max_queue=1, compression=None)
+        slow = await connect(await live.ws_url(), sock=tiny, max_queue=1, compression=None)
         await slow.send('{"type": "hello"}')
         slow_id = msgspec.json.decode(await slow.recv())["you"]["connection"]
         await wait_until(lambda: slow_id in watcher.presence)
@@ -587,7 +622,7 @@ async def test_malformed_frames_get_one_error_each_and_change_nothing(live: Live
             acked.append(op_id)
 
     async def hostile(frames: list[str | bytes]) -> None:
-        async with connect(live.ws_url(), compression=None) as bad:
+        async with connect(await live.ws_url(), compression=None) as bad:
             await bad.send('{"type": "hello"}')
             assert msgspec.json.decode(await bad.recv())["type"] == "welcome"
             errors: list[JSON] = []
@@ -611,7 +646,7 @@ async def test_malformed_frames_get_one_error_each_and_change_nothing(live: Live
             assert codes <= {"malformed_json", "invalid_frame", "already_joined"}, codes
 
     async def oversize() -> int | None:
-        async with connect(live.ws_url(), compression=None, max_size=None) as big:
+        async with connect(await live.ws_url(), compression=None, max_size=None) as big:
             await big.send(add(text="x" * 70_000)["text"])
             return await close_code_after_draining(big)
 
@@ -631,3 +666,81 @@ async def test_malformed_frames_get_one_error_each_and_change_nothing(live: Live
     finally:
         writing.cancel()
         await good.close()
+
+
+# --------------------------------------------------------------------------- revocation and logs
+
+
+async def test_a_removed_person_and_a_revoked_invite_lose_their_open_sockets(live: Live) -> None:
+    path = f"/api/workshops/{live.workshop_id}"
+    invite = await live.http.post(
+        f"{path}/invites", json={"role": "participant"}, headers=live.headers()
+    )
+    invited = invite.json()
+    joined = await live.http.post(
+        f"{path}/join", json={"name": "Anna"}, headers=live.headers(invited["token"])
+    )
+    anna = joined.json()
+    second = await live.http.post(
+        f"{path}/invites", json={"role": "participant"}, headers=live.headers()
+    )
+    ben_invite = second.json()
+    opened = await live.http.post("/api/auth/session", headers=live.headers(ben_invite["token"]))
+    ben_session = opened.json()["token"]
+    watcher = await live.client()
+    anna_socket, ben_socket = await live.client(anna["token"]), await live.client(ben_session)
+    try:
+        removed = await live.http.post(
+            f"{path}/people/{anna['actor_id']}/remove", headers=live.headers()
+        )
+        assert removed.status_code == 200, removed.text
+        await wait_until(lambda: anna_socket.close_code is not None)
+        assert anna_socket.close_code == 4401
+        async with asyncio.timeout(WAIT):
+            made = await watcher.command(add(text="the others go on"))
+            await ben_socket.wait_for_version(made["version"])
+        revoke = f"{path}/invites/{ben_invite['invite_id']}/revoke"
+        assert (await live.http.post(revoke, headers=live.headers())).status_code == 200
+        await wait_until(lambda: ben_socket.close_code is not None)
+        assert ben_socket.close_code == 4401
+        async with asyncio.timeout(WAIT):
+            await watcher.command(add(text="still live"))
+    finally:
+        for socket_ in (watcher, anna_socket, ben_socket):
+            await socket_.close()
+
+
+class Captured(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+async def test_no_token_or_ticket_reaches_the_server_log(app_settings: Settings) -> None:
+    captured = Captured()
+    loggers = [logging.getLogger(name) for name in ("uvicorn.error", "uvicorn.access")]
+    async with started(app_settings, log_level="info") as server:
+        for logger in loggers:
+            logger.addHandler(captured)
+        try:
+            async with httpx2.AsyncClient(base_url=base_url(server), timeout=WAIT) as http:
+                live = await _live(base_url(server), http, plenary_of(server))
+                url = await live.ws_url()
+                ticket = url.rsplit("ticket=", 1)[1]
+                async with connect(url):
+                    pass
+                by_hand = url.split("?")[0] + f"?token={live.token}"
+                assert await refused_status(by_hand) == 403
+                await live.http.get(f"/api/boards/{live.board_id}?token={live.token}")
+        finally:
+            for logger in loggers:
+                logger.removeHandler(captured)
+    text = "\n".join(captured.lines)
+    assert "WebSocket /ws/boards/" in text  # the request lines were logged…
+    assert "ticket=[redacted]" in text
+    assert ticket not in text  # …without the ticket
+    assert live.token not in text  # or a token, even one put in a URL by hand
+    assert live.organiser not in text

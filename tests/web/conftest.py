@@ -23,6 +23,7 @@ from starlette.applications import Starlette
 from service.context import Plenary
 from service.server import config
 from service.settings import Settings
+from tests.service.people import organiser_token
 
 CHROMIUM = Path(os.environ.get("PLENARY_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -194,8 +195,9 @@ class Workshop:
 
 @pytest.fixture
 async def workshop(http: Http, served: Served) -> Workshop:
+    organiser = await organiser_token(served.ctx, "Ana")
     created = await http.post(
-        "/api/workshops", {"title": "Browser workshop", "facilitator_name": "Ana"}
+        "/api/workshops", {"title": "Browser workshop", "facilitator_name": "Ana"}, organiser
     )
     board = await http.post(
         f"/api/workshops/{created['id']}/boards",

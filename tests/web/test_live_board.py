@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Page, WebSocket, expect
 
+from domain.actor import Actor
 from service import demo
-from service.tokens import Claims
 from tests.web.conftest import Served, Workshop, open_board
 
 pytestmark = pytest.mark.browser
@@ -271,10 +271,10 @@ async def test_the_workshop_page_lists_its_boards(browser: Browser, workshop: Wo
 
 async def test_screenshot_of_the_demo_board(browser: Browser, served: Served) -> None:
     seeded = await demo.seed(served.ctx)
-    host_token = served.ctx.token(seeded.facilitator)
-    guest_token = served.ctx.token(
-        Claims(sub="guest-lisbon", wid=seeded.workshop_id, role="participant", name="Lisbon")
-    )
+    auth = served.ctx.auth
+    host_token = auth.token(auth.claims("link", seeded.facilitator, seeded.workshop_id))
+    lisbon = Actor(id="guest-lisbon", role="participant", name="Lisbon")
+    guest_token = auth.token(auth.claims("session", lisbon, seeded.workshop_id))
     host = await open_board(browser, f"{served.base_url}/b/{seeded.board_id}#token={host_token}")
     guest = await open_board(browser, f"{served.base_url}/b/{seeded.board_id}#token={guest_token}")
     promoted = sum(len(g.clusters[0][1]) for g in demo.GROUPS)
