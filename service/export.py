@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 from typing import TextIO
 
 import msgspec
 
-from projections.board_view import BoardView, NoteView
+from projections.board_view import BoardView
+from service import export_csv
 from service.context import Plenary
+from service.export_view import notes_by_cluster
 from service.wire import event_out
 
 _encoder = msgspec.json.Encoder()
@@ -31,20 +32,9 @@ async def board(ctx: Plenary, board_id: str, fmt: str, out: TextIO) -> None:
     if fmt == "json":
         out.write(_encoder.encode(view).decode() + "\n")
     elif fmt == "csv":
-        write_csv(view, out)
+        out.write(export_csv.document(view, str))
     else:
         out.write(markdown(view))
-
-
-def _by_cluster(view: BoardView) -> list[tuple[str, list[NoteView]]]:
-    groups: list[tuple[str, list[NoteView]]] = []
-    for cluster in sorted(view.clusters.values(), key=lambda c: (c.y, c.x)):
-        notes = [n for n in view.notes.values() if n.cluster_id == cluster.id]
-        groups.append((cluster.label, sorted(notes, key=lambda n: n.version)))
-    loose = [n for n in view.notes.values() if n.cluster_id not in view.clusters]
-    if loose:
-        groups.append(("Not clustered", sorted(loose, key=lambda n: n.version)))
-    return groups
 
 
 def markdown(view: BoardView) -> str:
@@ -56,43 +46,8 @@ def markdown(view: BoardView) -> str:
         f"{len(view.notes)} notes in {len(view.clusters)} clusters.",
         "",
     ]
-    for label, notes in _by_cluster(view):
-        lines += [f"## {label}", ""]
+    for label, notes in notes_by_cluster(view):
+        lines += [f"## {label or 'Not clustered'}", ""]
         lines += [f"- {n.text.replace(chr(10), ' ')}" for n in notes] or ["- (empty)"]
         lines.append("")
     return "\n".join(lines)
-
-
-def write_csv(view: BoardView, out: TextIO) -> None:
-    """The board's notes as CSV rows: id, cluster, text, colour, author, position, times."""
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "note_id",
-            "cluster",
-            "text",
-            "colour",
-            "author",
-            "x",
-            "y",
-            "created_at",
-            "updated_at",
-            "version",
-        ]
-    )
-    for label, notes in _by_cluster(view):
-        for n in notes:
-            writer.writerow(
-                [
-                    n.id,
-                    label,
-                    n.text,
-                    n.colour,
-                    n.author,
-                    n.x,
-                    n.y,
-                    n.created_at.isoformat(),
-                    n.updated_at.isoformat(),
-                    n.version,
-                ]
-            )
