@@ -6,10 +6,8 @@ from typing import TextIO
 
 import msgspec
 
-from projections.board_view import BoardView
-from service import export_csv
+from service import export_csv, export_markdown
 from service.context import Plenary
-from service.export_view import notes_by_cluster
 from service.wire import event_out
 
 _encoder = msgspec.json.Encoder()
@@ -34,20 +32,4 @@ async def board(ctx: Plenary, board_id: str, fmt: str, out: TextIO) -> None:
     elif fmt == "csv":
         out.write(export_csv.document(view, str))
     else:
-        out.write(markdown(view))
-
-
-def markdown(view: BoardView) -> str:
-    """The board as a Markdown report: clusters as sections, notes as bullets."""
-    lines = [
-        f"# {view.title}",
-        "",
-        f"Board `{view.id}` at version {view.version}, "
-        f"{len(view.notes)} notes in {len(view.clusters)} clusters.",
-        "",
-    ]
-    for label, notes in notes_by_cluster(view):
-        lines += [f"## {label or 'Not clustered'}", ""]
-        lines += [f"- {n.text.replace(chr(10), ' ')}" for n in notes] or ["- (empty)"]
-        lines.append("")
-    return "\n".join(lines)
+        out.write(export_markdown.report(view))

@@ -123,7 +123,7 @@ def test_rebuild_and_export(cli_env: StoreLocation, capsys: pytest.CaptureFixtur
     assert positions == list(range(1, len(lines) + 1))
     assert main(["export", "board", "--board", demo.BOARD_ID, "--format", "md"]) == 0
     markdown = capsys.readouterr().out
-    assert "## Streets for people" in markdown
+    assert "### Streets for people" in markdown
     assert "- School streets close at 8:30 but parents still drive in" in markdown
     assert main(["export", "board", "--board", demo.BOARD_ID, "--format", "csv"]) == 0
     promoted = sum(len(g.clusters[0][1]) for g in demo.GROUPS)
