@@ -15,6 +15,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -210,16 +211,23 @@ def _one(args: argparse.Namespace) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """Write the log or a board to stdout."""
+    if args.what == "board" and not args.board:
+        raise SystemExit("plenary export board needs --board ID")
+
     async def work(ctx: Plenary) -> int:
-        if args.what == "log":
-            await export.log_jsonl(ctx, sys.stdout)
-        else:
-            if not args.board:
-                raise SystemExit("plenary export board needs --board ID")
-            await export.board(ctx, args.board, args.format, sys.stdout)
+        await _export(ctx, args, sys.stdout)
         return 0
 
     return _with_plenary(args, work)
+
+
+async def _export(ctx: Plenary, args: argparse.Namespace, out: TextIO) -> None:
+    if args.what == "log":
+        await export.log_jsonl(ctx, out)
+    else:
+        viewer = export.viewer_for(ctx, args.role)
+        out.write(await export.board_document(ctx, args.board, args.format, viewer))
 
 
 def _redact(url: str) -> str:
@@ -296,10 +304,24 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="after a clean walk, sign a checkpoint of the current head",
     )
-    exp = sub("export", cmd_export, "Export the raw log (JSONL) or a board (md, csv, json).")
+    exp = sub(
+        "export",
+        cmd_export,
+        "Export the raw log (JSONL) or a board (md, csv, json) as a facilitator or an auditor "
+        "sees it. Whoever runs this holds the database and the secret: the role chooses what "
+        "the export shows, it grants nothing.",
+    )
     exp.add_argument("what", choices=["log", "board"])
     exp.add_argument("--board", metavar="ID")
-    exp.add_argument("--format", choices=["md", "csv", "json"], default="md")
+    exp.add_argument("--format", choices=export.FORMATS, default="md")
+    exp.add_argument(
+        "--as",
+        dest="role",
+        choices=["facilitator", "auditor"],
+        default="facilitator",
+        help="show the board as this role sees it: a facilitator sees pseudonyms on a "
+        "pseudonymous board, an auditor real names (default: facilitator)",
+    )
     return top
 
 

@@ -1,14 +1,30 @@
-"""Exports: the raw log as JSONL, a board as Markdown, CSV or JSON."""
+"""Exports: the raw log as JSONL; a board as Markdown, CSV or JSON, as one viewer sees it.
+
+A board export is cut down for a ``Viewer`` given by the caller (``service.export_view``):
+the CLI passes ``viewer_for(ctx, role)``; an HTTP download would pass the person asking.
+The formats, their escaping and who sees what are in ``docs/api.md``, "Exports".
+"""
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Literal, TextIO
 
 import msgspec
 
+from domain.errors import NotFound
+from domain.types import Role
+from projections.board_view import BoardView
+from projections.visibility import Viewer
 from service import export_csv, export_markdown
 from service.context import Plenary
+from service.export_view import namer, names, present, shows_pseudonyms
 from service.wire import event_out
+
+Format = Literal["md", "csv", "json"]
+FORMATS: tuple[Format, ...] = ("md", "csv", "json")
+
+NOBODY = "(export)"
+"""The id of the CLI's viewer: not a valid person id, so it owns no note and no ballot."""
 
 _encoder = msgspec.json.Encoder()
 
@@ -24,12 +40,38 @@ async def log_jsonl(ctx: Plenary, out: TextIO, batch: int = 1000) -> int:
     return count
 
 
-async def board(ctx: Plenary, board_id: str, fmt: str, out: TextIO) -> None:
-    """Write board ``board_id`` as ``md``, ``csv`` or ``json``."""
+def viewer_for(ctx: Plenary, role: Role) -> Viewer:
+    """Someone in ``role`` who is no person on any board: sees what that role sees of
+    everyone's work, and has no hidden note or ballot of their own."""
+    return Viewer(id=NOBODY, role=role, pseudonym_key=ctx.pseudonym_key)
+
+
+async def board_document(ctx: Plenary, board_id: str, fmt: Format, viewer: Viewer) -> str:
+    """Board ``board_id`` as ``viewer`` may see it, written as ``fmt``.
+
+    Raises ``NotFound`` (``board_not_found``) when there is no such board.
+    """
     view = await ctx.board_view(board_id)
+    shown = present(view, viewer)
+    table = names(view, shown, await _joined(ctx, view.workshop_id), viewer)
     if fmt == "json":
-        out.write(_encoder.encode(view).decode() + "\n")
-    elif fmt == "csv":
-        out.write(export_csv.document(view, str))
-    else:
-        out.write(export_markdown.report(view))
+        return _json(shown, table)
+    if fmt == "csv":
+        return export_csv.document(shown, namer(table))
+    pseudonyms = shows_pseudonyms(view, viewer)
+    return export_markdown.report(shown, namer(table), pseudonyms=pseudonyms)
+
+
+async def _joined(ctx: Plenary, workshop_id: str) -> dict[str, str]:
+    """The workshop's people: id → the name they joined with (none if it does not exist)."""
+    try:
+        state = await ctx.workshop_state(workshop_id)
+    except NotFound:
+        return {}
+    return {pid: person.name for pid, person in state.participants.items()}
+
+
+def _json(shown: BoardView, people: dict[str, str]) -> str:
+    """The presented view as the API gives it, plus ``people``: shown id → name."""
+    body = {**msgspec.to_builtins(shown), "people": people}
+    return msgspec.json.format(_encoder.encode(body), indent=2).decode() + "\n"

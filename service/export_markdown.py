@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from projections.board_view import BoardView
-from service.export_view import notes_by_cluster
+from projections.board_view import BoardView, NoteView
+from service.export_view import NameOf, notes_by_cluster
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _INLINE_SYNTAX = "\\`*_[]|~#$"
@@ -52,30 +52,40 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def report(view: BoardView) -> str:
-    """The Markdown report of ``view``."""
-    return "\n".join(_summary(view) + _notes(view))
+def report(view: BoardView, name_of: NameOf, *, pseudonyms: bool) -> str:
+    """The Markdown report of ``view``, already cut down for its viewer; ``pseudonyms`` says
+    that the people in it are shown by pseudonym."""
+    return "\n".join(_summary(view, pseudonyms) + _notes(view, name_of))
 
 
-def _summary(view: BoardView) -> list[str]:
+def _summary(view: BoardView, pseudonyms: bool) -> list[str]:
     notes = f"{_count(len(view.notes), 'note')} in {_count(len(view.clusters), 'cluster')}"
-    return [
+    lines = [
         f"# {inline(view.title)}",
         "",
         f"Board {_code(view.id)} at version {view.version}, in the {view.phase} phase: {notes}.",
         "",
     ]
+    if pseudonyms:
+        lines += ["People on this board are shown by pseudonym.", ""]
+    elif view.anonymity == "pseudonymous":
+        lines += ["People work under pseudonyms on this board; this export names them.", ""]
+    return lines
 
 
 # --------------------------------------------------------------------------- notes
 
 
-def _notes(view: BoardView) -> list[str]:
+def _notes(view: BoardView, name_of: NameOf) -> list[str]:
     lines = ["## Notes", ""]
     groups = notes_by_cluster(view)
     for label, notes in groups:
         heading = inline(label) if label else "*Outside any cluster*"
         lines += [f"### {heading}", ""]
-        lines += [f"- {block(n.text, '  ')}" for n in notes] or ["No notes."]
+        lines += [_note_item(n, name_of) for n in notes] or ["No notes."]
         lines.append("")
     return lines if groups else [*lines, "No notes.", ""]
+
+
+def _note_item(note: NoteView, name_of: NameOf) -> str:
+    return f"- {block(note.text, '  ')} — {inline(name_of(note.author))}"

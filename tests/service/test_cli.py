@@ -124,10 +124,27 @@ def test_rebuild_and_export(cli_env: StoreLocation, capsys: pytest.CaptureFixtur
     assert main(["export", "board", "--board", demo.BOARD_ID, "--format", "md"]) == 0
     markdown = capsys.readouterr().out
     assert "### Streets for people" in markdown
-    assert "- School streets close at 8:30 but parents still drive in" in markdown
+    assert "- School streets close at 8:30 but parents still drive in — Marta (Lisbon)" in markdown
     assert main(["export", "board", "--board", demo.BOARD_ID, "--format", "csv"]) == 0
     promoted = sum(len(g.clusters[0][1]) for g in demo.GROUPS)
     assert len(capsys.readouterr().out.strip().splitlines()) == 1 + promoted  # header + notes
+
+
+def test_export_shows_pseudonyms_by_default_and_real_names_to_an_auditor(
+    cli_env: StoreLocation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["demo"])
+    capsys.readouterr()
+    group = next(g for g in demo.GROUPS if g.pseudonymous)
+    board = ["export", "board", "--board", demo.group_board(group)]
+    assert main(board) == 0
+    as_facilitator = capsys.readouterr().out
+    assert main([*board, "--as", "auditor"]) == 0
+    as_auditor = capsys.readouterr().out
+    assert "People on this board are shown by pseudonym." in as_facilitator
+    for name in group.members:
+        assert name not in as_facilitator
+        assert name in as_auditor
 
 
 def _free_port() -> int:
