@@ -211,12 +211,16 @@ def _one(args: argparse.Namespace) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write the log or a board to stdout."""
+    """Write the log or a board to stdout, or to ``--out`` readable by its owner only."""
     if args.what == "board" and not args.board:
         raise SystemExit("plenary export board needs --board ID")
 
     async def work(ctx: Plenary) -> int:
-        await _export(ctx, args, sys.stdout)
+        if args.out is None:
+            await _export(ctx, args, sys.stdout)
+        else:
+            with export.owner_only(Path(args.out)) as out:
+                await _export(ctx, args, out)
         return 0
 
     return _with_plenary(args, work)
@@ -321,6 +325,11 @@ def parser() -> argparse.ArgumentParser:
         default="facilitator",
         help="show the board as this role sees it: a facilitator sees pseudonyms on a "
         "pseudonymous board, an auditor real names (default: facilitator)",
+    )
+    exp.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write to FILE (mode 0600, replaced whole) instead of stdout",
     )
     return top
 

@@ -7,6 +7,11 @@ The formats, their escaping and who sees what are in ``docs/api.md``, "Exports".
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Literal, TextIO
 
 import msgspec
@@ -75,3 +80,23 @@ def _json(shown: BoardView, people: dict[str, str]) -> str:
     """The presented view as the API gives it, plus ``people``: shown id → name."""
     body = {**msgspec.to_builtins(shown), "people": people}
     return msgspec.json.format(_encoder.encode(body), indent=2).decode() + "\n"
+
+
+@contextlib.contextmanager
+def owner_only(path: Path) -> Iterator[TextIO]:
+    """A text file written in full at ``path``, readable by its owner only (mode 0600).
+
+    It is written beside ``path`` and moved there when the block ends, so nobody else can
+    open it meanwhile (not even through an earlier file at ``path``) and an error leaves
+    ``path`` as it was.
+    """
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            os.chmod(partial, 0o600)  # mkstemp's mode, whatever the umask
+            yield out
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)
+        raise

@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -128,6 +129,49 @@ def test_rebuild_and_export(cli_env: StoreLocation, capsys: pytest.CaptureFixtur
     assert main(["export", "board", "--board", demo.BOARD_ID, "--format", "csv"]) == 0
     promoted = sum(len(g.clusters[0][1]) for g in demo.GROUPS)
     assert len(capsys.readouterr().out.strip().splitlines()) == 1 + promoted  # header + notes
+
+
+def test_export_to_a_file_is_readable_by_its_owner_only(
+    cli_env: StoreLocation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["demo"])
+    capsys.readouterr()
+    board = ["export", "board", "--board", demo.BOARD_ID, "--format", "csv"]
+    assert main(board) == 0
+    printed = capsys.readouterr().out
+    target = tmp_path / "board.csv"
+    target.write_text("an older export, readable by anyone")
+    target.chmod(0o644)
+    umask = os.umask(0o022)
+    try:
+        assert main([*board, "--out", str(target)]) == 0
+        assert main(["export", "log", "--out", str(tmp_path / "log.jsonl")]) == 0
+    finally:
+        os.umask(umask)
+    assert capsys.readouterr().out == ""  # nothing on stdout
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_bytes().decode() == printed
+    log = tmp_path / "log.jsonl"
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert len(log.read_text().splitlines()) == asyncio.run(_head(cli_env))
+
+
+async def _head(location: StoreLocation) -> int:
+    store = await location.open()
+    try:
+        return (await store.head()).position
+    finally:
+        await store.close()
+
+
+def test_a_failed_export_leaves_no_file(
+    cli_env: StoreLocation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "exports"
+    out.mkdir()
+    assert main(["export", "board", "--board", "no-such-board", "--out", str(out / "b.md")]) == 2
+    assert "board_not_found" in capsys.readouterr().err
+    assert list(out.iterdir()) == []
 
 
 def test_export_shows_pseudonyms_by_default_and_real_names_to_an_auditor(
