@@ -126,6 +126,8 @@ def test_rebuild_and_export(cli_env: StoreLocation, capsys: pytest.CaptureFixtur
     markdown = capsys.readouterr().out
     assert "### Streets for people" in markdown
     assert "- School streets close at 8:30 but parents still drive in — Marta (Lisbon)" in markdown
+    assert "| 1 | Who takes part | 40 |" in markdown  # the plenary round's results
+    assert "### Selected: Who takes part" in markdown
     assert main(["export", "board", "--board", demo.BOARD_ID, "--format", "csv"]) == 0
     promoted = sum(len(g.clusters[0][1]) for g in demo.GROUPS)
     assert len(capsys.readouterr().out.strip().splitlines()) == 1 + promoted  # header + notes

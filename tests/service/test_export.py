@@ -1,6 +1,6 @@
 """Board exports on real databases (both backends): hostile texts neutralised in CSV and
-escaped in Markdown, people by name, each viewer's cut (pseudonyms but for auditors), JSON
-as the presented view."""
+escaped in Markdown, people by name, each viewer's cut (pseudonyms but for auditors), vote
+rounds and decisions in the report, JSON as the presented view."""
 
 from __future__ import annotations
 
@@ -209,13 +209,17 @@ async def test_markdown_renders_what_people_wrote_as_text(ctx: Plenary) -> None:
     shown = render(document)
     assert set(shown.tags) <= _REPORT_TAGS | _TABLE_TAGS, shown.html
     assert set(shown.attributes) <= {("style", "text-align:right")}  # the tables' numbers
-    assert shown.headings == [
+    headings = [h for h in shown.headings if h[0] != "h3" or not h[1].startswith("Round")]
+    assert headings == [
         ("h1", TITLE),
         ("h2", "Notes"),
         ("h3", C1),
         ("h3", C2),
         ("h3", C3),
         ("h3", "Outside any cluster"),
+        ("h2", "Vote rounds"),
+        ("h2", "Decisions"),
+        ("h3", f"Selected: {C1}"),
     ]
     seen = lines_of(shown.text)
     for text in TEXTS.values():
@@ -226,6 +230,30 @@ async def test_markdown_renders_what_people_wrote_as_text(ctx: Plenary) -> None:
     assert SECRET not in shown.text
     for person in AUTHORS:
         assert person.id not in document
+
+
+async def test_markdown_reports_rounds_and_decisions(ctx: Plenary) -> None:
+    document = await export.board_document(ctx, NAMED, "md", export.viewer_for(ctx, "facilitator"))
+    shown = render(document)
+    rounds = [h[1] for h in shown.headings if h[1].startswith("Round")]
+    assert rounds[0].startswith("Round 1 (r1), closed ")
+    assert rounds[1] == "Round 2 (r2), open"
+    # Only the closed round has a table: the open one hides its tallies.
+    assert shown.rows == [["Rank", "Item", "Dots"], ["1", C1, "2"], ["1", C2, "2"], ["3", C3, "1"]]
+    seen = lines_of(shown.text)
+    assert "A ballot of 3 clusters; 3 dots per voter, at most 2 on one item. Voters: 3." in seen
+    assert (
+        "A ballot of 2 clusters; 5 dots per voter, at most 3 on one item. Voters so far: 1." in seen
+    )
+    hidden = seen.index("Its dots stay hidden until it closes. On the ballot:")
+    assert seen[hidden + 1 : hidden + 3] == [C1, C2]
+    decided = seen[seen.index(f"Selected: {C1}") + 1 :]
+    assert decided[0] == "Item: the cluster c1"
+    assert decided[1].startswith(f"Decided by {FAY.name}, ")
+    assert decided[2:5] == ["Rationale: Most dots, tied.", "# not a heading", "<b>and no HTML</b>"]
+    assert decided[5:7] == ["Votes: 2 dots, rank 1 of 3 in round r1", "Grid: impact 8.5, effort 4"]
+    assert decided[7] == "Notes:"
+    assert f"{TEXTS['n-equals']} — {ANNIKA.name}" in decided[8:]
 
 
 async def test_markdown_of_a_pseudonymous_board_for_each_role(ctx: Plenary) -> None:
@@ -245,8 +273,11 @@ async def test_markdown_of_a_pseudonymous_board_for_each_role(ctx: Plenary) -> N
         assert person.id not in shown
         assert alias_id not in shown  # people by name, never by id
     assert all(name not in shown for name in REAL_NAMES)
+    assert f"Decided by {FAY.name}" in render(audited).text
     assert SECRET not in shown
     assert SECRET not in audited
+    # The open round shows its tallies on this board: the dots so far.
+    assert render(shown).rows[-3:] == [["Rank", "Item", "Dots"], ["1", C2, "1"], ["2", C1, "0"]]
 
 
 async def test_a_person_sees_their_own_hidden_note(ctx: Plenary) -> None:
