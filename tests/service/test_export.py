@@ -8,7 +8,7 @@ import csv
 import io
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 import pytest
@@ -16,6 +16,7 @@ import pytest
 from domain import board, decisions, facilitation, voting, workshop
 from domain.actor import Actor
 from domain.streams import board_stream, workshop_stream
+from domain.types import WorkshopRole
 from projections.visibility import Viewer, present_view, pseudonym
 from service import export, export_csv
 from service.app import close_plenary, open_plenary
@@ -91,7 +92,8 @@ async def _seed_workshop(ctx: Plenary) -> None:
     create = workshop.CreateWorkshop(workshop_id=W, title="Export")
     await ctx.runner.execute(workshop.DECIDER, workshop_stream(W), create, FAY, "w-create")
     for person in (FAY, ANNIKA, BENEDIKT):
-        join = workshop.JoinWorkshop(actor_id=person.id, name=person.name, role=person.role)
+        role = cast(WorkshopRole, person.role)
+        join = workshop.JoinWorkshop(actor_id=person.id, name=person.name, role=role)
         await ctx.runner.execute(
             workshop.DECIDER, workshop_stream(W), join, person, f"w-join-{person.id}"
         )
