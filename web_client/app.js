@@ -480,14 +480,20 @@ class BoardPage {
 
 // --------------------------------------------------------------------------- start
 
+/** The page for someone without a working link: what to open instead. */
+function showHome() {
+  $("home").hidden = false;
+  $("status").hidden = true; // no socket on this page: nothing connects
+  $("title").hidden = true; // the home page has its own h1
+}
+
 async function main() {
   const token = takeToken();
-  if (!token) { $("home").hidden = false; $("status").hidden = true; return; }
+  if (!token) { showHome(); return; }
   let session;
   try { session = await openSession(token); } catch (error) {
     sessionStorage.removeItem("plenary-token");
-    $("home").hidden = false;
-    setStatus("offline");
+    showHome();
     showAlert(error.code === "network" ? error.message
       : `This link no longer opens Plenary (${error.message}) Ask for a new one.`, error.code);
     return;

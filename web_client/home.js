@@ -14,6 +14,7 @@ export class HomePage {
   async start() {
     $("home").hidden = false;
     $("status").hidden = true;
+    $("title").hidden = true; // the page has its own h1
     $("home-guest").hidden = true;
     $("organiser").hidden = false;
     $("organiser-name").textContent = this.me.name;

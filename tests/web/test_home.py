@@ -1,0 +1,84 @@
+"""An organiser in Chromium: their sign-in link opens the home page with their programmes;
+they create a programme and a workshop in it from the page, by mouse and by keyboard, and land
+on the workshop as its facilitator. A link that no longer holds says so instead of spinning."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from domain.actor import Actor
+from service import organisers
+from tests.web.conftest import Served
+
+pytestmark = pytest.mark.browser
+
+
+async def signed_in(
+    browser: Browser, served: Served, name: str = "Oda"
+) -> tuple[Page, list[str], Actor]:
+    """A new organiser's page, opened with their sign-in link; the script errors it throws."""
+    who = await organisers.add(served.ctx, name)
+    link = organisers.signin_link(served.ctx, who)
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    page.set_default_timeout(8000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    await page.goto(link)
+    return page, errors, who
+
+
+async def test_an_organiser_creates_a_programme_and_a_workshop_from_the_home_page(
+    browser: Browser, served: Served
+) -> None:
+    page, errors, oda = await signed_in(browser, served)
+    await expect(page.get_by_role("heading", name="Your programmes")).to_be_visible()
+    assert "token=" not in page.url  # the credential is taken off the address bar
+    await expect(page.locator("#organiser-name")).to_have_text("Oda")
+    await expect(page.locator("#programmes-empty")).to_be_visible()
+    await expect(
+        page.locator("#status")
+    ).to_be_hidden()  # no "connecting…" on a page with no socket
+
+    await page.get_by_label("Title").first.fill("Cities 2027")
+    await page.get_by_role("button", name="Create programme").click()
+    await expect(page.locator(".programme-card h3")).to_have_text(["Cities 2027"])
+
+    # The workshop form by keyboard alone.
+    await page.locator("#new-workshop-title").focus()
+    await page.keyboard.type("Mobility challenges")
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_label("Kind")).to_be_focused()
+    programme = page.get_by_label("Programme", exact=True)
+    await programme.focus()
+    await page.keyboard.press("ArrowDown")  # from "A programme of its own" to "Cities 2027"
+    await expect(programme).to_have_value(re.compile(".+"))
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_role("button", name="Create workshop")).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Mobility challenges")
+    assert "/w/" in page.url
+
+    # Back home, the workshop is listed under its programme and opens again.
+    await page.goto(organisers.signin_link(served.ctx, oda))
+    card = page.locator(".programme-card", has_text="Cities 2027")
+    button = card.get_by_role("button", name="Open Mobility challenges")
+    await expect(button).to_be_visible()
+    await button.click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Mobility challenges")
+    assert not errors, errors
+
+
+async def test_a_link_that_no_longer_holds_says_so(browser: Browser, served: Served) -> None:
+    page, _, ole = await signed_in(browser, served, "Ole")
+    await expect(page.get_by_role("heading", name="Your programmes")).to_be_visible()
+    await organisers.remove(served.ctx, ole.id)
+    for credential in (organisers.signin_link(served.ctx, ole), f"{served.base_url}/#token=x.y.z"):
+        stale = await page.context.new_page()
+        await stale.goto(credential)
+        await expect(stale.get_by_role("alert")).to_contain_text("no longer opens Plenary")
+        await expect(stale.locator("#status")).to_be_hidden()
