@@ -147,12 +147,22 @@ export function phasesOf(type) {
   return names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names.at(-1)}` : names[0];
 }
 
-/** Why `me` may not issue `type` now (null: they may). Mirrors facilitation.gate. */
+/** Board commands only a facilitator may issue (the role table, domain/roles.py). */
+export const FACILITATOR_COMMANDS = new Set([
+  "board.create", "phase.change", "timer.start", "timer.extend", "timer.stop", "private.start",
+  "notes.reveal", "anonymity.set", "board.lock", "board.unlock", "vote.open", "vote.close",
+  "decision.record", "items.promote",
+]);
+
+/** Why `me` may not issue `type` now (null: they may). Mirrors the role table and
+ * facilitation.gate, in the order domain/board.py asks them; a facilitator's own rules of a
+ * command (a round opens in the vote phase, a decision in discuss or decide) are not here. */
 export function refusal(view, me, type) {
   if (me.role !== "facilitator" && me.role !== "participant") {
     return "You can look at this board but not change it.";
   }
   if (me.role === "facilitator") return null;
+  if (FACILITATOR_COMMANDS.has(type)) return "Only a facilitator may do that.";
   if (view.locked) return "The facilitator has locked this board.";
   const phases = PARTICIPANT_PHASES[type];
   if (phases && !phases.includes(view.phase)) {
