@@ -108,6 +108,8 @@ def _aliaser(key: bytes, board_id: str) -> Callable[[str], str]:
     cache: dict[str, str] = {}
 
     def alias(actor_id: str) -> str:
+        if not actor_id:  # nobody (a copy promoted from a pseudonymous board): stays nobody
+            return actor_id
         if actor_id not in cache:
             cache[actor_id] = pseudonym(key, board_id, actor_id)[0]
         return cache[actor_id]

@@ -19,7 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from domain import board, decisions, facilitation, voting
 from domain.actor import Actor
-from domain.board_state import PHASES, Anonymity, Outcome, Phase, VoteTarget
+from domain.board_state import PHASES, Anonymity, Origin, Outcome, Phase, VoteTarget
 from domain.errors import DomainError
 from domain.recorded import RecordedEvent
 from domain.streams import board_stream
@@ -874,3 +874,25 @@ def test_history_shows_a_note_that_was_revealed_before_it_was_deleted() -> None:
     shown = [present_event(r, ben, anonymity="named", lifted=lifted) for r in history]
     traced = trace(BOARD_ID, present_view(view, ben).decisions[0], shown)
     assert f"Note added: {note.text}" in [entry.what for entry in traced.entries]
+
+
+def test_a_copy_promoted_from_a_pseudonymous_board_stays_without_an_author() -> None:
+    origin = Origin(board_id="b-source", item_id="n1", version=3)
+    copy = decisions.PromotedNote(
+        note_id="p1", text="t", x=0, y=0, colour="yellow", author="", cluster_id=None, origin=origin
+    )
+    promoted = decisions.ItemsPromoted(
+        promotion_id="pr", source_board_id="b-source", source_version=3, clusters=(), notes=(copy,)
+    )
+    history: list[tuple[board.Event, Actor]] = [
+        (
+            board.BoardCreated(board_id=BOARD_ID, workshop_id="w", title="P", kind="plenary"),
+            FACILITATOR,
+        ),
+        (facilitation.AnonymitySet(policy="pseudonymous"), FACILITATOR),
+        (promoted, FACILITATOR),
+    ]
+    shown = present_view(_view_of(history), _viewer(ANN))
+    assert shown.notes["p1"].author == ""
+    event = aliased(_recorded(history)[-1], KEY, BOARD_ID)
+    assert msgspec.json.decode(event.data)["notes"][0]["author"] == ""
