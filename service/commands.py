@@ -1,17 +1,20 @@
 """The one generic command runner: load, decide, append, retry on conflict.
 
 It re-implements no rule: every yes or no comes from the stream's ``Decider``. It keeps the
-last state of recently used streams in memory and always reads the stream's tail after it,
-so several processes writing one database never act on a stale state.
+last state of recently used streams in memory and lets the append's version check catch
+another process's writes, so several processes writing one database never act on a stale
+state. ``execute_all`` runs several commands on several streams as one: all appended in one
+transaction, or none.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -23,7 +26,7 @@ from domain.decider import Decider
 from domain.errors import DomainError
 from domain.recorded import EventMeta, RecordedEvent
 from service.ids import new_id
-from service.store import ConcurrencyError, EventStore, NewEvent
+from service.store import AppendPart, CommandIdReused, ConcurrencyError, EventStore, NewEvent
 
 S = TypeVar("S")
 C = TypeVar("C")
@@ -39,10 +42,7 @@ _STALE = object()
 """An attempt on remembered state found nothing to do or a refusal: check the store."""
 
 
-class CommandIdReused(DomainError):
-    """A ``command_id`` was sent again with a different stream: ids must be unique."""
-
-    code = "command_id_reused"
+__all__ = ["CommandIdReused", "CommandRunner", "Guard", "Loaded", "Outcome", "Step"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,18 @@ class Outcome:
     version: int
     events: list[RecordedEvent]
     duplicate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One command of an ``execute_all``: what ``execute`` takes for a single command."""
+
+    decider: Decider[Any, Any, Any]
+    stream_id: str
+    command: Any
+    command_id: str
+    guard: Guard | None = None
+    """Called with the stream's state as the earlier steps left it, before ``decide``."""
 
 
 class CommandRunner:
@@ -151,6 +163,117 @@ class CommandRunner:
             f"The stream {stream_id} kept changing; the command was not applied.", code="conflict"
         )
 
+    async def execute_all(self, steps: Sequence[Step], actor: Actor) -> list[Outcome]:
+        """Decide ``steps`` in order, each on its stream as the earlier steps left it, and
+        append every step's events in one transaction, or nothing.
+
+        Each step records its own ``command_id``; all are correlated by the first step's, which
+        is the cause of the others. A group sent again answers what it recorded
+        (``duplicate=True``). Raises ``DomainError`` when any step's rule says no (nothing is
+        appended), ``ConcurrencyError`` when the streams kept moving through every retry,
+        ``CommandIdReused``, ``StoreUnavailable``.
+        """
+        if not steps:
+            return []
+        first = steps[0].command_id
+        metas = [
+            EventMeta(
+                actor=actor.id,
+                role=actor.role,
+                command_id=step.command_id,
+                correlation_id=first,
+                causation_id=None if i == 0 else first,
+            )
+            for i, step in enumerate(steps)
+        ]
+        async with contextlib.AsyncExitStack() as locks:
+            for stream_id in sorted({step.stream_id for step in steps}):  # one order: no deadlock
+                await locks.enter_async_context(self._lock(stream_id))
+            for attempt in range(self.retries):
+                outcomes = await self._attempt_all(steps, actor, metas)
+                if outcomes is not None:
+                    return outcomes
+                await asyncio.sleep(random.uniform(0, 0.002 * 2**attempt))
+        raise ConcurrencyError(
+            "The streams kept changing; the commands were not applied.", code="conflict"
+        )
+
+    async def _attempt_all(
+        self, steps: Sequence[Step], actor: Actor, metas: list[EventMeta]
+    ) -> list[Outcome] | None:
+        """One load-decide-append of every step: the outcomes, or None after a conflict."""
+        loaded: dict[str, Loaded[Any]] = {}
+        deciders: dict[str, Decider[Any, Any, Any]] = {}
+        for step in steps:
+            if deciders.setdefault(step.stream_id, step.decider) is not step.decider:
+                raise ValueError(f"steps on {step.stream_id} name different deciders")
+            if step.stream_id not in loaded:  # fresh: a refusal must hold in the store
+                loaded[step.stream_id] = await self.load(step.decider, step.stream_id)
+        states = {stream_id: (one.state, one.version) for stream_id, one in loaded.items()}
+        try:
+            parts = self._decide_all(steps, actor, metas, states)
+        except DomainError:
+            if replayed := await self._replayed_all(steps, loaded):
+                return replayed
+            raise
+        versions = [part.expected_version + len(part.events) for part in parts]
+        if not any(part.events for part in parts):
+            return await self._replayed_all(steps, loaded) or [Outcome(v, []) for v in versions]
+        try:
+            recorded = await self.store.append_all(parts)
+        except ConcurrencyError:
+            return None
+        if any(
+            events[0].event_id != part.events[0].event_id
+            for part, events in zip(parts, recorded, strict=True)
+            if events
+        ):
+            return await self._replayed_all(steps, loaded)  # the store had this group already
+        for stream_id, (state, version) in states.items():
+            decider = deciders[stream_id]
+            self._after_append(decider, stream_id, state, loaded[stream_id].version, version)
+        return [Outcome(v, events) for v, events in zip(versions, recorded, strict=True)]
+
+    @staticmethod
+    def _decide_all(
+        steps: Sequence[Step],
+        actor: Actor,
+        metas: list[EventMeta],
+        states: dict[str, tuple[Any, int]],
+    ) -> list[AppendPart]:
+        """Decide each step on ``states`` and fold its events in; one part per step."""
+        parts: list[AppendPart] = []
+        for step, meta in zip(steps, metas, strict=True):
+            state, version = states[step.stream_id]
+            if step.guard is not None:
+                step.guard(state)
+            events = step.decider.decide(state, step.command, actor)
+            new = [
+                NewEvent(event_id=new_id(), type=event_type(e), data=encode_event(e))
+                for e in events
+            ]
+            parts.append(
+                AppendPart(
+                    stream_id=step.stream_id, events=new, expected_version=version, meta=meta
+                )
+            )
+            states[step.stream_id] = (step.decider.fold(events, state), version + len(events))
+        return parts
+
+    async def _replayed_all(
+        self, steps: Sequence[Step], loaded: dict[str, Loaded[Any]]
+    ) -> list[Outcome] | None:
+        """What a group sent before recorded, step by step; None if it was never recorded."""
+        previous = [await self.store.command_events(step.command_id) for step in steps]
+        if not any(previous):
+            return None
+        return [
+            self._replayed(step.stream_id, events)
+            if events
+            else Outcome(loaded[step.stream_id].version, [], duplicate=True)
+            for step, events in zip(steps, previous, strict=True)
+        ]
+
     def _lock(self, stream_id: str) -> asyncio.Lock:
         """This process's lock for ``stream_id``: its commands to one stream run one at a time,
         so they never race each other through optimistic retries."""
@@ -197,8 +320,10 @@ class CommandRunner:
             return _CONFLICT
         if recorded[0].event_id != new[0].event_id:  # the store had this command already
             return self._replayed(stream_id, recorded)
-        self._after_append(decider, stream_id, loaded, events, recorded)
-        return Outcome(recorded[-1].version, recorded)
+        version = recorded[-1].version
+        state = decider.fold(events, loaded.state)
+        self._after_append(decider, stream_id, state, loaded.version, version)
+        return Outcome(version, recorded)
 
     def _replayed(self, stream_id: str, previous: list[RecordedEvent]) -> Outcome:
         if previous[0].stream_id != stream_id:
@@ -206,17 +331,12 @@ class CommandRunner:
         return Outcome(previous[-1].version, previous, duplicate=True)
 
     def _after_append(
-        self,
-        decider: Decider[S, C, E],
-        stream_id: str,
-        loaded: Loaded[S],
-        events: list[E],
-        recorded: list[RecordedEvent],
+        self, decider: Decider[S, C, E], stream_id: str, state: S, loaded: int, version: int
     ) -> None:
-        state = decider.fold(events, loaded.state)
-        version = recorded[-1].version
+        """Remember ``state`` at ``version`` (appended after ``loaded``); queue a snapshot when
+        the stream crossed a multiple of ``snapshot_every``."""
         self._remember(decider, stream_id, version, state)
-        if version // self.snapshot_every > loaded.version // self.snapshot_every:
+        if version // self.snapshot_every > loaded // self.snapshot_every:
             self.store.save_snapshot_soon(
                 stream_id, version, decider.snapshot_kind, msgspec.json.encode(state)
             )

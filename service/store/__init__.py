@@ -4,12 +4,14 @@ Open with ``await EventStore.open(url, schema=...)``; see DESIGN.md, "Event stor
 guarantees (gap-free positions in commit order, idempotent commands, group commit, verify).
 """
 
-from service.store.errors import ConcurrencyError, StoreError, StoreUnavailable
+from service.store.errors import CommandIdReused, ConcurrencyError, StoreError, StoreUnavailable
 from service.store.store import EventStore
-from service.store.types import Checkpoint, Head, NewEvent, VerifyReport
+from service.store.types import AppendPart, Checkpoint, Head, NewEvent, VerifyReport
 
 __all__ = [
+    "AppendPart",
     "Checkpoint",
+    "CommandIdReused",
     "ConcurrencyError",
     "EventStore",
     "Head",

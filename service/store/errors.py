@@ -40,6 +40,13 @@ class ConcurrencyError(StoreError):
         self.actual = actual
 
 
+class CommandIdReused(StoreError):
+    """A ``command_id`` already recorded was sent with other work: a stream it was not
+    recorded on, or a group of appends only some of which it recorded. Nothing was appended."""
+
+    code = "command_id_reused"
+
+
 class StoreUnavailable(StoreError):
     """The database could not be reached or did not answer in time; the outcome is unknown.
 

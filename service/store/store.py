@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.recorded import EventMeta, RecordedEvent
 from service.store import verify as verifying
-from service.store.batch import PendingAppend, to_recorded
+from service.store.batch import PendingAppend, PendingGroup, to_recorded
 from service.store.chain import ZERO_HASH
 from service.store.engine import WRITE_LOCK, Backend, create_engine, unavailable_on_error
 from service.store.errors import StoreUnavailable
@@ -27,7 +27,7 @@ from service.store.migrate import advisory_key, notify_channel, upgrade
 from service.store.postgres import PostgresWriteConnection
 from service.store.schema import EVENT_ROW, commands, events, snapshots
 from service.store.sqlite import SqliteWriteConnection
-from service.store.types import Checkpoint, Head, NewEvent, VerifyReport
+from service.store.types import AppendPart, Checkpoint, Head, NewEvent, VerifyReport
 from service.store.writer import GroupCommitWriter, Hint, NoWrites, WriteConnection
 
 log = logging.getLogger(__name__)
@@ -155,6 +155,32 @@ class EventStore:
         future: asyncio.Future[list[RecordedEvent]] = asyncio.get_running_loop().create_future()
         self._writer.submit(PendingAppend(stream_id, events, expected_version, meta, future))
         return await future
+
+    async def append_all(self, parts: Sequence[AppendPart]) -> list[list[RecordedEvent]]:
+        """Append every part in one transaction, at contiguous positions in part order, or none.
+
+        Each part is checked and recorded as ``append`` would (a later part on the same stream
+        counts the earlier parts' events); one stale version fails them all with
+        ``ConcurrencyError``. If every part's ``command_id`` was recorded before, returns what
+        each recorded; if only some were, raises ``CommandIdReused``. A part without events
+        gets ``[]`` and records nothing. Raises ``ValueError`` for two parts with one command id.
+        """
+        carrying = [i for i, part in enumerate(parts) if part.events]
+        if len({parts[i].meta.command_id for i in carrying}) != len(carrying):
+            raise ValueError("each part of append_all needs a command_id of its own")
+        results: list[list[RecordedEvent]] = [[] for _ in parts]
+        if not carrying:
+            return results
+        self._check_writable()
+        group = [parts[i] for i in carrying]
+        future: asyncio.Future[list[list[RecordedEvent]]] = (
+            asyncio.get_running_loop().create_future()
+        )
+        size = sum(len(part.events) for part in group)
+        self._writer.submit(PendingGroup(group, size, future))
+        for i, recorded in zip(carrying, await future, strict=True):
+            results[i] = recorded
+        return results
 
     async def read_stream(
         self, stream_id: str, after_version: int = 0, up_to_version: int | None = None

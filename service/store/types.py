@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import msgspec
+
+from domain.recorded import EventMeta
 
 
 class NewEvent(msgspec.Struct, frozen=True, kw_only=True):
@@ -14,6 +18,17 @@ class NewEvent(msgspec.Struct, frozen=True, kw_only=True):
     """The event's stable tag, e.g. ``"note.added"``."""
     data: bytes
     """Canonical JSON bytes of the domain event."""
+
+
+class AppendPart(msgspec.Struct, frozen=True, kw_only=True):
+    """One stream's share of an ``append_all``: what ``append`` takes for a single stream."""
+
+    stream_id: str
+    events: Sequence[NewEvent]
+    expected_version: int
+    """The stream's version before this part, counting earlier parts of the same call."""
+    meta: EventMeta
+    """Its own ``command_id``: each part is recorded (and recognised when resent) on its own."""
 
 
 class Head(msgspec.Struct, frozen=True):

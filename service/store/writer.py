@@ -28,18 +28,24 @@ from collections import Counter, deque
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol, cast
 
 from domain.recorded import RecordedEvent
 from service.store.batch import (
     BatchState,
+    GroupRecorded,
     KnownState,
     Outcome,
+    Pending,
     PendingAppend,
     Plan,
+    Recorded,
     Row,
     Stored,
+    command_ids_of,
     plan_batch,
+    size_of,
+    streams_of,
     to_recorded,
 )
 from service.store.chain import to_micros
@@ -50,6 +56,19 @@ log = logging.getLogger(__name__)
 
 Hint = tuple[str, int, int]
 """``(stream_id, version, position)`` of the last event of one committed append."""
+
+Result = list[RecordedEvent] | list[list[RecordedEvent]] | BaseException
+"""What a pending append's future gets: its events, a group's events per part, or an error."""
+
+
+class Written(NamedTuple):
+    """What a batch's transaction did: per pending append its result, the hints and events
+    to announce after the commit."""
+
+    results: list[Result]
+    hints: list[Hint]
+    committed: list[RecordedEvent]
+
 
 SnapshotRow = tuple[str, str, int, bytes, int]
 """A ``snapshots`` row: ``(stream_id, kind, version, data, recorded_at)`` (microseconds)."""
@@ -141,7 +160,7 @@ class GroupCommitWriter:
         self._max_batch = max_batch
         self._notify = notify
         self._known = KnownState()
-        self._queue: deque[PendingAppend] = deque()
+        self._queue: deque[Pending] = deque()
         self._snapshots: dict[SnapshotKey, tuple[bytes, list[asyncio.Future[None]]]] = {}
         self._snapshots_since = 0.0
         self._wake = asyncio.Event()
@@ -159,8 +178,8 @@ class GroupCommitWriter:
         """False once closing, or if the task has ended."""
         return not self._closing and self._task is not None and not self._task.done()
 
-    def submit(self, pending: PendingAppend) -> None:
-        """Queue an append; its future resolves after its batch commits (or fails)."""
+    def submit(self, pending: Pending) -> None:
+        """Queue an append or a group; its future resolves after its batch commits (or fails)."""
         self._queue.append(pending)
         self._wake.set()
 
@@ -222,29 +241,29 @@ class GroupCommitWriter:
                 else:
                     future.set_exception(outcome)
 
-    def _take(self) -> list[PendingAppend]:
-        batch: list[PendingAppend] = []
+    def _take(self) -> list[Pending]:
+        batch: list[Pending] = []
         size = 0
         queue = self._queue
-        while queue and (not batch or size + len(queue[0].events) <= self._max_batch):
+        while queue and (not batch or size + size_of(queue[0]) <= self._max_batch):
             pending = queue.popleft()
             if not pending.future.done():  # a caller cancelled before the batch began
                 batch.append(pending)
-                size += len(pending.events)
+                size += size_of(pending)
         return batch
 
-    async def _commit(self, batch: list[PendingAppend]) -> None:
+    async def _commit(self, batch: list[Pending]) -> None:
         try:
             try:
-                outcomes, hints = await self._write(batch)
+                written = await self._write(batch)
             except INTEGRITY_ERRORS:
                 # Mostly a command sent again, which only a fresh read recognises (the failure
                 # made the writer forget, so the retry reads); failing that, one append's rows
                 # were refused (a reused event_id): find it by writing the appends alone.
                 try:
-                    outcomes, hints = await self._write(batch)
+                    written = await self._write(batch)
                 except INTEGRITY_ERRORS:
-                    outcomes, hints = await self._write_one_by_one(batch)
+                    written = await self._write_one_by_one(batch)
         except DATABASE_ERRORS as exc:
             self._fail(batch, f"The append was not confirmed: {exc}", exc)
             return
@@ -252,29 +271,19 @@ class GroupCommitWriter:
             log.exception("event store writer failed a batch")
             self._fail(batch, f"The append failed: {exc!r}", exc)
             return
-        for pending, outcome in zip(batch, outcomes, strict=True):
+        for pending, result in zip(batch, written.results, strict=True):
             if pending.future.done():
                 continue
-            if isinstance(outcome, BaseException):
-                pending.future.set_exception(outcome)
+            if isinstance(result, BaseException):
+                pending.future.set_exception(result)
+            elif isinstance(pending, PendingAppend):
+                pending.future.set_result(cast(list[RecordedEvent], result))
             else:
-                pending.future.set_result(list(outcome))
-        if hints:
-            fresh = set(hints)
-            committed = [
-                event
-                for outcome in outcomes
-                if isinstance(outcome, list)
-                and outcome
-                and (outcome[-1].stream_id, outcome[-1].version, outcome[-1].position) in fresh
-                for event in outcome
-            ]
-            committed.sort(key=lambda event: event.position)
-            self._notify(hints, committed)
+                pending.future.set_result(cast(list[list[RecordedEvent]], result))
+        if written.hints:
+            self._notify(written.hints, written.committed)
 
-    async def _write(
-        self, batch: list[PendingAppend]
-    ) -> tuple[list[list[RecordedEvent] | BaseException], list[Hint]]:
+    async def _write(self, batch: list[Pending]) -> Written:
         now = self._clock()
         guessed = self._guessed_plan(batch, now)
         try:
@@ -282,32 +291,40 @@ class GroupCommitWriter:
                 guessed[1].event_rows, guessed[1].command_rows, guessed[0].head
             ):
                 state, plan = guessed
-                outcomes = [self._fresh(outcome) for outcome in plan.outcomes]
+                results = [self._fresh(outcome) for outcome in plan.outcomes]
             else:
                 async with self._connection.transaction() as tx:
-                    stream_ids = list({p.stream_id: None for p in batch})
-                    command_ids = list({p.meta.command_id: None for p in batch})
+                    stream_ids = list({s: None for p in batch for s in streams_of(p)})
+                    command_ids = list({c: None for p in batch for c in command_ids_of(p)})
                     state = await tx.state(stream_ids, command_ids)
                     plan = plan_batch(batch, state, now)
                     if plan.event_rows:
                         await tx.insert(plan.event_rows, plan.command_rows, None)
-                    outcomes = [await self._resolve(tx, outcome) for outcome in plan.outcomes]
+                    results = [await self._resolve(tx, outcome) for outcome in plan.outcomes]
         except BaseException:
             self._known.forget()
             raise
         self._known.remember(state, plan)
         self.batch_sizes[len(plan.event_rows)] += 1
-        return outcomes, plan.hints
+        return Written(results, plan.hints, plan.committed)
 
     @staticmethod
-    def _fresh(outcome: Outcome) -> list[RecordedEvent] | BaseException:
+    def _fresh(outcome: Outcome) -> Result:
         """An outcome of a plan from memory: it knows no stored command, so none is ``Stored``."""
-        assert not isinstance(outcome, Stored)
-        return outcome
+        if isinstance(outcome, GroupRecorded):
+            return [GroupCommitWriter._fresh_part(part) for part in outcome.parts]
+        return (
+            outcome
+            if isinstance(outcome, BaseException)
+            else GroupCommitWriter._fresh_part(outcome)
+        )
 
-    def _guessed_plan(
-        self, batch: list[PendingAppend], now: datetime
-    ) -> tuple[BatchState, Plan] | None:
+    @staticmethod
+    def _fresh_part(recorded: Recorded) -> list[RecordedEvent]:
+        assert not isinstance(recorded, Stored)
+        return recorded
+
+    def _guessed_plan(self, batch: list[Pending], now: datetime) -> tuple[BatchState, Plan] | None:
         """A plan from what the writer remembers, if it has rows whose insert checks the guess."""
         state = self._known.guess(batch)
         if state is None:
@@ -315,35 +332,47 @@ class GroupCommitWriter:
         plan = plan_batch(batch, state, now)
         return (state, plan) if plan.event_rows else None
 
-    async def _write_one_by_one(
-        self, batch: list[PendingAppend]
-    ) -> tuple[list[list[RecordedEvent] | BaseException], list[Hint]]:
-        outcomes: list[list[RecordedEvent] | BaseException] = []
+    async def _write_one_by_one(self, batch: list[Pending]) -> Written:
+        results: list[Result] = []
         hints: list[Hint] = []
+        committed: list[RecordedEvent] = []
         for pending in batch:
             try:
                 try:
-                    [outcome], more = await self._write([pending])
+                    written = await self._write([pending])
                 except INTEGRITY_ERRORS:
                     # Once more, on a fresh read: a race with a writer that skipped the lock
                     # becomes a conflict or a repeated command; a reused event_id fails again.
-                    [outcome], more = await self._write([pending])
+                    written = await self._write([pending])
             except INTEGRITY_ERRORS as exc:
-                outcome, more = StoreError(f"The database refused the append: {exc}"), []
+                written = Written([StoreError(f"The database refused the append: {exc}")], [], [])
             except DATABASE_ERRORS as exc:
-                outcome, more = StoreUnavailable(f"The append was not confirmed: {exc}"), []
-            outcomes.append(outcome)
-            hints += more
-        return outcomes, hints
+                written = Written(
+                    [StoreUnavailable(f"The append was not confirmed: {exc}")], [], []
+                )
+            results += written.results
+            hints += written.hints
+            committed += written.committed
+        return Written(results, hints, committed)
 
     @staticmethod
-    async def _resolve(tx: WriteTx, outcome: Outcome) -> list[RecordedEvent] | BaseException:
-        if isinstance(outcome, Stored):
-            return [to_recorded(row) for row in await tx.rows_between(outcome.first, outcome.last)]
-        return outcome
+    async def _resolve(tx: WriteTx, outcome: Outcome) -> Result:
+        if isinstance(outcome, BaseException):
+            return outcome
+        if isinstance(outcome, GroupRecorded):
+            return [await GroupCommitWriter._read(tx, part) for part in outcome.parts]
+        return await GroupCommitWriter._read(tx, outcome)
 
     @staticmethod
-    def _fail(batch: list[PendingAppend], message: str, cause: BaseException) -> None:
+    async def _read(tx: WriteTx, recorded: Recorded) -> list[RecordedEvent]:
+        if isinstance(recorded, Stored):
+            return [
+                to_recorded(row) for row in await tx.rows_between(recorded.first, recorded.last)
+            ]
+        return recorded
+
+    @staticmethod
+    def _fail(batch: list[Pending], message: str, cause: BaseException) -> None:
         for pending in batch:
             if not pending.future.done():
                 error = StoreUnavailable(message)

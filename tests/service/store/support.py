@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import msgspec
 
 from domain.recorded import EventMeta, RecordedEvent
 from domain.types import Role
 from service.store import EventStore, NewEvent
+from tests.conftest import StoreLocation
+
+T = TypeVar("T")
 
 _counter = itertools.count(1)
 
@@ -60,3 +66,21 @@ async def seed_log(store: EventStore, total: int = 24) -> list[RecordedEvent]:
         recorded += out
         step += 1
     return recorded
+
+
+async def race(
+    store: EventStore,
+    location: StoreLocation,
+    count: int,
+    work: Callable[[EventStore, int], Awaitable[T]],
+) -> list[T | BaseException]:
+    """``work(writer, i)`` for ``i < count``, all at once; ``writer`` alternates between
+    ``store`` and a second store on its database, as a second process would."""
+    other = await location.open()
+    try:
+        stores = (store, other)
+        return await asyncio.gather(
+            *(work(stores[i % 2], i) for i in range(count)), return_exceptions=True
+        )
+    finally:
+        await other.close()
