@@ -21,10 +21,12 @@ from service.store.errors import CommandIdReused, ConcurrencyError
 from service.store.types import AppendPart, NewEvent
 
 Row = tuple[Any, ...]
-"""An ``events`` row (``ROW_COLUMNS`` order) or a ``commands`` row."""
+"""An ``events`` row (``ROW_COLUMNS`` order) or a ``commands`` row (``COMMAND_COLUMNS``)."""
 
 ROW_SQL = ", ".join(ROW_COLUMNS)
 """The ``events`` column list for SQL, in row order."""
+COMMAND_SQL = "command_id, stream_id, first_position, last_position, hashes"
+"""The ``commands`` column list for SQL, in the order of a planned command row."""
 
 
 @dataclass(slots=True, eq=False)
@@ -315,7 +317,8 @@ class _Planner:
             prev = digest
         self.position, self.prev = position, prev
         self.versions[stream_id] = version
-        plan.command_rows.append((command_id, stream_id, first, position))
+        hashes = b"".join([event.hash for event in recorded])
+        plan.command_rows.append((command_id, stream_id, first, position, hashes))
         plan.hints.append((stream_id, version, position))
         plan.committed += recorded
         return recorded

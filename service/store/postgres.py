@@ -22,7 +22,7 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from service.store.batch import ROW_SQL, BatchState, Row, parse_state
+from service.store.batch import COMMAND_SQL, ROW_SQL, BatchState, Row, parse_state
 from service.store.engine import DATABASE_ERRORS
 from service.store.writer import SNAPSHOT_UPSERT, SnapshotRow, WriteTx
 
@@ -61,8 +61,8 @@ _INSERT = (
     + _unpack("bigint text int text text bytea bigint text text text text text bytea bytea")
     + " FROM jsonb_array_elements($1::text::jsonb) AS r WHERE EXISTS (SELECT FROM ok)"
     " RETURNING 1),"
-    " c AS (INSERT INTO commands (command_id, stream_id, first_position, last_position) SELECT "
-    + _unpack("text text bigint bigint")
+    f" c AS (INSERT INTO commands ({COMMAND_SQL}) SELECT "
+    + _unpack("text text bigint bigint bytea")
     + " FROM jsonb_array_elements($2::text::jsonb) AS r WHERE EXISTS (SELECT FROM ok))"
     " SELECT count(*) FROM e"
 )

@@ -1,7 +1,8 @@
 """The store's tables as SQLAlchemy Core objects, one schema for SQLite and PostgreSQL.
 
-The first Alembic revision creates exactly these tables; ``test_schema.py`` checks that the
-migrated database and this module agree. ``projection_checkpoints`` and ``read_models`` belong
+The Alembic revisions (``service/migrations/versions``) build exactly these tables;
+``tests/service/store/test_lifecycle.py`` checks that the migrated database and this module
+agree. ``projection_checkpoints`` and ``read_models`` belong
 to the projection runner; the store only creates them.
 """
 
@@ -47,6 +48,9 @@ commands = sa.Table(
     sa.Column("stream_id", sa.Text, nullable=False),
     sa.Column("first_position", sa.BigInteger, nullable=False),
     sa.Column("last_position", sa.BigInteger, nullable=False),
+    # The events' 32-byte hashes in position order: a second record of what the command
+    # appended, checked by verify. NULL for rows written before revision 0002.
+    sa.Column("hashes", sa.LargeBinary, nullable=True),
     sqlite_with_rowid=False,  # one B-tree keyed by command_id instead of a rowid table + index
 )
 

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import msgspec
 
-from service.store.batch import ROW_SQL, BatchState, Row, parse_state
+from service.store.batch import COMMAND_SQL, ROW_SQL, BatchState, Row, parse_state
 from service.store.chain import ZERO_HASH
 from service.store.engine import SQLITE_BUSY_TIMEOUT_MS, SQLITE_PRAGMAS
 from service.store.writer import SNAPSHOT_UPSERT, SnapshotRow, WriteTx
@@ -37,10 +37,7 @@ _STATE = (  # see batch.parse_state
 _HEAD = "SELECT position, hash FROM events ORDER BY position DESC LIMIT 1"
 _BETWEEN = f"SELECT {ROW_SQL} FROM events WHERE position BETWEEN ? AND ? ORDER BY position"
 _INSERT_EVENTS = f"INSERT INTO events ({ROW_SQL}) VALUES ({', '.join(['?'] * 14)})"
-_INSERT_COMMANDS = (
-    "INSERT INTO commands (command_id, stream_id, first_position, last_position) "
-    "VALUES (?, ?, ?, ?)"
-)
+_INSERT_COMMANDS = f"INSERT INTO commands ({COMMAND_SQL}) VALUES (?, ?, ?, ?, ?)"
 _UPSERT_SNAPSHOTS = SNAPSHOT_UPSERT.format(", ".join(["?"] * 5))
 _json = msgspec.json.Encoder().encode
 T = TypeVar("T")

@@ -8,10 +8,12 @@ import threading
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 
 from domain.recorded import RecordedEvent
-from service.store import ConcurrencyError, EventStore, StoreError, StoreUnavailable
+from service.store import AppendPart, ConcurrencyError, EventStore, StoreError, StoreUnavailable
 from service.store.chain import ZERO_HASH
+from service.store.schema import commands
 from tests.conftest import StoreLocation
 from tests.service.store.support import meta, new_event
 
@@ -43,6 +45,36 @@ async def test_returned_events_equal_what_is_read_back(store_location: StoreLoca
         assert await store.read_stream("board-1") == [recorded]
     finally:
         await store.close()
+
+
+async def test_each_command_records_the_hashes_of_its_events(store: EventStore) -> None:
+    one = await store.append("board-1", [new_event()], 0, meta("one"))
+    three = await store.append("board-1", [new_event() for _ in range(3)], 1, meta("three"))
+    group = await store.append_all(
+        [
+            AppendPart(
+                stream_id="board-2", events=[new_event()], expected_version=0, meta=meta("a")
+            ),
+            AppendPart(
+                stream_id="board-1",
+                events=[new_event(), new_event()],
+                expected_version=4,
+                meta=meta("b"),
+            ),
+        ]
+    )
+
+    async with store.engine.connect() as conn:
+        rows = (await conn.execute(sa.select(commands).order_by(commands.c.first_position))).all()
+
+    assert [tuple(row) for row in rows] == [
+        (command, events[0].stream_id, events[0].position, events[-1].position, hashes(events))
+        for command, events in [("one", one), ("three", three), ("a", group[0]), ("b", group[1])]
+    ]
+
+
+def hashes(events: list[RecordedEvent]) -> bytes:
+    return b"".join(event.hash for event in events)
 
 
 async def test_stale_expected_version_is_a_conflict(store: EventStore) -> None:

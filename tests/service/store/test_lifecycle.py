@@ -9,11 +9,15 @@ from typing import Any, cast
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 
 from service.store import EventStore, StoreUnavailable
-from service.store.schema import metadata
+from service.store.engine import create_engine
+from service.store.migrate import MIGRATIONS
+from service.store.schema import commands, metadata
 from tests.conftest import StoreLocation, postgres_connection, require_postgres
 from tests.service.store.support import meta, new_event
 
@@ -47,7 +51,7 @@ async def test_reopening_applies_no_migration_twice(store_location: StoreLocatio
         try:
             async with store.engine.connect() as conn:
                 versions = await conn.execute(sa.text("SELECT version_num FROM alembic_version"))
-                assert versions.scalars().all() == ["0001"]
+                assert versions.scalars().all() == ["0002"]
         finally:
             await store.close()
 
@@ -58,6 +62,40 @@ async def test_migrated_schema_matches_the_table_definitions(store: EventStore) 
 
     async with store.engine.connect() as conn:
         assert await conn.run_sync(differences) == []
+
+
+async def test_a_database_of_revision_0001_keeps_its_commands_unrecorded(
+    store_location: StoreLocation,
+) -> None:
+    """Upgrading adds ``commands.hashes``: NULL (not recorded) for the rows already there."""
+    engine, _ = create_engine(store_location.url, store_location.schema)
+    try:
+        async with engine.begin() as conn:
+            if store_location.schema is not None:
+                await conn.exec_driver_sql(f'CREATE SCHEMA "{store_location.schema}"')
+            await conn.run_sync(_upgrade_to, "0001")
+            await conn.execute(sa.text("INSERT INTO commands VALUES ('old', 'board-0', 1, 1)"))
+    finally:
+        await engine.dispose()
+
+    store = await store_location.open()
+    try:
+        [event] = await store.append("board-1", [new_event()], 0, meta("new"))
+        async with store.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(commands.c.command_id, commands.c.hashes).order_by(commands.c.command_id)
+            )
+            assert [tuple(row) for row in rows] == [("new", event.hash), ("old", None)]
+    finally:
+        await store.close()
+
+
+def _upgrade_to(connection: sa.Connection, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    config.attributes["schema"] = None
+    command.upgrade(config, revision)
 
 
 async def test_tables_live_in_the_given_schema(
