@@ -42,12 +42,12 @@ from service.notify import PgWakeups
 from service.projector import Projector, ProjectorProcess
 from service.readmodels import SqlViewStore
 from service.recent import RecentEvents
+from service.sealing import Sealer
 from service.settings import Settings
 from service.store import EventStore
 from service.ws import board_socket
 
 log = logging.getLogger("plenary")
-SEAL_SECONDS = 60.0
 SWITCH_INTERVAL = 0.001
 """Seconds a thread may hold the GIL while another waits for it (Python's default: 0.005)."""
 PROJECTIONS: tuple[Projection[Any], ...] = (BOARD_VIEW, SOLUTION_TIMELINE, PROGRAMME)
@@ -135,24 +135,15 @@ async def project_until_closed(
         await store.close()
 
 
-async def close_plenary(ctx: Plenary) -> None:
-    """Stop background work, seal the head, drain and close the store."""
+async def close_plenary(ctx: Plenary, sealer: Sealer | None = None) -> None:
+    """Stop background work, seal the head (with a ``sealer``), drain and close the store."""
     await ctx.projector.stop()
     try:
-        await ctx.seal()
+        if sealer is not None:
+            await sealer.close()
     finally:
         await ctx.views.close()
         await ctx.store.close()
-
-
-async def seal_every(ctx: Plenary, seconds: float) -> None:
-    """Sign a checkpoint of the head every ``seconds`` while the head moves."""
-    while True:
-        await asyncio.sleep(seconds)
-        try:
-            await ctx.seal()
-        except (PlenaryError, OSError):
-            log.exception("could not seal a checkpoint; trying again later")
 
 
 async def index(_request: Request) -> Response:
@@ -175,12 +166,15 @@ def create_app(settings: Settings) -> Starlette:
         app.state.projector_process = background
         wake_projector = ctx.projector.wake if background is None else background.wake
 
-        def wake(_stream_id: str, _version: int, _position: int) -> None:
-            wake_projector()
-
         def deliver(committed: list[RecordedEvent]) -> None:
             ctx.hub.deliver(committed)
             wake_projector()
+
+        sealer = Sealer(ctx.store, settings.data_dir)
+
+        def wake(_stream_id: str, _version: int, _position: int) -> None:
+            wake_projector()
+            sealer.wake()
 
         unsubscribe = ctx.store.add_listener(wake)
         unsubscribe_events = ctx.store.add_event_listener(ctx.hub.deliver)
@@ -192,7 +186,7 @@ def create_app(settings: Settings) -> Starlette:
         else:
             await background.start()
         ctx.hub.start()
-        sealer = asyncio.create_task(seal_every(ctx, SEAL_SECONDS), name="plenary-sealer")
+        await sealer.start()
         # What is alive once started (modules, classes, the store) stays until shutdown, and
         # most of what survives a full pass lives on: keep both out of the next full passes,
         # whose pause stalls every socket on the loop (service/collector.py).
@@ -208,8 +202,6 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             sys.setswitchinterval(switch_interval)
             collector.close()
-            sealer.cancel()
-            await asyncio.gather(sealer, return_exceptions=True)
             if others is not None:
                 await others.stop()
             unsubscribe()
@@ -217,7 +209,7 @@ def create_app(settings: Settings) -> Starlette:
             if background is not None:
                 await background.stop()
             await ctx.hub.stop()
-            await close_plenary(ctx)
+            await close_plenary(ctx, sealer)
 
     routes = [
         *api.routes,

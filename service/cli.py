@@ -1,8 +1,8 @@
-"""The ``plenary`` command: serve, demo, organiser, rebuild, verify, export.
+"""The ``plenary`` command: serve, demo, organiser, rebuild, project, verify, seal, export.
 
 Every sub-command takes ``--database URL`` (default ``PLENARY_DATABASE_URL`` or SQLite in
-``./var/plenary.db``). Exit status: 0 on success, 1 when ``verify`` finds a broken log,
-2 on bad usage or a store that cannot be reached.
+``./var/plenary.db``). Exit status: 0 on success, 1 when ``verify`` or ``seal`` finds a broken
+log, 2 on bad usage or a store that cannot be reached.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from domain.actor import Actor
 from domain.errors import PlenaryError
 from service import checkpoints, demo, export, organisers
 from service.app import close_plenary, open_plenary, project_until_closed
+from service.audit import audit, statement
 from service.context import Plenary
 from service.settings import InsecureSecret, Settings, database_from_env
-from service.store import Checkpoint
+from service.store import VerifyReport
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -132,47 +133,62 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     return _with_plenary(args, work)
 
 
-def _signed_checkpoints(args: argparse.Namespace, ctx: Plenary) -> list[Checkpoint]:
-    data_dir = ctx.settings.data_dir
-    key_path = Path(args.public_key or data_dir / checkpoints.PUBLIC_KEY_FILE)
-    if not key_path.exists():
-        print(f"note: no checkpoint key at {key_path}; checking the chain alone.")
-        return []
-    public_key = serialization.load_pem_public_key(key_path.read_bytes())
+def _public_key(args: argparse.Namespace, data_dir: Path) -> Ed25519PublicKey | None:
+    path = Path(args.public_key or data_dir / checkpoints.PUBLIC_KEY_FILE)
+    if not path.exists():
+        print(f"note: no checkpoint key at {path}; no signed checkpoint can vouch for the log.")
+        return None
+    public_key = serialization.load_pem_public_key(path.read_bytes())
     if not isinstance(public_key, Ed25519PublicKey):
-        raise SystemExit(f"{key_path} is not an Ed25519 public key")
-    sealed, forged = checkpoints.read(
-        Path(args.checkpoints or data_dir / checkpoints.CHECKPOINTS_FILE),
-        public_key,
-        ctx.store.epoch,
+        raise SystemExit(f"{path} is not an Ed25519 public key")
+    return public_key
+
+
+async def _audit(args: argparse.Namespace) -> VerifyReport:
+    """Verify read-only and print what was proved (the progress bar on stderr)."""
+    settings = _settings(args)
+    public_key = _public_key(args, settings.data_dir)
+    checkpoints_file = Path(args.checkpoints or settings.data_dir / checkpoints.CHECKPOINTS_FILE)
+    bar: Callable[[int], None] | None = None
+
+    def progress(done: int, head: int) -> None:
+        nonlocal bar
+        bar = bar or progress_bar(head, "verify")
+        bar(done)
+
+    report = await audit(
+        settings.database_url, settings.database_schema, checkpoints_file, public_key, progress
     )
-    if forged:
-        print(f"WARNING: {forged} checkpoint line(s) carry no valid signature; ignored.")
-    return sealed
+    if bar is not None:
+        sys.stderr.write("\n")
+    print("\n".join(statement(report)))
+    return report
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    async def work(ctx: Plenary) -> int:
-        sealed = await asyncio.to_thread(_signed_checkpoints, args, ctx)
-        head = (await ctx.store.head()).position
-        bar = progress_bar(head, "verify")
-        report = await ctx.store.verify(sealed, progress=lambda done, _total: bar(done))
-        sys.stderr.write("\n")
-        if report.ok:
-            print(
-                f"OK: verified positions 1..{report.verified_up_to} of {head}; chain, "
-                f"positions and {len(sealed)} signed checkpoint(s) intact."
-            )
-            if args.seal:
-                print(f"sealed a signed checkpoint at position {await ctx.seal()}")
-            return 0
-        print(
-            f"BROKEN at position {report.first_bad_position}: {report.reason}. "
-            f"Verified up to position {report.verified_up_to} of {report.head}."
-        )
-        return 1
+    """Exit 0 when the log is intact, 1 when broken; writes nothing anywhere."""
+    return 0 if asyncio.run(_audit(args)).ok else 1
 
-    return _with_plenary(args, work)
+
+def cmd_seal(args: argparse.Namespace) -> int:
+    """Verify, then sign a checkpoint of the head that was verified (not of a broken log)."""
+
+    async def run() -> int:
+        report = await _audit(args)
+        if not report.ok:
+            print("not sealed: the log is broken.")
+            return 1
+        if report.head == 0:
+            print("not sealed: the log is empty.")
+            return 0
+        data_dir = _settings(args).data_dir
+        key = await asyncio.to_thread(checkpoints.load_or_create_key, data_dir)
+        signed = checkpoints.sign(key, report.epoch, report.head, report.head_hash)
+        await asyncio.to_thread(checkpoints.append, data_dir, signed)
+        print(f"sealed: a signed checkpoint of position {report.head} in {data_dir}.")
+        return 0
+
+    return asyncio.run(run())
 
 
 def cmd_organiser(args: argparse.Namespace) -> int:
@@ -288,26 +304,31 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="catch up on each byte read from stdin; stop when it closes (serve's child)",
     )
-    verify = sub(
-        "verify",
-        cmd_verify,
-        "Walk the hash chain, positions and signed checkpoints; exit 1 if broken.",
-    )
-    verify.add_argument(
-        "--checkpoints",
-        metavar="FILE",
-        help="signed checkpoints (default: <data dir>/checkpoints.jsonl)",
-    )
-    verify.add_argument(
-        "--public-key",
-        metavar="FILE",
-        help="checkpoint public key (default: <data dir>/checkpoint-key.pub.pem)",
-    )
-    verify.add_argument(
-        "--seal",
-        action="store_true",
-        help="after a clean walk, sign a checkpoint of the current head",
-    )
+    for name, handler, help_text in (
+        (
+            "verify",
+            cmd_verify,
+            "Check the hash chain, the commands records and the signed checkpoints against "
+            "each other, reading only; say what they prove; exit 1 if broken.",
+        ),
+        (
+            "seal",
+            cmd_seal,
+            "Verify, then sign a checkpoint of the verified head into the data folder "
+            "(creating the key on first use).",
+        ),
+    ):
+        audit_command = sub(name, handler, help_text)
+        audit_command.add_argument(
+            "--checkpoints",
+            metavar="FILE",
+            help="signed checkpoints (default: <data dir>/checkpoints.jsonl)",
+        )
+        audit_command.add_argument(
+            "--public-key",
+            metavar="FILE",
+            help="checkpoint public key (default: <data dir>/checkpoint-key.pub.pem)",
+        )
     exp = sub(
         "export",
         cmd_export,

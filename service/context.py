@@ -5,7 +5,6 @@ Built once by ``create_app``; handlers reach it as ``request.app.state.plenary``
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import time
@@ -28,7 +27,6 @@ from projections.programme import KEY as PROGRAMME_KEY
 from projections.programme import PROGRAMME, ProgrammeView
 from projections.solution_timeline import SOLUTION_TIMELINE, SolutionTimeline
 from projections.visibility import Viewer, chain, present_event, private_to, still_private
-from service import checkpoints
 from service.auth import Auth
 from service.commands import CommandRunner
 from service.hub import Hub
@@ -53,7 +51,6 @@ class Plenary:
     hub: Hub
     auth: Auth
     clock: Callable[[], float] = field(default=time.time)
-    sealed_position: int = 0
 
     async def board_view(self, board_id: str, at_most_version: int | None = None) -> BoardView:
         """The board now (stored read model plus the stream's tail) or at a past version.
@@ -129,21 +126,6 @@ class Plenary:
         if not loaded.state.created:
             raise NotFound("There is no such workshop.", code="workshop_not_found")
         return loaded.state
-
-    async def seal(self) -> int:
-        """Sign a checkpoint of the log's head into the data folder if it moved; the position."""
-        head = await self.store.head()
-        if head.position == 0 or head.position == self.sealed_position:
-            return self.sealed_position
-        await asyncio.to_thread(self._write_checkpoint, head.position, head.hash)
-        self.sealed_position = head.position
-        return head.position
-
-    def _write_checkpoint(self, position: int, head_hash: bytes) -> None:
-        key = checkpoints.load_or_create_key(self.settings.data_dir)
-        checkpoints.append(
-            self.settings.data_dir, checkpoints.sign(key, self.store.epoch, position, head_hash)
-        )
 
     @property
     def pseudonym_key(self) -> bytes:

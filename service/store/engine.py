@@ -63,8 +63,14 @@ SQLITE_PRAGMAS: tuple[str, ...] = (
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
-def create_engine(url: str, schema: str | None) -> tuple[AsyncEngine, Backend]:
-    """An engine for a ``sqlite+aiosqlite`` or ``postgresql+asyncpg`` URL, else ``ValueError``."""
+def create_engine(
+    url: str, schema: str | None, *, read_only: bool = False
+) -> tuple[AsyncEngine, Backend]:
+    """An engine for a ``sqlite+aiosqlite`` or ``postgresql+asyncpg`` URL, else ``ValueError``.
+
+    ``read_only``: connections that cannot write (SQLite ``mode=ro``, PostgreSQL
+    ``default_transaction_read_only``) to a database that must exist already.
+    """
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -72,16 +78,20 @@ def create_engine(url: str, schema: str | None) -> tuple[AsyncEngine, Backend]:
             raise ValueError("schema applies to PostgreSQL only")
         if parsed.database in (None, "", ":memory:"):
             raise ValueError("the SQLite event store needs a file: sqlite+aiosqlite:///path.db")
+        if read_only:
+            ro = parsed.set(database=f"file:{parsed.database}", query={"mode": "ro", "uri": "true"})
+            pragmas = (f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}",)
+            return _sqlite_engine(ro.render_as_string(hide_password=False), pragmas), "sqlite"
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        return _sqlite_engine(url), "sqlite"
+        return _sqlite_engine(url, SQLITE_PRAGMAS), "sqlite"
     if backend == "postgresql":
         if schema is not None and not _SCHEMA_NAME.fullmatch(schema):
             raise ValueError(f"schema must match {_SCHEMA_NAME.pattern}: {schema!r}")
-        return _postgres_engine(url, schema), "postgresql"
+        return _postgres_engine(url, schema, read_only), "postgresql"
     raise ValueError(f"unsupported database URL scheme: {parsed.drivername}")
 
 
-def _sqlite_engine(url: str) -> AsyncEngine:
+def _sqlite_engine(url: str, pragmas: tuple[str, ...]) -> AsyncEngine:
     engine = create_async_engine(url, pool_pre_ping=False)
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -89,7 +99,7 @@ def _sqlite_engine(url: str) -> AsyncEngine:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
         cursor = dbapi_connection.cursor()
         try:
-            for pragma in SQLITE_PRAGMAS:
+            for pragma in pragmas:
                 cursor.execute(pragma)
         finally:
             cursor.close()
@@ -102,10 +112,12 @@ def _sqlite_engine(url: str) -> AsyncEngine:
     return engine
 
 
-def _postgres_engine(url: str, schema: str | None) -> AsyncEngine:
+def _postgres_engine(url: str, schema: str | None, read_only: bool) -> AsyncEngine:
     settings = {"synchronous_commit": "on", "application_name": "plenary"}
     if schema is not None:
         settings["search_path"] = schema
+    if read_only:
+        settings["default_transaction_read_only"] = "on"
     return create_async_engine(
         url,
         pool_pre_ping=True,

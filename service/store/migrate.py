@@ -15,10 +15,12 @@ from typing import Literal
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from service.store.engine import WRITE_LOCK, Backend
+from service.store.errors import StoreUnavailable
 from service.store.schema import store_meta
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -50,9 +52,14 @@ def notify_channel(schema: str | None) -> str:
     return f"plenary_{zlib.crc32((schema or '').encode()):08x}"
 
 
-def _alembic_upgrade(connection: sa.Connection, schema: str | None) -> None:
+def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _alembic_upgrade(connection: sa.Connection, schema: str | None) -> None:
+    config = _config()
     config.attributes["connection"] = connection
     config.attributes["schema"] = schema
     command.upgrade(config, "head")
@@ -79,4 +86,22 @@ async def upgrade(engine: AsyncEngine, backend: Backend, schema: str | None) -> 
             .on_conflict_do_nothing(index_elements=[store_meta.c.key])
         )
         epoch = await conn.scalar(sa.select(store_meta.c.value).where(store_meta.c.key == "epoch"))
+    return str(epoch)
+
+
+async def read_epoch(engine: AsyncEngine) -> str:
+    """The epoch of a database already at the latest revision, read without writing.
+
+    Raises ``StoreUnavailable`` for a database at an older revision (the service migrates it
+    when it starts); database errors propagate (no tables: not a Plenary log).
+    """
+    latest = ScriptDirectory.from_config(_config()).get_current_head()
+    async with engine.connect() as conn:
+        revision = await conn.scalar(sa.text("SELECT version_num FROM alembic_version"))
+        epoch = await conn.scalar(sa.select(store_meta.c.value).where(store_meta.c.key == "epoch"))
+    if revision != latest:
+        raise StoreUnavailable(
+            f"The database is at revision {revision}, not {latest}: start the service once "
+            "to migrate it, then verify."
+        )
     return str(epoch)

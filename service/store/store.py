@@ -23,7 +23,7 @@ from service.store.batch import PendingAppend, PendingGroup, to_recorded
 from service.store.chain import ZERO_HASH
 from service.store.engine import WRITE_LOCK, Backend, create_engine, unavailable_on_error
 from service.store.errors import StoreUnavailable
-from service.store.migrate import advisory_key, notify_channel, upgrade
+from service.store.migrate import advisory_key, notify_channel, read_epoch, upgrade
 from service.store.postgres import PostgresWriteConnection
 from service.store.schema import EVENT_ROW, commands, events, snapshots
 from service.store.sqlite import SqliteWriteConnection
@@ -92,6 +92,26 @@ class EventStore:
         store = cls(engine, backend, epoch, clock or _utc_now, max_batch, connection)
         store.channel = notify_channel(schema) if backend == "postgresql" else None
         store.read_only = read_only
+        store.schema = schema
+        return store
+
+    @classmethod
+    async def inspect(cls, url: str, *, schema: str | None = None) -> EventStore:
+        """Open an existing log strictly read-only, for audits: no migration, no writer, and
+        connections that cannot write (SQLite ``mode=ro``, PostgreSQL read-only transactions).
+
+        Raises ``StoreUnavailable`` if the database is missing, unreachable, not a Plenary log
+        or not at the latest revision; ``ValueError`` for an unsupported URL.
+        """
+        engine, backend = create_engine(url, schema, read_only=True)
+        try:
+            async with unavailable_on_error("open the database read-only"):
+                epoch = await read_epoch(engine)
+        except BaseException:
+            await engine.dispose()
+            raise
+        store = cls(engine, backend, epoch, _utc_now, 1, NoWrites())
+        store.read_only = True
         store.schema = schema
         return store
 
@@ -269,12 +289,13 @@ class EventStore:
         checkpoints: Sequence[Checkpoint] = (),
         progress: Callable[[int, int], None] | None = None,
     ) -> VerifyReport:
-        """Walk the chain; report how far it holds and the first bad position, if any.
+        """Check the chain, the commands records and ``checkpoints`` against each other, in one
+        snapshot; report what they prove and the first position where they disagree, if any.
 
-        ``progress(verified_position, head)`` is called after each chunk.
+        Reads only. ``progress(verified_position, head)`` is called after each chunk.
         """
         async with unavailable_on_error("verify the log"):
-            return await verifying.verify(self.engine, checkpoints, progress)
+            return await verifying.verify(self.engine, self.epoch, checkpoints, progress)
 
     def add_listener(self, callback: Listener) -> Callable[[], None]:
         """Call ``callback(stream_id, version, position)`` after each commit; returns unsubscribe.

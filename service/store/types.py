@@ -45,14 +45,35 @@ class Checkpoint(msgspec.Struct, frozen=True):
     hash: bytes
 
 
-class VerifyReport(msgspec.Struct, frozen=True):
-    """What verify found: ``ok`` or the first bad position and why.
+class VerifyReport(msgspec.Struct, frozen=True, kw_only=True):
+    """What verify proved: how far the chain and the commands records hold, how many signed
+    checkpoints match, and the first position where the records disagree, if any.
 
-    ``verified_up_to`` is the last position whose link was checked; ``head`` the highest present.
+    Positions after ``latest_checkpoint`` are proved only by the chain and the commands
+    records, which someone who can write the database could rewrite together.
     """
 
     ok: bool
-    verified_up_to: int
+    epoch: str
+    """The log's epoch (``store_meta``)."""
     head: int
+    """The highest position present when the walk began."""
+    head_hash: bytes
+    """Its stored hash (32 zero bytes for an empty log)."""
+    verified_up_to: int
+    """The chain and the commands records hold for positions 1..verified_up_to."""
     first_bad_position: int | None
+    """The first position where the records disagree (may be past ``head``: a cut tail)."""
     reason: str | None
+    checkpoints_signed: int = 0
+    """Signed positions given to check."""
+    checkpoints_matched: int = 0
+    """Signed positions that carry the signed hash, up to ``verified_up_to``."""
+    latest_checkpoint: int = 0
+    """The position of the latest of them; 0 for none."""
+    unrecorded: int = 0
+    """Positions whose commands row holds no hashes (written before they were recorded):
+    proved by the chain and checkpoints only."""
+    problems: tuple[str, ...] = ()
+    """Why the signed checkpoints do not vouch for this log (another epoch, forged lines);
+    any problem makes the report not ``ok``."""

@@ -74,22 +74,55 @@ def test_demo_seeds_once_and_prints_a_facilitator_link(
     assert {n["cluster_id"] for n in board["notes"].values()} == set(board["clusters"])
 
 
-def test_verify_passes_then_seals_then_names_a_cut_tail(
+def test_verify_writes_nothing_seal_signs_and_a_cut_is_named(
     sqlite_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     main(["demo"])
     capsys.readouterr()
-    assert main(["verify", "--seal"]) == 0
+    data_dir = tmp_path / "var"
+    before = _files(tmp_path)
+
+    assert main(["verify"]) == 0
     out = capsys.readouterr().out
-    assert "OK: verified positions 1.." in out
-    sealed_at = int(out.rsplit("position ", 1)[1].split()[0])
-    assert (tmp_path / "var" / "checkpoints.jsonl").exists()
+    head = int(out.split("head at position ", 1)[1].split()[0])
+    assert f"OK: positions 1..{head} are intact" in out
+    assert f"chain and commands records: hold for positions 1..{head} of {head}." in out
+    assert "signed checkpoints: 0 of 0 matched." in out
+    assert f"positions 1..{head} come after the latest signed checkpoint" in out
+    assert _files(tmp_path) == before  # no key, no checkpoint, the database as it was
+
+    assert main(["seal"]) == 0
+    assert f"sealed: a signed checkpoint of position {head}" in capsys.readouterr().out
+    assert (data_dir / "checkpoints.jsonl").read_text().count("\n") == 1
+    assert (data_dir / "checkpoint-key.pem").exists()
+    assert main(["verify"]) == 0
+    out = capsys.readouterr().out
+    assert f"signed checkpoints: 1 of 1 matched, the latest at position {head}." in out
+    assert "come after the latest signed checkpoint" not in out
 
     with sqlite3.connect(sqlite_env) as conn:
-        conn.execute("DELETE FROM events WHERE position = ?", (sealed_at,))
+        conn.execute("DELETE FROM events WHERE position = ?", (head,))
+    conn.close()
+    sealed = (data_dir / "checkpoints.jsonl").read_bytes()
     assert main(["verify"]) == 1
     out = capsys.readouterr().out
-    assert f"BROKEN at position {sealed_at}" in out
+    assert out.startswith(f"BROKEN at position {head}: ")
+    assert f"hold for positions 1..{head - 1} of {head - 1}." in out
+    assert main(["seal"]) == 1  # a broken log is never sealed
+    assert "not sealed: the log is broken." in capsys.readouterr().out
+    assert (data_dir / "checkpoints.jsonl").read_bytes() == sealed
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` and its bytes, but SQLite's shared-memory index, and its
+    write-ahead log while it holds nothing."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+        and not path.name.endswith("-shm")
+        and not (path.name.endswith("-wal") and path.stat().st_size == 0)
+    }
 
 
 def test_verify_names_the_first_edited_position(
