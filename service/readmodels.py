@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from service.store import EventStore
 from service.store.engine import DATABASE_ERRORS, WRITE_LOCK, create_engine
-from service.store.migrate import advisory_key
+from service.store.migrate import advisory_call, advisory_key
 from service.store.schema import metadata, projection_checkpoints, read_models
 
 
@@ -81,7 +81,7 @@ class ProjectorLease:
             return True
         conn = await self._engine.connect()
         try:
-            taken = await conn.scalar(sa.select(sa.func.pg_try_advisory_lock(*self._key)))
+            taken = await conn.scalar(advisory_call("pg_try_advisory_lock", self._key))
         except BaseException:
             await conn.close()
             raise
@@ -100,7 +100,7 @@ class ProjectorLease:
         conn, self._conn = self._conn, None
         if conn is not None and self._key is not None:
             with contextlib.suppress(*DATABASE_ERRORS):
-                await conn.scalar(sa.select(sa.func.pg_advisory_unlock(*self._key)))
+                await conn.scalar(advisory_call("pg_advisory_unlock", self._key))
             await conn.close()
 
 

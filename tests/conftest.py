@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -67,6 +68,27 @@ async def require_postgres(url: str = POSTGRES_URL) -> str:
     return url
 
 
+@asynccontextmanager
+async def throwaway_database(url: str = POSTGRES_URL) -> AsyncIterator[str]:
+    """The URL of a new database on the test server (``plenary_test_<random>``, so parallel
+    runs never meet), dropped after with whatever still holds it open."""
+    name = f"plenary_test_{uuid.uuid4().hex[:16]}"
+    await postgres_execute(url, f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        await postgres_execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def postgres_execute(url: str, sql: str) -> None:
+    """Run one statement on its own connection to the test server."""
+    conn = await postgres_connection(url)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
 @pytest.fixture(
     params=[
         pytest.param("sqlite", id="sqlite"),
@@ -90,11 +112,7 @@ async def store_location(store_url: str) -> AsyncIterator[StoreLocation]:
     try:
         yield StoreLocation(store_url, schema)
     finally:
-        conn = await postgres_connection(store_url)
-        try:
-            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        finally:
-            await conn.close()
+        await postgres_execute(store_url, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 @pytest.fixture

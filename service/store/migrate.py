@@ -47,6 +47,22 @@ def advisory_key(schema: str | None, purpose: LockPurpose = "events") -> tuple[i
     return _LOCK_CLASSES[purpose], objid
 
 
+def advisory_call(function: str, key: tuple[int, int]) -> sa.Select[tuple[object]]:
+    """``SELECT function(classid, objid)`` for one of PostgreSQL's ``pg_*advisory*(int, int)``
+    functions, both halves bound as ``integer``.
+
+    Left to itself, SQLAlchemy 2.1 binds an int at the edge of the int4 range (the key of
+    the default schema is -2^31) as ``bigint``, and there is no ``(integer, bigint)`` variant.
+    """
+    classid, objid = key
+    return sa.select(
+        getattr(sa.func, function)(
+            sa.bindparam("classid", classid, type_=sa.Integer),
+            sa.bindparam("objid", objid, type_=sa.Integer),
+        )
+    )
+
+
 def notify_channel(schema: str | None) -> str:
     """The ``LISTEN``/``NOTIFY`` channel that announces commits to the log in ``schema``."""
     return f"plenary_{zlib.crc32((schema or '').encode()):08x}"
@@ -72,9 +88,8 @@ async def upgrade(engine: AsyncEngine, backend: Backend, schema: str | None) -> 
     """
     async with engine.execution_options(**{WRITE_LOCK: True}).begin() as conn:
         if backend == "postgresql":
-            classid, objid = advisory_key(schema, "migrations")
             await conn.execute(
-                sa.text("SELECT pg_advisory_xact_lock(:c, :o)"), {"c": classid, "o": objid}
+                advisory_call("pg_advisory_xact_lock", advisory_key(schema, "migrations"))
             )
             if schema is not None:  # validated against a strict pattern in create_engine
                 await conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')

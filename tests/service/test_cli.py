@@ -5,15 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import sqlite3
 import stat
-import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,6 +19,7 @@ from service import demo
 from service.cli import main
 from service.client import BoardClient
 from tests.conftest import StoreLocation
+from tests.service import served
 
 
 @pytest.fixture
@@ -226,63 +224,30 @@ def test_export_shows_pseudonyms_by_default_and_real_names_to_an_auditor(
         assert name in as_auditor
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def test_serve_as_deployed_syncs_boards_keeps_read_models_and_stops(tmp_path: Path) -> None:
     """``plenary serve`` as a process: its own event loop (uvloop), live sync over a real
     socket, the projector child catching the read models up, and a clean stop."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PLENARY_DATA_DIR": str(tmp_path / "var"),
-        "PLENARY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
-    }
-    env.pop("PLENARY_PROJECTOR", None)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "service.cli",
-            "serve",
-            "--demo",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    env = served.serve_env(tmp_path / "var", f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}")
+    server = served.start(env, "--demo")
+    base = server.base
     children: list[int] = []
-    printed: list[str] = []
     try:
-        health = _wait_for_health(server, base)
+        health = served.wait_for_health(server.process, base)
         assert health["ok"] is True
         assert health["head"] > 20
         with urllib.request.urlopen(f"{base}/", timeout=2) as page:
             assert b"<title>Plenary</title>" in page.read()
         if sys.platform == "linux":
-            maps = Path(f"/proc/{server.pid}/maps").read_text()
+            maps = Path(f"/proc/{server.process.pid}/maps").read_text()
             assert "/uvloop/" in maps, "serve runs on uvloop where it is installed"
-            children = _children(server.pid)
+            children = served.children(server.process.pid)
             [child] = children
             assert b"project" in Path(f"/proc/{child}/cmdline").read_bytes()
 
-        printed = _printed_until(server, "Plenary serves on")
-        signin = next(line for line in printed if "organiser sign-in link:" in line)
-        session = _post(base, "/api/auth/session", {}, signin.split("#token=", 1)[1].strip())
-        assert session["kind"] == "organiser"
-        created = _post(base, "/api/workshops", {"title": "Deployed"}, session["token"])
+        organiser = server.organiser_session()
+        created = served.post(base, "/api/workshops", {"title": "Deployed"}, organiser)
         token = created["facilitator_token"]
-        board = _post(base, f"/api/workshops/{created['id']}/boards", {"title": "A"}, token)
+        board = served.post(base, f"/api/workshops/{created['id']}/boards", {"title": "A"}, token)
         head = asyncio.run(_live_round_trip(base, board["id"], token))
 
         views = sqlite3.connect(tmp_path / "serve-views.db")
@@ -292,43 +257,14 @@ def test_serve_as_deployed_syncs_boards_keeps_read_models_and_stops(tmp_path: Pa
             time.sleep(0.1)
         views.close()
     finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=30)
-    assert "facilitator link: http://127.0.0.1:" in "".join(printed)
+        server.process.terminate()
+        output, _ = server.process.communicate(timeout=30)
+    assert "facilitator link: http://127.0.0.1:" in "".join(server.printed)
     # uvicorn re-raises SIGTERM after its graceful shutdown; the shutdown sealed the head.
-    assert server.returncode in (0, -15), output
+    assert server.process.returncode in (0, -15), output
     assert (tmp_path / "var" / "checkpoints.jsonl").read_text().count("\n") >= 1
     for child in children:
         assert not Path(f"/proc/{child}").exists(), "the projector process stops with serve"
-
-
-def _printed_until(server: subprocess.Popen[str], marker: str) -> list[str]:
-    """The lines ``server`` printed up to the one holding ``marker`` (printed before it
-    answers, so already there)."""
-    assert server.stdout is not None
-    lines: list[str] = []
-    while not lines or marker not in lines[-1]:
-        line = server.stdout.readline()
-        assert line, f"the server exited before printing {marker!r}: {lines}"
-        lines.append(line)
-    return lines
-
-
-def _wait_for_health(server: subprocess.Popen[str], base: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/api/health", timeout=1) as answer:
-                health: dict[str, Any] = json.loads(answer.read())
-                return health
-        except OSError:
-            assert server.poll() is None, "the server exited early"
-            assert time.monotonic() < deadline, "the server did not answer in 30 s"
-            time.sleep(0.2)
-
-
-def _children(pid: int) -> list[int]:
-    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def _checkpoint(views: sqlite3.Connection, name: str) -> int:
@@ -336,17 +272,6 @@ def _checkpoint(views: sqlite3.Connection, name: str) -> int:
         "SELECT position FROM projection_checkpoints WHERE name = ?", (name,)
     ).fetchone()
     return int(row[0]) if row else 0
-
-
-def _post(base: str, path: str, body: dict[str, Any], token: str | None = None) -> Any:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(
-        base + path, data=json.dumps(body).encode(), headers=headers, method="POST"
-    )
-    with urllib.request.urlopen(request, timeout=5) as answer:
-        return json.loads(answer.read())
 
 
 async def _live_round_trip(base: str, board_id: str, token: str) -> int:
