@@ -6,20 +6,45 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format typecheck pytest bench clean
+.PHONY: run test lint format typecheck pytest bench lock clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Plenary needs Python 3.11 or newer on PATH" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+# Installs take exactly the versions in requirements/*.txt, each checked against its PyPI
+# hash; then Plenary itself, without its dependencies. `make lock` regenerates the locks from
+# pyproject.toml, keeping every pin that still fits (`make lock LOCK_ARGS=--upgrade` takes
+# the newest versions allowed).
+$(VENV)/.installed: $(BIN)/python requirements/run.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/run.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(BIN)/python requirements/test.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
+
+# The locks hold PyPI's files and hashes only, whatever local indexes pip is configured with.
+PYPI := env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL PIP_CONFIG_FILE=/dev/null
+LOCK_TOOL := .venv-lock
+PIP_TOOLS := pip-tools==7.7.0
+LOCK_ARGS ?=
+COMPILE = $(PYPI) $(LOCK_TOOL)/bin/pip-compile --quiet --generate-hashes --strip-extras \
+	--allow-unsafe --index-url https://pypi.org/simple --no-emit-index-url --no-emit-find-links \
+	$(LOCK_ARGS)
+
+$(LOCK_TOOL)/bin/pip-compile:
+	@test -n "$(PYTHON)" || { echo "Plenary needs Python 3.11 or newer on PATH" >&2; exit 1; }
+	$(PYTHON) -m venv $(LOCK_TOOL)
+	$(PYPI) $(LOCK_TOOL)/bin/python -m pip install --quiet --index-url https://pypi.org/simple \
+		$(PIP_TOOLS)
+
+lock: $(LOCK_TOOL)/bin/pip-compile
+	$(COMPILE) --output-file requirements/run.txt pyproject.toml
+	$(COMPILE) --extra test --output-file requirements/test.txt pyproject.toml
 
 run: $(VENV)/.installed
 	@mkdir -p var
@@ -45,4 +70,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.append --backend both
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(LOCK_TOOL) .pytest_cache .mypy_cache .ruff_cache .hypothesis
