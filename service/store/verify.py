@@ -208,14 +208,22 @@ async def _check_spans(conn: AsyncConnection, bound: int | None) -> _Broken | No
     query = sa.select(commands.c.command_id, commands.c.stream_id, *_RECORD[2:4]).where(flawed)
     if bound is not None:
         query = query.where(commands.c.first_position < bound)
+    order = (commands.c.first_position, commands.c.command_id)
     found: _Broken | None = None
-    rows = await conn.execute(query.order_by(commands.c.first_position))
-    for command_id, stream_id, first, last in rows.all():
-        if found is not None and first >= found.position:
-            break  # a span's first flaw is at or after its start
-        flaw = await _first_flaw(conn, command_id, stream_id, first, last)
-        if found is None or flaw.position < found.position:
-            found = flaw
+    after: tuple[int, str] | None = None
+    while True:
+        chunk = query if after is None else query.where(sa.tuple_(*order) > after)
+        rows = (await conn.execute(chunk.order_by(*order).limit(CHUNK))).all()
+        for command_id, stream_id, first, last in rows:
+            if found is not None and first >= found.position:
+                rows = []  # a span's first flaw is at or after its start: none comes sooner
+                break
+            flaw = await _first_flaw(conn, command_id, stream_id, first, last)
+            if found is None or flaw.position < found.position:
+                found = flaw
+        if len(rows) < CHUNK:
+            break
+        after = (int(rows[-1][2]), str(rows[-1][0]))
     if found is None or (bound is not None and found.position >= bound):
         return None
     return found

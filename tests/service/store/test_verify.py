@@ -28,6 +28,7 @@ from domain.recorded import RecordedEvent
 from service import checkpoints
 from service.audit import audit, statement
 from service.store import Checkpoint, EventStore, VerifyReport
+from service.store import verify as verifying
 from service.store.chain import link_hash
 from service.store.engine import create_engine
 from service.store.schema import EVENT_ROW, events, metadata
@@ -393,6 +394,27 @@ async def test_tampering_is_found_at_its_first_bad_position(sealed: Sealed, case
     proved = [p for p in SIGNED_AT if p <= report.verified_up_to]
     assert report.checkpoints_matched == len(proved)
     assert await _snapshot(sealed) == before  # the database, the key, the checkpoints
+
+
+@pytest.mark.parametrize("case", ["command-forged-after-the-head", "deleted-at-the-head"])
+async def test_chunks_smaller_than_the_flaws_find_the_same_position(
+    sealed: Sealed, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every read goes in chunks (memory stays bounded): with chunks of 2 rows, the walk, the
+    spans with flaws and each span's events take several, and the answer is the same."""
+    for n in range(5):  # more commands rows with flaws than a chunk holds, all after the head
+        await sealed.sql(
+            "INSERT INTO commands (command_id, stream_id, first_position, last_position) "
+            f"VALUES ('late-{n}', 'board-a', {40 + n}, {40 + n})"
+        )
+    expected, reason = await CASES[case](sealed)
+    monkeypatch.setattr(verifying, "CHUNK", 2)
+
+    report = await sealed.audit()
+
+    assert (report.first_bad_position, report.checkpoints_matched) == (expected, 2)
+    assert report.reason is not None
+    assert report.reason.startswith(reason)
 
 
 async def test_checkpoint_lines_not_signed_by_the_key_are_reported(sealed: Sealed) -> None:
