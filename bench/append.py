@@ -5,8 +5,9 @@
 Each writer task owns a disjoint set of board streams (no conflicts) and appends one ~200-byte
 event at a time with the version it tracks itself, as a service handler would. Event and command
 ids are UUIDv7, as the service and Plenary's clients mint them; ``--random-ids`` uses UUID-4.
-Prints events/s, append latency and events per committed transaction per backend, then one
-JSON line each.
+Prints events/s, this process's CPU time per event (all its threads: the store's Python and,
+on SQLite, the database's work; less sensitive to a shared host than events/s), append latency
+and events per committed transaction per backend, then one JSON line each.
 """
 
 from __future__ import annotations
@@ -89,18 +90,21 @@ async def run(url: str, schema: str | None, args: argparse.Namespace) -> dict[st
         boards = [f"board-{i:04d}" for i in range(args.boards)]
         owned = [boards[w :: args.writers] for w in range(args.writers)]
         latencies: list[float] = []
+        cpu_started = time.process_time()
         started = time.perf_counter()
         deadline = started + args.seconds
         counts = await asyncio.gather(
             *(_writer(store, mine, deadline, latencies, args.random_ids) for mine in owned if mine)
         )
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         latencies.sort()
         result: dict[str, Any] = {
             "backend": store.backend,
             "events": sum(counts),
             "seconds": round(elapsed, 2),
             "events_per_s": round(sum(counts) / elapsed),
+            "cpu_us_per_event": round(cpu / max(sum(counts), 1) * 1e6, 1),
             "latency_ms_p50": round(latencies[len(latencies) // 2] * 1e3, 2),
             "latency_ms_p99": round(latencies[int(len(latencies) * 0.99)] * 1e3, 2),
             "batch_events": _batch_stats(store.batch_sizes),
@@ -162,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         batches = result["batch_events"]
         print(
             f"{backend:>10}: {result['events_per_s']:>7,} events/s "
-            f"({result['events']:,} in {result['seconds']} s; append p50 "
+            f"({result['events']:,} in {result['seconds']} s, {result['cpu_us_per_event']} µs of "
+            f"this process's CPU each; append p50 "
             f"{result['latency_ms_p50']} ms, p99 {result['latency_ms_p99']} ms; events per "
             f"commit mean {batches.get('mean')}, p50 {batches.get('p50')}, "
             f"p95 {batches.get('p95')}, max {batches.get('max')})",
