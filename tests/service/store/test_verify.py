@@ -377,6 +377,24 @@ async def test_an_honest_sealed_log_verifies(sealed: Sealed) -> None:
     assert await _snapshot(sealed) == before
 
 
+async def test_commands_recorded_before_their_hashes_are_proved_by_the_chain(
+    sealed: Sealed,
+) -> None:
+    """Rows written before revision 0002 hold no hashes: verify passes and counts them; an
+    edit there, re-hashed to the head, is found at the first position after it whose
+    command recorded its hash (here also a signed checkpoint)."""
+    await sealed.sql("UPDATE commands SET hashes = NULL WHERE first_position < 8")
+    report = await sealed.audit()
+    assert (report.ok, report.unrecorded) == (True, 7)
+    assert "(7 of them from before commands recorded hashes: chain only)" in statement(report)[2]
+
+    await sealed.rehash({5: {5: b'{"forged":true}'}}, commands_too=False)
+    report = await sealed.audit()
+    assert report.first_bad_position == 8
+    assert report.reason is not None
+    assert report.reason.startswith("hash differs from the one command")
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 async def test_tampering_is_found_at_its_first_bad_position(sealed: Sealed, case: str) -> None:
     expected, reason = await CASES[case](sealed)
