@@ -74,6 +74,9 @@ class Step:
     command_id: str
     guard: Guard | None = None
     """Called with the stream's state as the earlier steps left it, before ``decide``."""
+    actor: Actor | None = None
+    """Who issues this step, when not the group's actor (an organiser creating a workshop
+    acts as its facilitator on the workshop's stream)."""
 
 
 class CommandRunner:
@@ -178,8 +181,8 @@ class CommandRunner:
         first = steps[0].command_id
         metas = [
             EventMeta(
-                actor=actor.id,
-                role=actor.role,
+                actor=(step.actor or actor).id,
+                role=(step.actor or actor).role,
                 command_id=step.command_id,
                 correlation_id=first,
                 causation_id=None if i == 0 else first,
@@ -247,7 +250,7 @@ class CommandRunner:
             state, version = states[step.stream_id]
             if step.guard is not None:
                 step.guard(state)
-            events = step.decider.decide(state, step.command, actor)
+            events = step.decider.decide(state, step.command, step.actor or actor)
             new = [
                 NewEvent(event_id=new_id(), type=event_type(e), data=encode_event(e))
                 for e in events

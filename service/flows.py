@@ -1,8 +1,9 @@
-"""Commands that span streams, each all-or-nothing: every step is decided before any is
-recorded, so a refused step leaves no event in any stream.
+"""Commands that span streams, each all-or-nothing: every step is decided on the state the
+earlier steps leave, then all are appended in one transaction (``CommandRunner.execute_all``),
+so a refused step leaves no event in any stream, even under concurrency.
 
-- ``create_workshop``: the programme includes the workshop (or a programme of its own is
-  created for it), the workshop is created and its organiser joins it as its facilitator;
+- ``create_workshop``: the workshop is created, its programme includes it (or a programme of
+  its own is created for it), and its organiser joins it as its facilitator;
 - ``add_board``: the workshop lists the board and the board's own stream names the workshop;
 - ``create_group``: ``add_board`` plus the group that works on it.
 
@@ -14,72 +15,17 @@ workshop's board or programme.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from domain import board, programme, workshop
 from domain.actor import Actor
 from domain.board import BoardKind
-from domain.decider import Decider
 from domain.streams import board_stream, programme_stream, workshop_stream
-from service.commands import CommandRunner, Outcome
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One command on one stream, as ``actor``, recorded under ``command_id``."""
-
-    decider: Decider[Any, Any, Any]
-    stream_id: str
-    command: Any
-    actor: Actor
-    command_id: str
+from service.commands import CommandRunner, Outcome, Step
 
 
 def derived_id(command_id: str, step: str) -> str:
     """The command id of a follow-up ``step`` of ``command_id``: stable, so a resend is a no-op."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"plenary:{step}:{command_id}"))
-
-
-async def run(runner: CommandRunner, steps: Sequence[Step], lead: str) -> list[Outcome]:
-    """Decide every step on the state the earlier steps leave, then record them in order.
-
-    ``lead`` is the flow's own command id (one of the steps'): every step is correlated with
-    it, and a flow sent again (``lead`` recorded) answers with what each step recorded then.
-    Raises the first refusal before anything is recorded. Steps run in the order given: put
-    the step on a stream others may be creating at the same moment first.
-    """
-    await _check(runner, steps, lead)
-    first = lead
-    outcomes = []
-    for step in steps:
-        outcomes.append(
-            await runner.execute(
-                step.decider,
-                step.stream_id,
-                step.command,
-                step.actor,
-                step.command_id,
-                correlation_id=first,
-                causation_id=None if step.command_id == first else first,
-            )
-        )
-    return outcomes
-
-
-async def _check(runner: CommandRunner, steps: Sequence[Step], lead: str) -> None:
-    if await runner.store.command_events(lead):
-        return  # sent again: the runner answers each step as it was recorded
-    states: dict[str, Any] = {}
-    for step in steps:
-        if step.stream_id not in states:
-            states[step.stream_id] = (await runner.load(step.decider, step.stream_id)).state
-        events = step.decider.decide(states[step.stream_id], step.command, step.actor)
-        states[step.stream_id] = step.decider.fold(events, states[step.stream_id])
-
-
-# --------------------------------------------------------------------------- the flows
 
 
 async def create_workshop(
@@ -93,49 +39,47 @@ async def create_workshop(
     a programme of the same id is created for it when it names none), with ``organiser`` as its
     first facilitator. The workshop stream's outcome of the creation."""
     host = Actor(id=organiser.id, role="facilitator", name=facilitator_name)
-    programme_id = command.programme
+    programme_id, workshop_id = command.programme, command.workshop_id
     stream = programme_stream(programme_id)
-    workshop_id = command.workshop_id
     join = workshop.JoinWorkshop(actor_id=host.id, name=host.name, role="facilitator")
-    steps = [Step(workshop.DECIDER, workshop_stream(workshop_id), command, host, command_id)]
+    steps = [Step(workshop.DECIDER, workshop_stream(workshop_id), command, command_id)]
     if programme_id == workshop_id:
         create = programme.CreateProgramme(programme_id=programme_id, title=command.title)
         steps.append(
-            Step(programme.DECIDER, stream, create, organiser, derived_id(command_id, "programme"))
+            Step(
+                programme.DECIDER,
+                stream,
+                create,
+                derived_id(command_id, "programme"),
+                None,
+                organiser,
+            )
         )
     include = programme.IncludeWorkshop(workshop_id=workshop_id)
     steps += [
-        Step(programme.DECIDER, stream, include, organiser, derived_id(command_id, "include")),
         Step(
-            workshop.DECIDER,
-            workshop_stream(workshop_id),
-            join,
-            host,
-            derived_id(command_id, "join"),
+            programme.DECIDER, stream, include, derived_id(command_id, "include"), None, organiser
         ),
+        Step(workshop.DECIDER, workshop_stream(workshop_id), join, derived_id(command_id, "join")),
     ]
-    return (await run(runner, steps, command_id))[0]
+    return (await runner.execute_all(steps, host))[0]
 
 
 def _board_steps(
-    actor: Actor, workshop_id: str, board_id: str, title: str, kind: BoardKind, command_id: str
+    workshop_id: str, board_id: str, title: str, kind: BoardKind, command_id: str
 ) -> list[Step]:
-    """The board's own stream first: of two flows claiming one board id, the second stops
-    there, before its workshop lists the board."""
     return [
-        Step(
-            board.DECIDER,
-            board_stream(board_id),
-            board.CreateBoard(board_id=board_id, workshop_id=workshop_id, title=title, kind=kind),
-            actor,
-            derived_id(command_id, "board"),
-        ),
         Step(
             workshop.DECIDER,
             workshop_stream(workshop_id),
             workshop.AddBoard(board_id=board_id, title=title, kind=kind),
-            actor,
             command_id,
+        ),
+        Step(
+            board.DECIDER,
+            board_stream(board_id),
+            board.CreateBoard(board_id=board_id, workshop_id=workshop_id, title=title, kind=kind),
+            derived_id(command_id, "board"),
         ),
     ]
 
@@ -150,8 +94,8 @@ async def add_board(
     command_id: str,
 ) -> Outcome:
     """Add ``board_id`` to the workshop and create its stream; the board stream's outcome."""
-    steps = _board_steps(actor, workshop_id, board_id, title, kind, command_id)
-    return (await run(runner, steps, command_id))[0]
+    steps = _board_steps(workshop_id, board_id, title, kind, command_id)
+    return (await runner.execute_all(steps, actor))[1]
 
 
 async def create_group(
@@ -162,12 +106,8 @@ async def create_group(
     command_id: str,
 ) -> Outcome:
     """A breakout group with its new breakout board; the workshop stream's outcome."""
-    steps = _board_steps(actor, workshop_id, command.board_id, command.name, "breakout", command_id)
+    steps = _board_steps(workshop_id, command.board_id, command.name, "breakout", command_id)
     group = Step(
-        workshop.DECIDER,
-        workshop_stream(workshop_id),
-        command,
-        actor,
-        derived_id(command_id, "group"),
+        workshop.DECIDER, workshop_stream(workshop_id), command, derived_id(command_id, "group")
     )
-    return (await run(runner, [*steps, group], command_id))[2]
+    return (await runner.execute_all([*steps, group], actor))[2]

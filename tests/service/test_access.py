@@ -4,6 +4,7 @@ their board, pseudonyms that no hash unmasks, and credentials that expire and ca
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from collections.abc import Iterator
@@ -15,10 +16,12 @@ from starlette.testclient import TestClient
 
 from domain import workshop
 from domain.actor import Actor
+from domain.errors import DomainError
 from domain.streams import workshop_stream
 from service import organisers
-from service.app import create_app
+from service.app import close_plenary, create_app, open_plenary
 from service.context import Plenary
+from service.flows import create_group
 from service.settings import InsecureSecret, Settings, load_secret
 from tests.service.people import organiser_headers
 
@@ -366,3 +369,42 @@ def test_a_published_or_short_secret_is_refused(tmp_path: Any) -> None:
     compose = (Path(__file__).parents[2] / "docker-compose.yml").read_text()
     assert "PLENARY_SECRET: ${PLENARY_SECRET:?" in compose  # none shipped: set one or fail
     assert "--demo" not in compose
+
+
+# --------------------------------------------------------------------------- all or nothing, racing
+
+
+async def test_racing_for_the_last_group_leaves_no_board_behind(app_settings: Settings) -> None:
+    """Two instances on one database race 20 groups for the last free slot: one group and
+    its board are recorded, the other 19 leave nothing in any stream."""
+    one, two = await open_plenary(app_settings), await open_plenary(app_settings)
+    try:
+        host = Actor(id="oda", role="facilitator", name="Oda")
+        command = workshop.CreateWorkshop(workshop_id="w", title="W", programme="w")
+        await one.runner.execute(workshop.DECIDER, workshop_stream("w"), command, host, "cw")
+        for n in range(3):
+            group = workshop.CreateGroup(group_id=f"g{n}", name=f"G{n}", board_id=f"b{n}")
+            await create_group(one.runner, host, "w", group, f"cg{n}")
+        racing = [
+            create_group(
+                (one, two)[n % 2].runner,
+                host,
+                "w",
+                workshop.CreateGroup(group_id=f"late{n}", name=f"Late {n}", board_id=f"lb{n}"),
+                f"late-{n}",
+            )
+            for n in range(20)
+        ]
+        results = await asyncio.gather(*racing, return_exceptions=True)
+        assert sum(not isinstance(r, BaseException) for r in results) == 1
+        refused = [r for r in results if isinstance(r, DomainError)]
+        assert len(refused) == 19
+        assert {r.code for r in refused} == {"group_limit_reached"}
+        state = (await one.runner.load(workshop.DECIDER, workshop_stream("w"))).state
+        assert len(state.groups) == 4
+        assert set(state.boards) == {g.board_id for g in state.groups.values()}
+        created = [r for r in await one.store.read_all(0, 10_000) if r.type == "board.created"]
+        assert len(created) == 4  # no board stream without its group
+    finally:
+        await close_plenary(two)
+        await close_plenary(one)
