@@ -18,7 +18,7 @@ from domain.board import Id
 from domain.errors import Forbidden, InvalidCommand, NotFound
 from domain.streams import board_stream, workshop_stream
 from projections.visibility import Viewer, present_view
-from service import flows
+from service import edge, flows
 from service.auth import PERSONAL
 from service.context import Plenary
 from service.errors import BadRequest
@@ -82,7 +82,7 @@ async def body_as(request: Request, shape: type[T]) -> T:
     decoder = _decoders.get(shape)
     if decoder is None:  # shapes of other API modules, decoded the same way
         decoder = _decoders[shape] = msgspec.json.Decoder(shape)
-    result: T = decoder.decode(b"".join(chunks))
+    result: T = edge.decode(decoder, b"".join(chunks))
     return result
 
 
@@ -126,17 +126,21 @@ def json(value: object, status: int = 200) -> Response:
     return Response(encoder.encode(value), status_code=status, media_type="application/json")
 
 
+MAX_QUERY_INT = edge.MAX_VERSION
+"""The largest whole number a query takes: no version lies past it."""
+
+
 def int_param(request: Request, name: str, default: int | None = None) -> int | None:
+    """The query parameter ``name`` as a whole number from 0 to ``MAX_QUERY_INT`` (ASCII
+    digits only), or ``default`` when absent; raises ``BadRequest`` (``bad_query``)."""
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise BadRequest(f"'{name}' must be a whole number.", code="bad_query") from exc
-    if value < 0:
-        raise BadRequest(f"'{name}' must not be negative.", code="bad_query")
-    return value
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) <= MAX_QUERY_INT):
+        raise BadRequest(
+            f"'{name}' must be a whole number from 0 to {MAX_QUERY_INT}.", code="bad_query"
+        )
+    return int(raw)
 
 
 # --------------------------------------------------------------------------- workshops
@@ -325,7 +329,8 @@ async def get_board_events(request: Request) -> Response:
     ctx, board_id, viewer = await readable_board(request)
     after = int_param(request, "after", 0) or 0
     limit = min(int_param(request, "limit", 1000) or 1000, 5000)
-    events = await ctx.store.read_stream(board_stream(board_id), after, after + limit)
+    last = min(after + limit, MAX_QUERY_INT)
+    events = await ctx.store.read_stream(board_stream(board_id), after, last)
     shown = await ctx.present_history(board_id, events, viewer)
     return json({"board_id": board_id, "after": after, "events": [event_out(r) for r in shown]})
 

@@ -14,6 +14,7 @@ import msgspec
 from domain import board, solution, workshop
 from domain.board import Id
 from domain.types import Role
+from service import edge
 from service.wire import EventOut
 
 # Close codes (4000–4999 are the application's own).
@@ -41,7 +42,7 @@ class ClientFrame(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
 class Hello(ClientFrame, frozen=True, kw_only=True, tag="hello"):
     """Start or resume: ``since`` is the last board version the client holds (null: none)."""
 
-    since: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    since: Annotated[int, msgspec.Meta(ge=0, le=edge.MAX_VERSION)] | None = None
     epoch: str | None = None
     """The store epoch the client's state came from; another epoch gets a fresh view."""
 
@@ -78,7 +79,7 @@ class Ping(ClientFrame, frozen=True, kw_only=True, tag="ping"):
 
 
 ClientMessage = Hello | CommandFrame | PresenceFrame | Ping
-decode_client = msgspec.json.Decoder(ClientMessage).decode
+client_decoder = msgspec.json.Decoder(ClientMessage)
 
 
 # --------------------------------------------------------------------------- server → client

@@ -20,7 +20,7 @@ from domain.codec import tag_of
 from domain.errors import Forbidden, PlenaryError
 from domain.streams import board_stream, solution_stream, workshop_stream
 from projections.visibility import present_view, pseudonym
-from service import protocol, tracks
+from service import edge, protocol, tracks
 from service.api import check_board_access
 from service.commands import Outcome
 from service.context import Plenary
@@ -159,12 +159,12 @@ async def _serve(
             return
         raw = message.get("text") or message.get("bytes") or b""
         try:
-            frame = protocol.decode_client(raw)
+            frame = edge.decode(protocol.client_decoder, raw)
         except msgspec.ValidationError as exc:
             _error(conn, "invalid_frame", str(exc))
             continue
-        except msgspec.DecodeError as exc:
-            _error(conn, "malformed_json", f"The frame is not valid JSON: {exc}")
+        except edge.Malformed as exc:
+            _error(conn, exc.code, exc.message)
             continue
         match frame:
             case protocol.Hello():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +11,7 @@ from starlette.testclient import TestClient
 
 from service.app import create_app
 from service.settings import Settings
+from tests.service.malformed import Target, documented_codes, malformed
 from tests.service.people import organiser_headers
 
 JSON = dict[str, Any]
@@ -146,6 +148,136 @@ def test_malformed_and_oversized_bodies(api: Api) -> None:
     assert (broken.status_code, broken.json()["error"]["code"]) == (400, "malformed_json")
     huge = api.post(path, {"command_id": "c", "command": add("n", text="x" * 70_000)})
     assert (huge.status_code, huge.json()["error"]["code"]) == (413, "too_large")
+
+
+def start_a_track(api: Api) -> str:
+    """A solution track from a decision that selected a cluster of the board; its id."""
+    for command in (
+        {"type": "cluster.create", "cluster_id": "c1", "label": "Streets", "x": 0, "y": 0},
+        {"type": "phase.change", "phase": "decide"},
+        {
+            "type": "decision.record",
+            "decision_id": "d1",
+            "item_id": "c1",
+            "outcome": "select",
+            "rationale": "Most dots.",
+        },
+    ):
+        assert api.command(command).status_code == 200
+    track = api.post(
+        f"/api/workshops/{api.workshop['id']}/tracks",
+        {"board_id": api.board_id, "decision_id": "d1"},
+    )
+    assert track.status_code == 201, track.text
+    track_id: str = track.json()["id"]
+    return track_id
+
+
+def test_two_hundred_malformed_bodies_get_typed_refusals_and_record_nothing(api: Api) -> None:
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    workshop_id = api.workshop["id"]
+    track_id = start_a_track(api)
+    invite = api.invite("participant")
+    organiser = organiser_headers(api.client)["Authorization"].removeprefix("Bearer ")
+    note = b'"type": "note.add", "note_id": "n-bad", "text": "x", "x": N, "y": 0'
+    endpoints: list[tuple[str, str, Target]] = [
+        (
+            "/api/workshops",
+            organiser,
+            Target(b'{"title": "W"}', b'{"title": "W", "group_size_limit": N}'),
+        ),
+        ("/api/programmes", organiser, Target(b'{"title": "P"}', b'{"title": N}')),
+        (
+            f"/api/workshops/{workshop_id}/boards",
+            api.token,
+            Target(b'{"title": "B"}', b'{"title": N}'),
+        ),
+        (
+            f"/api/workshops/{workshop_id}/invites",
+            api.token,
+            Target(b'{"role": "participant"}', b'{"role": "participant", "name": N}'),
+        ),
+        (f"/api/workshops/{workshop_id}/join", invite, Target(b'{"name": "A"}', b'{"name": N}')),
+        (
+            f"/api/workshops/{workshop_id}/groups",
+            api.token,
+            Target(b'{"name": "G"}', b'{"name": N}'),
+        ),
+        (
+            f"/api/workshops/{workshop_id}/assignments",
+            api.token,
+            Target(b'{"actor_id": "a", "group_id": null}', b'{"actor_id": N, "group_id": null}'),
+        ),
+        (
+            f"/api/workshops/{workshop_id}/tracks",
+            api.token,
+            Target(
+                b'{"board_id": "b", "decision_id": "d"}', b'{"board_id": "b", "decision_id": N}'
+            ),
+        ),
+        (
+            f"/api/boards/{api.board_id}/commands",
+            api.token,
+            Target(
+                b'{"command_id": "c-bad", "command": {' + note.replace(b"N", b"1") + b"}}",
+                b'{"command_id": "c-bad", "command": {' + note + b"}}",
+            ),
+        ),
+        (
+            f"/api/tracks/{track_id}/commands",
+            api.token,
+            Target(
+                b'{"command_id": "c-bad", "command": {"type": "sprint.close", "sprint_id": "s"}}',
+                b'{"command_id": "c-bad", "command": {"type": "sprint.close", "sprint_id": N}}',
+            ),
+        ),
+    ]
+    oversize = b'{"title": "' + b"x" * (70 * 1024) + b'"}'
+    codes = documented_codes()
+    head = api.client.get("/api/health").json()["head"]
+    for i in range(200):
+        path, token, target = endpoints[i % len(endpoints)]
+        body = oversize if i % 40 == 39 else malformed(rng, target, i // len(endpoints) + 1)[-1]
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        answer = api.client.post(path, content=body, headers=headers)
+        where = f"seed {seed}, {path}, {body[:80]!r}"
+        assert 400 <= answer.status_code < 500, f"{answer.status_code} {answer.text}; {where}"
+        error = answer.json()["error"]
+        assert error["code"] in codes, where
+        assert set(error) == {"code", "message"}, where
+        assert error["message"], where
+    assert api.client.get("/api/health").json()["head"] == head
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "after=9223372036854775808",
+        "after=9223372036854775807",
+        "after=99999999999999999999",
+        "after=2147483648",
+        "limit=99999999999999999999",
+        "after=-1",
+        "after=1e3",
+        "after=+5",
+        "after=%EF%BC%91",  # a fullwidth digit one
+        "after=",
+    ],
+)
+def test_whole_number_queries_are_bounded(api: Api, query: str) -> None:
+    answer = api.get(f"/api/boards/{api.board_id}/events?{query}")
+    assert (answer.status_code, answer.json()["error"]["code"]) == (400, "bad_query")
+    at = api.get(f"/api/boards/{api.board_id}/at?{query.replace('after', 'version')}")
+    if query.startswith("after"):
+        assert (at.status_code, at.json()["error"]["code"]) == (400, "bad_query")
+
+
+def test_the_largest_whole_number_query_is_answered(api: Api) -> None:
+    answer = api.get(f"/api/boards/{api.board_id}/events?after=2147483647")
+    assert (answer.status_code, answer.json().get("events")) == (200, []), answer.text
+    past = api.get(f"/api/boards/{api.board_id}/at?version=2147483647")
+    assert (past.status_code, past.json()["version"]) == (200, 1)
 
 
 def test_roles_and_tokens(api: Api) -> None:

@@ -30,6 +30,7 @@ from service.hub import Hub
 from service.ids import new_id
 from service.server import base_url, running, started
 from service.settings import Settings
+from tests.service.malformed import Target, documented_codes, malformed
 from tests.service.people import organiser_token, plenary_of
 
 JSON = dict[str, Any]
@@ -744,3 +745,80 @@ async def test_no_token_or_ticket_reaches_the_server_log(app_settings: Settings)
     assert ticket not in text  # …without the ticket
     assert live.token not in text  # or a token, even one put in a URL by hand
     assert live.organiser not in text
+
+
+async def test_five_hundred_malformed_frames_get_a_typed_answer_each_and_keep_the_socket(
+    live: Live,
+) -> None:
+    """Every family of malformed input, as text and binary frames: one ``error`` (or, for a
+    command the rules refuse, one ``reject``) each, the socket stays open, nothing is stored.
+    A text frame that is not UTF-8 and a frame over 64 KiB close as the protocol says."""
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    note = b'"type": "note.add", "note_id": "n-bad", "text": "x", "x": N, "y": 0'
+    targets = [
+        Target(
+            b'{"type": "presence", "cursor": {"x": 1, "y": 2}}',
+            b'{"type": "presence", "cursor": {"x": N, "y": 2}}',
+        ),
+        Target(b'{"type": "hello", "since": 1}', b'{"type": "hello", "since": N}'),
+        Target(b'{"type": "ping", "t": 1}', b'{"type": N, "t": 1}'),
+        Target(
+            b'{"type": "command", "op_id": "op-bad", "command": {'
+            + note.replace(b"N", b"1")
+            + b"}}",
+            b'{"type": "command", "op_id": "op-bad", "command": {' + note + b"}}",
+        ),
+    ]
+    codes = documented_codes()
+    gone = {"command": {"type": "note.delete", "note_id": "no-such-note"}}
+    head = (await live.http.get("/api/health")).json()["head"]
+    peer = await live.client()
+
+    async def hostile(frames: list[bytes]) -> None:
+        async with connect(await live.ws_url(), compression=None, max_size=None) as bad:
+            await bad.send('{"type": "hello"}')
+            assert msgspec.json.decode(await bad.recv())["type"] == "welcome"
+            answers: list[JSON] = []
+            for frame in frames:
+                try:
+                    await bad.send(frame.decode())  # a text frame where it is UTF-8
+                except UnicodeDecodeError:
+                    await bad.send(frame)
+            # Answered after everything before them: a ping by the reader, a command (which
+            # the rules refuse) after the commands before it.
+            await bad.send(b'{"type": "ping", "t": -1}')
+            await bad.send(msgspec.json.encode({"type": "command", "op_id": "last", **gone}))
+            ends: set[str] = set()
+            async for raw in bad:
+                answer = msgspec.json.decode(raw)
+                if answer["type"] == "pong" and answer["t"] == -1:
+                    ends.add("pong")
+                elif answer["type"] == "reject" and answer["op_id"] == "last":
+                    ends.add("reject")
+                elif answer["type"] in ("error", "reject"):
+                    answers.append(answer)
+                if len(ends) == 2:
+                    break
+            assert len(answers) == len(frames), f"seed {seed}"
+            assert {a["code"] for a in answers} <= codes, f"seed {seed}"
+            assert bad.close_code is None  # still open
+
+    async def closed_by(frame: bytes, *, text: bool) -> int | None:
+        async with connect(await live.ws_url(), compression=None, max_size=None) as ws:
+            await ws.send('{"type": "hello"}')
+            await ws.recv()
+            await ws.send(frame, text=text)
+            return await close_code_after_draining(ws)
+
+    try:
+        async with asyncio.timeout(WAIT * 3):
+            batches = [malformed(rng, target, 125) for target in targets]
+            await asyncio.gather(*(hostile(frames) for frames in batches))
+            assert await closed_by(b'{"type": "ping", "t": "\xff"}', text=True) == 1007
+            assert await closed_by(b'{"t": "' + b"x" * 70_000 + b'"}', text=False) == 1009
+            assert await peer.command(add()) is not None  # the peer was served throughout
+        assert (await live.http.get("/api/health")).json()["head"] == head + 1
+        assert (peer.gaps, peer.errors, peer.close_code) == (0, [], None)
+    finally:
+        await peer.close()
