@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from domain import board
 from domain.errors import PlenaryError
@@ -37,6 +38,7 @@ from service.collector import FreezeSurvivors
 from service.commands import CommandRunner
 from service.context import Plenary, pseudonym_key
 from service.errors import http_error, plenary_error, validation_error
+from service.headers import SecurityHeaders
 from service.hub import Hub
 from service.notify import PgWakeups
 from service.projector import Projector, ProjectorProcess
@@ -146,6 +148,14 @@ async def close_plenary(ctx: Plenary, sealer: Sealer | None = None) -> None:
         await ctx.store.close()
 
 
+class PlenaryApp(Starlette):
+    """Starlette with the security headers outermost, so that even the answer to an error
+    nothing else handled (a 500 from Starlette's own error middleware) carries them."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 async def index(_request: Request) -> Response:
     return FileResponse(WEB_CLIENT / "index.html")
 
@@ -221,7 +231,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/b/{board_id}", index, methods=["GET"]),
         Mount("/static", StaticFiles(directory=WEB_CLIENT), name="static"),
     ]
-    return Starlette(
+    return PlenaryApp(
         routes=routes,
         lifespan=lifespan,
         exception_handlers={

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import uvicorn
 from playwright.async_api import APIRequestContext, Browser, Page, async_playwright
+from playwright.async_api import Error as PlaywrightError
 from starlette.applications import Starlette
 
 from service.context import Plenary
@@ -207,11 +208,26 @@ async def workshop(http: Http, served: Served) -> Workshop:
     return Workshop(http, served.base_url, created, board)
 
 
+async def wait_for(page: Page, expression: str, seconds: float = 8.0) -> None:
+    """Wait until ``expression`` is true in ``page``. Playwright's ``wait_for_function`` polls
+    with ``eval`` inside the page, which the service's Content-Security-Policy forbids, as it
+    should; ``page.evaluate`` goes through the DevTools protocol, which the policy leaves be."""
+    async with asyncio.timeout(seconds):
+        while True:
+            try:
+                if await page.evaluate(expression):
+                    return
+            except PlaywrightError as exc:  # the page is navigating: ask the next one
+                if "context was destroyed" not in str(exc):
+                    raise
+            await asyncio.sleep(0.02)
+
+
 async def open_board(browser: Browser, url: str) -> Page:
     """A page in its own context (its own sessionStorage) showing the board live."""
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()
     page.set_default_timeout(8000)
     await page.goto(url)
-    await page.wait_for_function("window.plenary && window.plenary.status() === 'live'")
+    await wait_for(page, "window.plenary && window.plenary.status() === 'live'")
     return page

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.async_api import Browser, Locator, Page, expect
 
-from tests.web.conftest import Workshop, open_board
+from tests.web.conftest import Workshop, open_board, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -29,13 +29,13 @@ async def add_note(page: Page, text: str) -> None:
 
 async def settled(page: Page) -> int:
     """The page's board version once none of its commands wait for the server."""
-    await page.wait_for_function("plenary.pending() === 0")
+    await wait_for(page, "plenary.pending() === 0")
     version: int = await page.evaluate("plenary.version()")
     return version
 
 
 async def caught_up(page: Page, version: int) -> None:
-    await page.wait_for_function(f"plenary.version() >= {version}")
+    await wait_for(page, f"plenary.version() >= {version}")
 
 
 async def test_a_phase_change_and_a_running_timer_reach_the_participant(

@@ -11,7 +11,7 @@ from playwright.async_api import Browser, Page, WebSocket, expect
 
 from domain.actor import Actor
 from service import demo
-from tests.web.conftest import Served, Workshop, open_board
+from tests.web.conftest import Served, Workshop, open_board, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -199,7 +199,7 @@ async def test_the_page_resumes_after_a_server_restart_without_duplicates(
     await expect(note_with(guest, "before")).not_to_have_class("pending")
 
     await served.stop()
-    await guest.wait_for_function("plenary.status() === 'reconnecting'")
+    await wait_for(guest, "plenary.status() === 'reconnecting'")
     await expect(guest.get_by_role("status")).to_contain_text("reconnecting")
     await add_note(guest, "written offline")  # optimistic; sent once the page is back
     await expect(note_with(guest, "written offline")).to_have_class("note yellow pending movable")
@@ -217,9 +217,9 @@ async def test_the_page_resumes_after_a_server_restart_without_duplicates(
             },
             f"meanwhile-{index}",
         )
-    await guest.wait_for_function("plenary.status() === 'live'", timeout=10000)
+    await wait_for(guest, "plenary.status() === 'live'", seconds=10)
     await expect(notes(guest)).to_have_count(5)
-    await guest.wait_for_function("plenary.pending() === 0")
+    await wait_for(guest, "plenary.pending() === 0")
     ids = await notes(guest).evaluate_all("els => els.map(e => e.dataset.id)")
     assert len(ids) == len(set(ids)) == 5
     view = await workshop.view()
@@ -248,7 +248,7 @@ async def test_an_unacked_command_is_resent_with_the_same_op_id(
           return op;
         }"""
     )
-    await guest.wait_for_function("plenary.status() === 'live' && plenary.pending() === 0")
+    await wait_for(guest, "plenary.status() === 'live' && plenary.pending() === 0")
     commands = [f for f in frames if f["type"] == "command"]
     assert commands
     assert {f["op_id"] for f in commands} == {op_id}
@@ -265,7 +265,7 @@ async def test_the_workshop_page_lists_its_boards(browser: Browser, workshop: Wo
     await expect(link).to_be_visible()
     assert "token=" not in page.url  # the fragment is taken off the address bar
     await link.click()
-    await page.wait_for_function("window.plenary && plenary.status() === 'live'")
+    await wait_for(page, "window.plenary && plenary.status() === 'live'")
     await expect(page.get_by_role("heading", name="Breakout A")).to_be_visible()
 
 
