@@ -32,7 +32,7 @@ from projections.board_view import BOARD_VIEW
 from projections.programme import PROGRAMME
 from projections.runner import ProjectionRunner
 from projections.solution_timeline import SOLUTION_TIMELINE
-from service import api, people_api, programme_api
+from service import api, files, people_api, programme_api
 from service.auth import Auth
 from service.collector import FreezeSurvivors
 from service.commands import CommandRunner
@@ -59,6 +59,8 @@ WEB_CLIENT = Path(__file__).resolve().parent.parent / "web_client"
 
 async def open_plenary(settings: Settings) -> Plenary:
     """Open the store and build everything that depends on it (also used by the CLI)."""
+    files.private_folder(settings.data_dir)
+    files.private_sqlite(settings.database_url)
     store = await EventStore.open(settings.database_url, schema=settings.database_schema)
     views = await SqlViewStore.for_store(store)
     recent = RecentEvents(store)

@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from service.files import open_private, private_folder
 from service.store import Checkpoint
 
 KEY_FILE = "checkpoint-key.pem"
@@ -58,7 +59,7 @@ def load_or_create_key(data_dir: Path) -> Ed25519PrivateKey:
     """
     path = data_dir / KEY_FILE
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(data_dir)
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
@@ -117,8 +118,8 @@ def sign(
 
 def append(data_dir: Path, checkpoint: SignedCheckpoint) -> None:
     """Add ``checkpoint`` to the data folder's ``checkpoints.jsonl`` (fsynced)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with (data_dir / CHECKPOINTS_FILE).open("ab") as handle:
+    private_folder(data_dir)
+    with open_private(data_dir / CHECKPOINTS_FILE, "ab") as handle:
         handle.write(msgspec.json.encode(checkpoint) + b"\n")
         handle.flush()
         os.fsync(handle.fileno())

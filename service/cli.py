@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -357,6 +358,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``plenary`` console script."""
+    os.umask(0o077)  # what plenary writes is its owner's alone (service/files.py does it too)
     args = parser().parse_args(argv)
     try:
         code: int = args.handler(args)

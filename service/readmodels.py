@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from service.files import FILE_MODE, private_sqlite
 from service.store import EventStore
 from service.store.engine import DATABASE_ERRORS, WRITE_LOCK, create_engine
 from service.store.migrate import advisory_call, advisory_key
@@ -68,7 +69,8 @@ class ProjectorLease:
         if self.held:
             return True
         if self._lock_file is not None:
-            fd = os.open(self._lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(self._lock_file, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            os.fchmod(fd, FILE_MODE)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -120,6 +122,7 @@ class SqlViewStore:
             return view_store
         log_file = Path(str(store.engine.url.database))
         views_file = log_file.with_name(f"{log_file.stem}-views{log_file.suffix}")
+        private_sqlite(f"sqlite+aiosqlite:///{views_file}")
         engine, _ = create_engine(f"sqlite+aiosqlite:///{views_file}", None)
         sa.event.listen(engine.sync_engine, "connect", _cache_durability)
         async with engine.begin() as conn:

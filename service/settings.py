@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from service.files import private_folder
+
 ProjectorMode = Literal["process", "inline"]
 
 DEFAULT_DATA_DIR = Path("var")
@@ -151,7 +153,7 @@ def load_secret(configured: str | None, data_dir: Path) -> bytes:
     path = data_dir / "secret"
     if path.exists():
         return path.read_bytes().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)
     value = secrets.token_urlsafe(48).encode()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:

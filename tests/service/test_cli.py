@@ -263,6 +263,10 @@ def test_serve_as_deployed_syncs_boards_keeps_read_models_and_stops(tmp_path: Pa
     # uvicorn re-raises SIGTERM after its graceful shutdown; the shutdown sealed the head.
     assert server.process.returncode in (0, -15), output
     assert (tmp_path / "var" / "checkpoints.jsonl").read_text().count("\n") >= 1
+    assert stat.S_IMODE((tmp_path / "var").stat().st_mode) == 0o700
+    for path in [*(tmp_path / "var").iterdir(), *tmp_path.glob("serve*.db*")]:
+        mode = 0o644 if path.name == "checkpoint-key.pub.pem" else 0o600  # the owner's alone
+        assert stat.S_IMODE(path.stat().st_mode) == mode, path
     for child in children:
         assert not Path(f"/proc/{child}").exists(), "the projector process stops with serve"
 
