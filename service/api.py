@@ -18,15 +18,15 @@ from domain.board import Id
 from domain.errors import Forbidden, InvalidCommand, NotFound
 from domain.streams import board_stream, workshop_stream
 from projections.visibility import Viewer, present_view
-from service import edge, flows
+from service import edge, flows, limits
 from service.auth import PERSONAL
 from service.context import Plenary
 from service.errors import BadRequest
 from service.ids import new_id
+from service.limits import Bounded
 from service.tokens import Claims, Kind, Unauthorized
 from service.wire import encoder, event_out
 
-MAX_BODY = 64 * 1024
 T = TypeVar("T")
 
 
@@ -71,18 +71,24 @@ def plenary(request: Request) -> Plenary:
 
 
 async def body_as(request: Request, shape: type[T]) -> T:
-    """The request body decoded as ``shape``; raises ``BadRequest`` past 64 KiB."""
+    """The request body decoded as ``shape`` and within its limits; raises ``BadRequest``
+    past the body limit (64 KiB), ``Malformed`` or ``msgspec.ValidationError`` (see ``edge``)."""
+    limits = plenary(request).settings.limits
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
-            raise BadRequest(f"The body is larger than {MAX_BODY} bytes.", code="too_large")
+        if size > limits.body_bytes:
+            raise BadRequest(
+                f"The body is larger than {limits.body_bytes} bytes.", code="too_large"
+            )
         chunks.append(chunk)
     decoder = _decoders.get(shape)
     if decoder is None:  # shapes of other API modules, decoded the same way
         decoder = _decoders[shape] = msgspec.json.Decoder(shape)
     result: T = edge.decode(decoder, b"".join(chunks))
+    if isinstance(result, Bounded):
+        result.within(limits)
     return result
 
 
@@ -219,7 +225,14 @@ async def create_board(request: Request) -> Response:
     board_id = body.board_id or new_id()
     command_id = body.command_id or new_id()
     outcome = await flows.add_board(
-        ctx.runner, claims.actor(), workshop_id, board_id, body.title, body.kind, command_id
+        ctx.runner,
+        claims.actor(),
+        workshop_id,
+        board_id,
+        body.title,
+        body.kind,
+        command_id,
+        guard=limits.workshop_guard(ctx.settings.limits),
     )
     return json(
         {
@@ -241,7 +254,14 @@ async def create_group(request: Request) -> Response:
     require_whole_workshop(claims)
     group_id, board_id, command_id = body.group_id or new_id(), new_id(), new_id()
     command = workshop.CreateGroup(group_id=group_id, name=body.name, board_id=board_id)
-    outcome = await flows.create_group(ctx.runner, claims.actor(), workshop_id, command, command_id)
+    outcome = await flows.create_group(
+        ctx.runner,
+        claims.actor(),
+        workshop_id,
+        command,
+        command_id,
+        guard=limits.workshop_guard(ctx.settings.limits),
+    )
     return json(
         {"group_id": group_id, "board_id": board_id, "name": body.name, "version": outcome.version},
         201,
@@ -295,8 +315,14 @@ async def post_board_command(request: Request) -> Response:
     if isinstance(body.command, decisions.PromoteItems):
         guard(await ctx.board_state(board_id))  # before its source board is read
     command = await ctx.prepare(board_id, body.command, actor, body.command_id, claims.board)
+    within = limits.board_guard(ctx.settings.limits, command)
+
+    def guarded(state: board.Board) -> None:
+        guard(state)
+        within(state)
+
     outcome = await ctx.runner.execute(
-        board.DECIDER, board_stream(board_id), command, actor, body.command_id, guard=guard
+        board.DECIDER, board_stream(board_id), command, actor, body.command_id, guard=guarded
     )
     shown = await ctx.present_history(board_id, outcome.events, ctx.viewer(actor))
     return json(

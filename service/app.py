@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -42,6 +43,7 @@ from service.headers import SecurityHeaders
 from service.hub import Hub
 from service.notify import PgWakeups
 from service.projector import Projector, ProjectorProcess
+from service.ratelimit import LimitCommandRates, Rates
 from service.readmodels import SqlViewStore
 from service.recent import RecentEvents
 from service.sealing import Sealer
@@ -88,6 +90,7 @@ async def open_plenary(settings: Settings) -> Plenary:
         projector=projector,
         hub=hub,
         auth=Auth(settings, runner),
+        rates=Rates(settings.limits),
     )
 
 
@@ -235,6 +238,7 @@ def create_app(settings: Settings) -> Starlette:
     ]
     return PlenaryApp(
         routes=routes,
+        middleware=[Middleware(LimitCommandRates)],
         lifespan=lifespan,
         exception_handlers={
             HTTPException: http_error,

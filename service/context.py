@@ -31,6 +31,7 @@ from service.auth import Auth
 from service.commands import CommandRunner
 from service.hub import Hub
 from service.projector import Projector
+from service.ratelimit import Rates
 from service.readmodels import SqlViewStore
 from service.settings import Settings
 from service.store import EventStore
@@ -50,6 +51,8 @@ class Plenary:
     projector: Projector
     hub: Hub
     auth: Auth
+    rates: Rates
+    """Commands a second, per socket and per person (``service/ratelimit.py``)."""
     clock: Callable[[], float] = field(default=time.time)
 
     async def board_view(self, board_id: str, at_most_version: int | None = None) -> BoardView:

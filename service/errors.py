@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import msgspec
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,6 +19,17 @@ class BadRequest(PlenaryError):
     """The request itself is malformed (not JSON, too large, a bad query parameter)."""
 
     code = "bad_request"
+
+
+class RateLimited(PlenaryError):
+    """Too many commands of one socket or person; ``retry_after`` seconds from now one more
+    will do. Nothing was recorded."""
+
+    code = "rate_limited"
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"Too many commands: send again in {retry_after:.2f} s.")
+        self.retry_after = round(retry_after, 3)
 
 
 _RESOURCE_MISSING = frozenset(
@@ -42,8 +55,10 @@ _STATE_CONFLICT = frozenset(
 
 
 def status_for(error: PlenaryError) -> int:
-    """The HTTP status of a refusal: 401, 403, 404, 409, 413, 422, 400 or 503."""
+    """The HTTP status of a refusal: 401, 403, 404, 409, 413, 422, 429, 400 or 503."""
     match error:
+        case RateLimited():
+            return 429
         case Unauthorized():
             return 401
         case Forbidden():
@@ -63,15 +78,26 @@ def status_for(error: PlenaryError) -> int:
     return 409 if error.code == "command_id_reused" else 422
 
 
-def error_response(code: str, message: str, status: int) -> Response:
-    """The one shape of every HTTP error body."""
-    body = encoder.encode(ErrorOut(ErrorBody(code=code, message=message)))
+def error_response(
+    code: str, message: str, status: int, *, retry_after: float | None = None
+) -> Response:
+    """The one shape of every HTTP error body (``retry_after``, seconds, when a wait helps)."""
+    body = encoder.encode(ErrorOut(ErrorBody(code=code, message=message, retry_after=retry_after)))
     return Response(body, status_code=status, media_type="application/json")
+
+
+def rate_limited(exc: RateLimited) -> Response:
+    """429 with the wait in the body and, in whole seconds rounded up, in ``Retry-After``."""
+    response = error_response(exc.code, exc.message, 429, retry_after=exc.retry_after)
+    response.headers["Retry-After"] = str(math.ceil(exc.retry_after))
+    return response
 
 
 async def plenary_error(_request: Request, exc: Exception) -> Response:
     """Starlette exception handler for every ``PlenaryError``."""
     assert isinstance(exc, PlenaryError)
+    if isinstance(exc, RateLimited):
+        return rate_limited(exc)
     return error_response(exc.code, exc.message, status_for(exc))
 
 

@@ -20,7 +20,7 @@ from domain import board, programme, workshop
 from domain.actor import Actor
 from domain.board import BoardKind
 from domain.streams import board_stream, programme_stream, workshop_stream
-from service.commands import CommandRunner, Outcome, Step
+from service.commands import CommandRunner, Guard, Outcome, Step
 
 
 def derived_id(command_id: str, step: str) -> str:
@@ -66,7 +66,12 @@ async def create_workshop(
 
 
 def _board_steps(
-    workshop_id: str, board_id: str, title: str, kind: BoardKind, command_id: str
+    workshop_id: str,
+    board_id: str,
+    title: str,
+    kind: BoardKind,
+    command_id: str,
+    guard: Guard | None,
 ) -> list[Step]:
     return [
         Step(
@@ -74,6 +79,7 @@ def _board_steps(
             workshop_stream(workshop_id),
             workshop.AddBoard(board_id=board_id, title=title, kind=kind),
             command_id,
+            guard,
         ),
         Step(
             board.DECIDER,
@@ -92,9 +98,11 @@ async def add_board(
     title: str,
     kind: BoardKind,
     command_id: str,
+    guard: Guard | None = None,
 ) -> Outcome:
-    """Add ``board_id`` to the workshop and create its stream; the board stream's outcome."""
-    steps = _board_steps(workshop_id, board_id, title, kind, command_id)
+    """Add ``board_id`` to the workshop and create its stream; the board stream's outcome.
+    ``guard`` checks the workshop before the board is added to it."""
+    steps = _board_steps(workshop_id, board_id, title, kind, command_id, guard)
     return (await runner.execute_all(steps, actor))[1]
 
 
@@ -104,9 +112,11 @@ async def create_group(
     workshop_id: str,
     command: workshop.CreateGroup,
     command_id: str,
+    guard: Guard | None = None,
 ) -> Outcome:
-    """A breakout group with its new breakout board; the workshop stream's outcome."""
-    steps = _board_steps(workshop_id, command.board_id, command.name, "breakout", command_id)
+    """A breakout group with its new breakout board; the workshop stream's outcome.
+    ``guard`` checks the workshop before the board is added to it."""
+    steps = _board_steps(workshop_id, command.board_id, command.name, "breakout", command_id, guard)
     group = Step(
         workshop.DECIDER, workshop_stream(workshop_id), command, derived_id(command_id, "group")
     )

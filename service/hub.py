@@ -341,6 +341,8 @@ class Hub:
         """The board's anonymity policy now; a room reads it once and follows its events."""
         self.pseudonym_key = pseudonym_key
         self.rooms: dict[str, Room] = {}
+        self.sockets: dict[str, int] = {}
+        """Open sockets per board, counted from the upgrade (before ``hello``)."""
         self.presence_pending: set[Room] = set()
         self.presence_interval = 1.0 / presence_hz
         self.presence_ttl = presence_ttl
@@ -382,6 +384,21 @@ class Hub:
             for conn in list(room.members.values()):
                 if conn.workshop_id == workshop_id and gone.applies_to(conn):
                     conn.shut(protocol.CLOSE_REVOKED, "access revoked")
+
+    def admit(self, board_id: str, most: int) -> bool:
+        """Count one more socket on ``board_id``, unless it has ``most`` already; ``release``
+        it when the socket ends."""
+        count = self.sockets.get(board_id, 0)
+        if count >= most:
+            return False
+        self.sockets[board_id] = count + 1
+        return True
+
+    def release(self, board_id: str) -> None:
+        """A socket ``admit`` counted has ended."""
+        count = self.sockets.pop(board_id, 0) - 1
+        if count > 0:
+            self.sockets[board_id] = count
 
     async def join(self, conn: Connection, board_id: str) -> Room:
         """Register ``conn`` (buffering) in the board's room, created on first use.

@@ -30,6 +30,7 @@ from service.api import (
 )
 from service.errors import BadRequest
 from service.ids import new_id
+from service.limits import Limits
 from service.tokens import Claims, Kind
 
 ORGANISER: frozenset[Kind] = frozenset({"organiser"})
@@ -60,6 +61,10 @@ class InviteIn(msgspec.Struct, frozen=True, kw_only=True):
     role: WorkshopRole
     name: str = ""
     board_id: Id | None = None
+
+    def within(self, limits: Limits) -> None:
+        """The name fits a person's name (``invalid_name`` otherwise)."""
+        limits.check_text("invalid_name", "An invite's name", self.name, limits.invite_name)
 
 
 class JoinIn(msgspec.Struct, frozen=True, kw_only=True):

@@ -28,6 +28,8 @@ CLOSE_REVOKED = 4401
 """On an open connection: the person was removed, or the invite they came in with revoked."""
 CLOSE_SLOW = 4008
 """The client fell too far behind reading; reconnect and resume with ``since``."""
+CLOSE_CROWDED = 4429
+"""The board has as many connections as the service allows; try again later."""
 
 Coordinate = Annotated[float, msgspec.Meta(ge=-1_000_000, le=1_000_000)]
 
@@ -139,12 +141,16 @@ class Ack(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="ack"
     event_versions: list[int] = msgspec.field(default_factory=list)
 
 
-class Reject(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="reject"):
+class Reject(
+    msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="reject", omit_defaults=True
+):
     """The command ``op_id`` was refused; nothing was recorded."""
 
     op_id: str
     code: str
     message: str
+    retry_after: float | None = None
+    """Seconds until this connection may send a command again (``rate_limited`` only)."""
 
 
 class PresenceOut(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag="presence"):

@@ -13,7 +13,6 @@ import uvicorn
 from service.app import create_app
 from service.settings import Settings
 
-WS_MAX_FRAME = 64 * 1024
 _CREDENTIAL = re.compile(r"((?:token|ticket)=)[^&\s\"']+", re.IGNORECASE)
 
 
@@ -47,14 +46,14 @@ def redact_server_logs() -> None:
 def config(
     settings: Settings, *, port: int | None = None, log_level: str = "info"
 ) -> uvicorn.Config:
-    """uvicorn's config: WebSocket frames ≤ 64 KiB, no per-message deflate, pings on, and no
-    credential in its logs."""
+    """uvicorn's config: WebSocket frames within the limit (64 KiB), no per-message deflate,
+    pings on, and no credential in its logs."""
     server_config = uvicorn.Config(
         create_app(settings),
         host=settings.host,
         port=settings.port if port is None else port,
         log_level=log_level,
-        ws_max_size=WS_MAX_FRAME,
+        ws_max_size=settings.limits.frame_bytes,
         ws_per_message_deflate=False,
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,

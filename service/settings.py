@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from service.files import private_folder
+from service.limits import Limits
 
 ProjectorMode = Literal["process", "inline"]
 
@@ -60,6 +61,8 @@ class Settings:
     public_url: str = ""
     snapshot_every: int = 100
     lifetimes: Lifetimes = Lifetimes()
+    limits: Limits = field(default_factory=Limits)
+    """What one workshop may take of the service (``PLENARY_LIMIT_*``)."""
     projector: ProjectorMode = "process"
     """Where ``serve`` keeps the read models caught up: a child process (``plenary project``),
     so folding and saving them never holds the GIL the live boards' event loop needs, or
@@ -110,6 +113,7 @@ class Settings:
             database_schema=schema,
             public_url=env.get("PLENARY_PUBLIC_URL", ""),
             projector=_projector_mode(env.get("PLENARY_PROJECTOR", "process")),
+            limits=Limits.from_env(env),
         )
 
 

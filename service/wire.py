@@ -50,9 +50,11 @@ def event_out(rec: RecordedEvent) -> EventOut:
     )
 
 
-class ErrorBody(msgspec.Struct, frozen=True):
+class ErrorBody(msgspec.Struct, frozen=True, omit_defaults=True):
     code: str
     message: str
+    retry_after: float | None = None
+    """Seconds to wait before sending again (``rate_limited`` only)."""
 
 
 class ErrorOut(msgspec.Struct, frozen=True):

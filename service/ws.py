@@ -8,6 +8,7 @@ connection stays open; commands get ``ack`` or ``reject``; events arrive from th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections import deque
@@ -20,10 +21,11 @@ from domain.codec import tag_of
 from domain.errors import Forbidden, PlenaryError
 from domain.streams import board_stream, solution_stream, workshop_stream
 from projections.visibility import present_view, pseudonym
-from service import edge, protocol, tracks
+from service import edge, limits, protocol, tracks
 from service.api import check_board_access
 from service.commands import Outcome
 from service.context import Plenary
+from service.errors import RateLimited
 from service.hub import Connection, Room
 from service.tokens import Claims, Kind, Unauthorized
 from service.wire import event_out
@@ -51,6 +53,28 @@ async def board_socket(websocket: WebSocket) -> None:
         return
     claims = refusal
     await websocket.accept()
+    most = ctx.settings.limits.connections_per_board
+    if not ctx.hub.admit(board_id, most):
+        await _turn_away(websocket, most)
+        return
+    try:
+        await _session(ctx, websocket, board_id, claims)
+    finally:
+        ctx.hub.release(board_id)
+
+
+async def _turn_away(websocket: WebSocket, most: int) -> None:
+    """Tell a connection over the board's limit why, and close it (4429)."""
+    message = f"A board takes at most {most} connections; try again later."
+    frame = protocol.ErrorFrame(code="too_many_connections", message=message)
+    with contextlib.suppress(Exception):  # a client that reads nothing is not waited for
+        async with asyncio.timeout(CLOSE_TIMEOUT):
+            await websocket.send_text(protocol.encode(frame).decode())
+            await websocket.close(code=protocol.CLOSE_CROWDED, reason="too many connections")
+
+
+async def _session(ctx: Plenary, websocket: WebSocket, board_id: str, claims: Claims) -> None:
+    """One admitted connection, from its first frame to its close."""
     serving = asyncio.current_task()
 
     async def close(code: int, reason: str) -> None:
@@ -95,8 +119,14 @@ class CommandQueue:
         self.ctx, self.conn, self.board_id = ctx, conn, board_id
         self._queue: deque[protocol.CommandFrame] = deque()
         self._task: asyncio.Task[None] | None = None
+        self._bucket = ctx.rates.connection()
 
     def submit(self, frame: protocol.CommandFrame) -> None:
+        try:
+            self.ctx.rates.spend(self.conn.actor.id, self._bucket)
+        except RateLimited as exc:
+            _reject(self.conn, frame.op_id, exc.code, exc.message, exc.retry_after)
+            return
         if len(self._queue) >= MAX_PENDING_COMMANDS:
             _reject(
                 self.conn,
@@ -317,14 +347,18 @@ async def _run(
         stream = await tracks.track_stream(ctx, conn.workshop_id, conn.scope, frame.track_id)
         return await ctx.runner.execute(solution.DECIDER, stream, command, actor, op_id), stream
     prepared = await ctx.prepare(board_id, command, actor, op_id, conn.scope)
+    within = limits.board_guard(ctx.settings.limits, prepared)
     outcome = await ctx.runner.execute(
-        board.DECIDER, board_stream(board_id), prepared, actor, op_id
+        board.DECIDER, board_stream(board_id), prepared, actor, op_id, guard=within
     )
     return outcome, None
 
 
-def _reject(conn: Connection, op_id: str, code: str, message: str) -> None:
-    conn.push(protocol.encode(protocol.Reject(op_id=op_id, code=code, message=message)).decode())
+def _reject(
+    conn: Connection, op_id: str, code: str, message: str, retry_after: float | None = None
+) -> None:
+    refusal = protocol.Reject(op_id=op_id, code=code, message=message, retry_after=retry_after)
+    conn.push(protocol.encode(refusal).decode())
 
 
 def _error(conn: Connection, code: str, message: str) -> None:

@@ -6,13 +6,10 @@ Every wait is bounded with ``asyncio.timeout``; servers stop when their block en
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import random
 import socket
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx2
@@ -20,140 +17,28 @@ import msgspec
 import pytest
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import InvalidStatus
 from websockets.typing import Origin
 
-from service import server as server_module
-from service.client import BoardClient, Rejected, socket_url
-from service.context import Plenary
+from service.client import Rejected
 from service.hub import Hub
 from service.ids import new_id
 from service.server import base_url, running, started
 from service.settings import Settings
+from tests.service.live import (
+    JSON,
+    WAIT,
+    Live,
+    add,
+    close_code_after_draining,
+    hub_of,
+    ids,
+    live_on,
+    live_server,
+    wait_until,
+)
 from tests.service.malformed import Target, documented_codes, malformed
 from tests.service.people import organiser_token, plenary_of
-
-JSON = dict[str, Any]
-WAIT = 10.0
-"""Seconds any single wait may take before the test fails."""
-
-
-def add(note_id: str | None = None, text: str = "Parents still drive into school streets") -> JSON:
-    return {"type": "note.add", "note_id": note_id or new_id(), "text": text, "x": 10, "y": 20}
-
-
-@dataclass
-class Live:
-    """A running server with a facilitator's workshop and board, reached over HTTP and WS."""
-
-    url: str
-    http: httpx2.AsyncClient
-    workshop_id: str
-    token: str
-    board_id: str
-    ctx: Plenary
-    organiser: str
-
-    def headers(self, token: str | None = None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {token or self.token}"}
-
-    async def invite(self, role: str, **extra: object) -> str:
-        answer = await self.http.post(
-            f"/api/workshops/{self.workshop_id}/invites",
-            json={"role": role, **extra},
-            headers=self.headers(),
-        )
-        assert answer.status_code == 201, answer.text
-        token: str = answer.json()["token"]
-        return token
-
-    async def new_board(self, title: str = "Breakout B") -> str:
-        answer = await self.http.post(
-            f"/api/workshops/{self.workshop_id}/boards",
-            json={"title": title},
-            headers=self.headers(),
-        )
-        assert answer.status_code == 201, answer.text
-        board_id: str = answer.json()["id"]
-        return board_id
-
-    async def events(self, board_id: str | None = None) -> list[JSON]:
-        """Every recorded event of the board, read over HTTP."""
-        board_id = board_id or self.board_id
-        found: list[JSON] = []
-        while True:
-            answer = await self.http.get(
-                f"/api/boards/{board_id}/events",
-                params={"after": len(found), "limit": 5000},
-                headers=self.headers(),
-            )
-            assert answer.status_code == 200, answer.text
-            page: list[JSON] = answer.json()["events"]
-            if not page:
-                return found
-            found.extend(page)
-
-    async def ws_url(self, token: str | None = None, board_id: str | None = None) -> str:
-        """A socket URL with a fresh ticket for ``token``'s holder."""
-        return await socket_url(self.url, board_id or self.board_id, token or self.token)
-
-    async def version(self) -> int:
-        return len(await self.events())
-
-    async def client(self, token: str | None = None, **options: Any) -> BoardClient:
-        async with asyncio.timeout(WAIT):
-            return await BoardClient.connect(
-                self.url,
-                options.pop("board_id", self.board_id),
-                self.token if token is None else token,
-                **options,
-            )
-
-
-@contextlib.asynccontextmanager
-async def live_server(settings: Settings, url: str | None = None) -> AsyncIterator[Live]:
-    """Serve ``settings``; on a fresh server create a workshop and a board over HTTP."""
-    async with started(settings) as server:
-        base, ctx = base_url(server), plenary_of(server)
-        async with httpx2.AsyncClient(base_url=base, timeout=WAIT) as http:
-            yield await _live(base, http, ctx)
-
-
-async def _live(base: str, http: httpx2.AsyncClient, ctx: Plenary) -> Live:
-    organiser = await organiser_token(ctx)
-    created = await http.post(
-        "/api/workshops",
-        json={"title": "Mobility challenges"},
-        headers={"Authorization": f"Bearer {organiser}"},
-    )
-    assert created.status_code == 201, created.text
-    workshop = created.json()
-    board = await http.post(
-        f"/api/workshops/{workshop['id']}/boards",
-        json={"title": "Breakout A"},
-        headers={"Authorization": f"Bearer {workshop['facilitator_token']}"},
-    )
-    assert board.status_code == 201, board.text
-    token, board_id = workshop["facilitator_token"], board.json()["id"]
-    return Live(base, http, workshop["id"], token, board_id, ctx, organiser)
-
-
-@pytest.fixture
-async def live(app_settings: Settings) -> AsyncIterator[Live]:
-    async with live_server(app_settings) as server:
-        yield server
-
-
-async def wait_until(predicate: Any, seconds: float = WAIT) -> None:
-    """Poll ``predicate()`` until it is true (bounded)."""
-    async with asyncio.timeout(seconds):
-        while not predicate():  # noqa: ASYNC110 - set by other tasks, unsignalled
-            await asyncio.sleep(0.01)
-
-
-def ids(events: list[JSON]) -> list[str]:
-    return [e["event_id"] for e in events]
-
 
 # --------------------------------------------------------------------------- fan-out and order
 
@@ -461,26 +346,6 @@ async def test_a_resume_past_the_replay_cap_gets_a_fresh_view(
 # ------------------------------------------------------------------- slow and hostile clients
 
 
-@pytest.fixture
-def apps(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """The apps of the servers the test starts from now on (to look at their hubs)."""
-    started: list[Any] = []
-    create = server_module.create_app  # type: ignore[attr-defined]
-
-    def capturing(settings: Settings) -> Any:
-        app = create(settings)
-        started.append(app)
-        return app
-
-    monkeypatch.setattr(server_module, "create_app", capturing)
-    return started
-
-
-def hub_of(app: Any) -> Hub:
-    hub: Hub = app.state.plenary.hub
-    return hub
-
-
 async def test_a_client_that_stops_reading_is_closed_with_4008_and_slows_no_one(
     app_settings: Settings, apps: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -559,15 +424,6 @@ async def stop_reading_while_others_write(live: Live, hub: Hub, cap: int) -> Non
         await slow.close()
         await watcher.close()
         await writer.close()
-
-
-async def close_code_after_draining(ws: Any) -> int | None:
-    """Read until the server closes the connection; its close code."""
-    with contextlib.suppress(ConnectionClosed):
-        while True:
-            await ws.recv()
-    code: int | None = ws.close_code
-    return code
 
 
 def malformed_frames(rng: random.Random, count: int) -> list[str | bytes]:
@@ -728,7 +584,7 @@ async def test_no_token_or_ticket_reaches_the_server_log(app_settings: Settings)
             logger.addHandler(captured)
         try:
             async with httpx2.AsyncClient(base_url=base_url(server), timeout=WAIT) as http:
-                live = await _live(base_url(server), http, plenary_of(server))
+                live = await live_on(base_url(server), http, plenary_of(server))
                 url = await live.ws_url()
                 ticket = url.rsplit("ticket=", 1)[1]
                 async with connect(url):
