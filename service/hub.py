@@ -59,6 +59,7 @@ class Connection:
         self.max_bytes = max_bytes
         self._queue: deque[str] = deque()
         self._queued = 0
+        self._uncounted: str | None = None
         self._ready = asyncio.Event()
         self.closed = False
         self.sent_version = 0
@@ -73,14 +74,18 @@ class Connection:
     def start(self) -> None:
         self.writer = asyncio.create_task(self._write(), name=f"ws-writer-{self.id}")
 
-    def push(self, text: str) -> None:
-        """Queue ``text`` for sending; a client too far behind is closed with 4008."""
+    def push(self, text: str, *, counted: bool = True) -> None:
+        """Queue ``text`` for sending; a client too far behind is closed with 4008. A frame
+        pushed with ``counted=False`` (the welcome) does not count toward ``max_bytes``."""
         if self.closed:
             return
-        self._queued += len(text)
-        if self._queued > self.max_bytes:
-            self.shut(protocol.CLOSE_SLOW, "too slow: reconnect and resume with since")
-            return
+        if counted:
+            self._queued += len(text)
+            if self._queued > self.max_bytes:
+                self.shut(protocol.CLOSE_SLOW, "too slow: reconnect and resume with since")
+                return
+        else:
+            self._uncounted = text
         self._queue.append(text)
         self._ready.set()
 
@@ -91,6 +96,7 @@ class Connection:
         self.closed = True
         self._queue.clear()
         self._queued = 0
+        self._uncounted = None
         self.buffer.clear()
         if self.writer is not None:
             self.writer.cancel()
@@ -108,7 +114,10 @@ class Connection:
             self._ready.clear()
             while self._queue and not self.closed:
                 text = self._queue.popleft()
-                self._queued -= len(text)
+                if text is self._uncounted:
+                    self._uncounted = None
+                else:
+                    self._queued -= len(text)
                 try:
                     await self._send(text)
                 except Exception:  # the socket is gone; the reader notices and leaves

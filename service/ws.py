@@ -34,8 +34,12 @@ log = logging.getLogger("plenary.ws")
 
 REPLAY_CAP = 1000
 """Past this many missed events a resuming client gets a fresh view instead."""
+REPLAY_BYTES = 1 << 20
+"""Past this much stored event data to replay, a resuming client gets a fresh view instead
+(which the board's limits bound), so no welcome grows with what its events carry."""
 SEND_QUEUE_BYTES = 1 << 20
-"""Past this many bytes queued for a client it is closed with 4008 (it resumes)."""
+"""Past this many bytes queued for a client it is closed with 4008 (it resumes). The welcome
+does not count: it is as big as the board, and a client that reads it is not behind."""
 MAX_PENDING_COMMANDS = 256
 """Commands one connection may have waiting for their ack; more are rejected."""
 TICKET: frozenset[Kind] = frozenset({"ticket"})
@@ -240,7 +244,7 @@ async def _join(ctx: Plenary, conn: Connection, board_id: str, hello: protocol.H
     except BaseException:
         room.drop(conn)
         raise
-    conn.push(protocol.encode(welcome).decode())
+    conn.push(protocol.encode(welcome).decode(), counted=False)
     buffered, conn.buffer = conn.buffer, []
     conn.buffering = False
     fresh = [r for r in buffered if r.version > conn.sent_version]
@@ -261,18 +265,19 @@ async def _welcome(
     viewer = ctx.viewer(conn.actor)
     if since is not None and same_epoch and 0 <= room.version - since <= REPLAY_CAP:
         events = await ctx.store.read_stream(board_stream(board_id), since)
-        version = events[-1].version if events else since
-        conn.sent_version = version
-        shown = await ctx.present_history(board_id, events, viewer)
-        return protocol.Welcome(
-            board_id=board_id,
-            epoch=ctx.store.epoch,
-            version=version,
-            events=[event_out(r) for r in shown],
-            you=you,
-            members=members,
-            server_time=ctx.clock(),
-        )
+        if sum(len(r.data) for r in events) <= REPLAY_BYTES:
+            version = events[-1].version if events else since
+            conn.sent_version = version
+            shown = await ctx.present_history(board_id, events, viewer)
+            return protocol.Welcome(
+                board_id=board_id,
+                epoch=ctx.store.epoch,
+                version=version,
+                events=[event_out(r) for r in shown],
+                you=you,
+                members=members,
+                server_time=ctx.clock(),
+            )
     view = await ctx.board_view(board_id)
     conn.sent_version = view.version
     return protocol.Welcome(

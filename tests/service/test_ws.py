@@ -343,6 +343,54 @@ async def test_a_resume_past_the_replay_cap_gets_a_fresh_view(
             assert [e["version"] for e in near.welcome["events"]] == [4, 5, 6, 7, 8]
 
 
+async def test_a_resume_whose_events_carry_too_much_gets_a_fresh_view(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with await live.client() as writer, asyncio.timeout(WAIT):
+        for _ in range(4):
+            await writer.command(add(text="x" * 400))
+        monkeypatch.setattr("service.ws.REPLAY_BYTES", 1500)  # two of those notes' events
+        async with await live.client(since=1, epoch=writer.epoch) as heavy:
+            assert heavy.welcome["events"] is None
+            assert heavy.welcome["view"]["version"] == 5
+        async with await live.client(since=3, epoch=writer.epoch) as light:
+            assert [e["version"] for e in light.welcome["events"]] == [4, 5]
+
+
+async def test_a_big_board_stays_joinable_fresh_and_resuming(live: Live) -> None:
+    """1,600 notes of 500 characters (one person's four seconds of work in the field): a
+    fresh join's welcome and a resume's 1,000 missed events each pass the 1 MiB a slow reader
+    may have queued; both arrive, and both connections stay open and live."""
+    writer = await live.client()
+    try:
+        async with asyncio.timeout(WAIT * 12):
+            for batch in range(8):
+                sent = [
+                    await writer.send_command(add(text=f"{batch:02d}-{n:03d} " + "w" * 493))
+                    for n in range(200)
+                ]
+                await asyncio.gather(*sent)
+            version = writer.version
+            assert version == 1 + 1600
+            fresh = await live.client()
+            resumed = await live.client(since=version - 1000, epoch=writer.epoch)
+            assert len(fresh.welcome["view"]["notes"]) == 1600
+            assert [e["version"] for e in resumed.welcome["events"]] == list(
+                range(version - 999, version + 1)
+            )
+            for welcome in (fresh.welcome, resumed.welcome):
+                assert len(msgspec.json.encode(welcome)) > 1 << 20  # past the slow-reader limit
+            made = await writer.command(add(text="after both joined"))
+            await fresh.wait_for_version(made["version"])
+            await resumed.wait_for_version(made["version"])
+        for client in (fresh, resumed):
+            assert (client.close_code, client.gaps, client.duplicates) == (None, 0, 0)
+        await fresh.close()
+        await resumed.close()
+    finally:
+        await writer.close()
+
+
 # ------------------------------------------------------------------- slow and hostile clients
 
 
