@@ -67,7 +67,7 @@ def progress_bar(total: int, label: str) -> Callable[[int], None]:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from service.server import config
+    from service.server import config, listening_socket
 
     settings = _settings(args)
     if args.demo:
@@ -76,7 +76,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"Plenary serves on {settings.base_url}  (store: {_redact(settings.database_url)})",
         flush=True,
     )
-    uvicorn.Server(config(settings, log_level=args.log_level)).run()
+    sockets = [listening_socket(settings.host, settings.port)]  # what each connection buffers
+    uvicorn.Server(config(settings, log_level=args.log_level)).run(sockets=sockets)
     return 0
 
 

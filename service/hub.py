@@ -29,10 +29,18 @@ from service.wire import event_out
 log = logging.getLogger("plenary.hub")
 
 PUMP_BATCH = 500
+SEND_STALL_SECONDS = 10.0
+"""How long one frame may wait to be handed to the network (the client's TCP window shut,
+the kernel's buffer full) before its connection counts as fallen behind and is closed 4008."""
+SLOWEST_READER = 32 * 1024
+"""Bytes a second the slowest reader still served (256 kbit/s) drains: a frame after a big
+one (a welcome) may wait the big one's size at this rate on top of ``SEND_STALL_SECONDS``."""
+STALL_SWEEP_SECONDS = 1.0
 
 
 class Connection:
-    """One client on one board. ``push`` never blocks; past ``max_bytes`` queued it closes."""
+    """One client on one board. ``push`` never blocks; past ``max_bytes`` queued, or a frame
+    waiting past its ``send_deadline`` to be sent, it closes with 4008."""
 
     def __init__(
         self,
@@ -62,6 +70,12 @@ class Connection:
         self._uncounted: str | None = None
         self._ready = asyncio.Event()
         self.closed = False
+        self.close_code: int | None = None
+        """Why the server closed it (``shut``), if it did."""
+        self.send_deadline = 0.0
+        """When the frame being sent now counts as stalled (``time.monotonic()``); 0: none."""
+        self._after = 0
+        """The size of the last frame sent, which the next one may wait behind."""
         self.sent_version = 0
         self.buffering = False
         self.buffer: list[RecordedEvent] = []
@@ -94,6 +108,8 @@ class Connection:
         if self.closed:
             return
         self.closed = True
+        self.close_code = code
+        self.send_deadline = 0.0
         self._queue.clear()
         self._queued = 0
         self._uncounted = None
@@ -118,11 +134,19 @@ class Connection:
                     self._uncounted = None
                 else:
                     self._queued -= len(text)
+                allowance = SEND_STALL_SECONDS + self._after / SLOWEST_READER
+                self.send_deadline = time.monotonic() + allowance
                 try:
                     await self._send(text)
                 except Exception:  # the socket is gone; the reader notices and leaves
                     self.closed = True
                     return
+                self.send_deadline = 0.0
+                self._after = len(text)
+
+    def stalled(self, now: float) -> bool:
+        """Whether the frame being sent has waited past its deadline (checked by the hub)."""
+        return 0.0 < self.send_deadline < now
 
 
 _background: set[asyncio.Task[None]] = set()
@@ -356,14 +380,19 @@ class Hub:
         self.presence_interval = 1.0 / presence_hz
         self.presence_ttl = presence_ttl
         self._presence_task: asyncio.Task[None] | None = None
+        self.connections: set[Connection] = set()
+        """Every open connection, joined or not, watched for a stalled send."""
+        self._stall_task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._presence_task = asyncio.create_task(self._presence_loop(), name="hub-presence")
+        self._stall_task = asyncio.create_task(self._stall_loop(), name="hub-stalls")
 
     async def stop(self) -> None:
-        if self._presence_task is not None:
-            self._presence_task.cancel()
-            await asyncio.gather(self._presence_task, return_exceptions=True)
+        for task in (self._presence_task, self._stall_task):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         for room in list(self.rooms.values()):
             for conn in list(room.members.values()):
                 conn.shut(protocol.CLOSE_GOING_AWAY, "server shutting down")
@@ -449,6 +478,16 @@ class Hub:
         room.drop(conn)
         if not room.members:
             self.rooms.pop(board_id, None)
+
+    async def _stall_loop(self) -> None:
+        """Close every connection whose writer has waited on one send past its deadline: a
+        client that stopped reading, whatever the kernels took off its queue first."""
+        while True:
+            await asyncio.sleep(STALL_SWEEP_SECONDS)
+            now = time.monotonic()
+            for conn in [c for c in self.connections if c.stalled(now)]:
+                log.info("connection %s stalled on a send; closing it (4008)", conn.id)
+                conn.shut(protocol.CLOSE_SLOW, "too slow: reconnect and resume with since")
 
     async def _presence_loop(self) -> None:
         while True:

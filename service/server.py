@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -43,6 +44,35 @@ def redact_server_logs() -> None:
             logger.addFilter(RedactCredentials())
 
 
+SEND_BUFFER = 64 * 1024
+"""The kernel's send buffer for each accepted connection (Linux doubles it to 128 KiB). Left
+to itself it grows to megabytes, which a client that stops reading silently absorbs: the
+server's own queue then never grows, and the client is never found to be behind."""
+USER_TIMEOUT = 30.0
+"""Seconds sent data may stay unacknowledged, or unsent behind a shut TCP window, before the
+kernel drops the connection: it lets go of a client that reads nothing, not even the close
+frame, which closing the socket alone would wait on for ever."""
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host``:``port`` (0: a free one) for uvicorn to serve; the
+    connections it accepts inherit ``SEND_BUFFER`` and ``USER_TIMEOUT``."""
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+        if hasattr(socket, "TCP_USER_TIMEOUT"):  # Linux
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, int(USER_TIMEOUT * 1000))
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def config(
     settings: Settings, *, port: int | None = None, log_level: str = "info"
 ) -> uvicorn.Config:
@@ -73,7 +103,7 @@ async def started(
     The server stops (gracefully) when the block ends. Used by tests and benchmarks.
     """
     server = uvicorn.Server(config(settings, port=port, log_level=log_level))
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[listening_socket(settings.host, port)]))
     try:
         async with asyncio.timeout(30):
             while not server.started:

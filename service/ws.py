@@ -103,6 +103,7 @@ async def _session(ctx: Plenary, websocket: WebSocket, board_id: str, claims: Cl
         via=claims.via,
     )
     conn.start()
+    ctx.hub.connections.add(conn)  # watched for a stalled send
     commands = CommandQueue(ctx, conn, board_id)
     try:
         await _serve(ctx, websocket, conn, board_id, commands)
@@ -111,6 +112,7 @@ async def _session(ctx: Plenary, websocket: WebSocket, board_id: str, claims: Cl
             raise
     finally:
         commands.cancel()
+        ctx.hub.connections.discard(conn)
         ctx.hub.leave(conn, board_id)
         conn.shut(protocol.CLOSE_NORMAL, "bye")
 

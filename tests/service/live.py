@@ -4,9 +4,14 @@ workshop and board, reached over HTTP and the board WebSocket. Every wait is bou
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import os
+import socket
+import urllib.parse
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -148,3 +153,48 @@ async def close_code_after_draining(ws: Any) -> int | None:
 def hub_of(app: Any) -> Hub:
     hub: Hub = app.state.plenary.hub
     return hub
+
+
+async def silent_reader(live: Live) -> socket.socket:
+    """A socket on the board that opens by hand (HTTP upgrade, ``hello``) and then never reads
+    again, as a laptop whose tab froze: what the server sends piles up in the kernels."""
+    loop = asyncio.get_running_loop()
+    url = urllib.parse.urlsplit(await live.ws_url())
+    sock = socket.socket()
+    sock.setblocking(False)
+    await loop.sock_connect(sock, (url.hostname or "127.0.0.1", url.port or 80))
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (
+        f"GET {url.path}?{url.query} HTTP/1.1\r\nHost: {url.netloc}\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    await loop.sock_sendall(sock, request.encode())
+    answer = b""
+    while b"\r\n\r\n" not in answer and len(answer) < 4096:
+        answer += await loop.sock_recv(sock, 4096)  # nothing else is sent before hello
+    assert answer.startswith(b"HTTP/1.1 101"), answer
+    await loop.sock_sendall(sock, masked_text_frame(b'{"type": "hello"}'))
+    return sock
+
+
+def masked_text_frame(payload: bytes) -> bytes:
+    """One final text frame as a client sends it (masked; payloads under 126 bytes)."""
+    assert len(payload) < 126
+    mask = os.urandom(4)
+    body = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return bytes([0x81, 0x80 | len(payload)]) + mask + body
+
+
+def server_end_open(sock: socket.socket) -> bool:
+    """Whether the server's end of ``sock``'s TCP connection still exists, as the kernel's
+    table of IPv4 sockets lists it (Linux). A server that lets go of a client that reads
+    nothing sends it nothing to notice, so only the server's side shows it."""
+    server, client = sock.getpeername(), sock.getsockname()
+
+    def address(host_port: tuple[str, int]) -> str:
+        packed = socket.inet_aton(host_port[0])[::-1].hex().upper()  # little-endian, in hex
+        return f"{packed}:{host_port[1]:04X}"
+
+    wanted = (address(server), address(client))
+    lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return any(tuple(line.split()[1:3]) == wanted for line in lines)

@@ -6,7 +6,6 @@ Every wait is bounded with ``asyncio.timeout``; servers stop when their block en
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import random
 import socket
@@ -15,11 +14,11 @@ from typing import Any
 import httpx2
 import msgspec
 import pytest
-from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Origin
 
+from service import protocol
 from service.client import Rejected
 from service.hub import Hub
 from service.ids import new_id
@@ -35,6 +34,8 @@ from tests.service.live import (
     ids,
     live_on,
     live_server,
+    server_end_open,
+    silent_reader,
     wait_until,
 )
 from tests.service.malformed import Target, documented_codes, malformed
@@ -403,28 +404,58 @@ async def test_a_client_that_stops_reading_is_closed_with_4008_and_slows_no_one(
         await stop_reading_while_others_write(live, hub_of(apps[0]), cap)
 
 
-def shrink_server_send_buffer(client_port: int) -> None:
-    """Give the server's end of the client's TCP connection a small send buffer.
-
-    Otherwise the kernel absorbs megabytes (autotuned ``SO_SNDBUF``) before the server sees
-    any backpressure, and filling that takes thousands of commands.
-    """
-    for obj in gc.get_objects():
+async def test_sockets_that_stop_reading_are_closed_with_4008_and_let_go_as_peers_read_on(
+    app_settings: Settings, apps: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten sockets read nothing after ``hello`` while a writer records about 1 MB of events
+    for each, then stops. Bytes the kernels hold never reach the server's 1 MiB queue limit,
+    yet each socket is closed with 4008 once its writer has waited on one send too long, and
+    the server lets go of the socket though it never reads; a peer reads every event."""
+    monkeypatch.setattr("service.hub.SEND_STALL_SECONDS", 1.0)
+    monkeypatch.setattr("service.server.USER_TIMEOUT", 5.0)
+    async with live_server(app_settings) as live:
+        watcher, writer = await live.client(), await live.client()
+        silent = [await silent_reader(live) for _ in range(10)]
         try:
-            found = isinstance(obj, WebSocketsSansIOProtocol)
-        except ReferenceError:  # a weak proxy whose object is gone
-            continue
-        if found and obj.client and obj.client[1] == client_port:
-            obj.transport.get_extra_info("socket").setsockopt(
-                socket.SOL_SOCKET, socket.SO_SNDBUF, 4096
-            )
-            return
-    raise AssertionError("no server-side connection for the slow client")
+            async with asyncio.timeout(WAIT):
+                await wait_until(lambda: len(watcher.presence) == 12)
+            readers = {watcher.you["connection"], writer.you["connection"]}
+            room = hub_of(apps[0]).rooms[live.board_id]
+            quiet = [c for c in room.members.values() if c.id not in readers]
+            assert len(quiet) == len(silent)
+            assert all(server_end_open(s) for s in silent)
+            async with asyncio.timeout(WAIT * 3):
+                await writer.command(add("n-long"))
+                for batch in range(8):
+                    edits = [
+                        {"type": "note.edit", "note_id": "n-long", "text": f"{n:03d}" + "😀" * 497}
+                        for n in range(50 * batch, 50 * batch + 50)
+                    ]
+                    acks = [await writer.send_command(edit) for edit in edits]
+                    final = (await asyncio.gather(*acks))[-1]["version"]
+                await watcher.wait_for_version(final)  # the peer kept up all along
+            async with asyncio.timeout(WAIT):  # the writer has stopped: no queue grows now
+                await wait_until(lambda: all(c.closed for c in quiet))
+                await wait_until(lambda: not readers ^ set(watcher.presence))  # seen leaving
+            assert [c.close_code for c in quiet] == [protocol.CLOSE_SLOW] * len(quiet)
+            async with asyncio.timeout(WAIT * 2):  # and the server let go of their sockets
+                await wait_until(lambda: not any(server_end_open(s) for s in silent))
+            async with asyncio.timeout(WAIT):
+                more = await writer.command(add(text="after the silent ones went"))
+                await watcher.wait_for_version(more["version"])
+            assert (watcher.gaps, watcher.duplicates, watcher.close_code) == (0, 0, None)
+        finally:
+            for sock in silent:
+                sock.close()
+            await watcher.close()
+            await writer.close()
 
 
 async def stop_reading_while_others_write(live: Live, hub: Hub, cap: int) -> None:
     watcher, writer = await live.client(), await live.client()
-    tiny = socket.socket()  # a small receive window: the server's buffers fill up quickly
+    # A small receive window, and the server's bounded send buffer (service/server.py): little
+    # is held in the kernels, so the queue behind them grows past its cap quickly.
+    tiny = socket.socket()
     tiny.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     tiny.setblocking(False)
     await asyncio.get_running_loop().sock_connect(
@@ -435,7 +466,6 @@ async def stop_reading_while_others_write(live: Live, hub: Hub, cap: int) -> Non
         await slow.send('{"type": "hello"}')
         slow_id = msgspec.json.decode(await slow.recv())["you"]["connection"]
         await wait_until(lambda: slow_id in watcher.presence)
-    shrink_server_send_buffer(tiny.getsockname()[1])
     room = hub.rooms[live.board_id]
     connection = room.members[slow_id]
     assert connection.max_bytes == cap

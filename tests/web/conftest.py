@@ -22,7 +22,7 @@ from playwright.async_api import Error as PlaywrightError
 from starlette.applications import Starlette
 
 from service.context import Plenary
-from service.server import config
+from service.server import config, listening_socket
 from service.settings import Settings
 from tests.service.people import organiser_token
 
@@ -71,7 +71,8 @@ class Served:
 
     async def start(self) -> None:
         server = uvicorn.Server(config(self.settings, log_level="warning"))
-        task = asyncio.create_task(server.serve())
+        listening = listening_socket(self.settings.host, self.settings.port)
+        task = asyncio.create_task(server.serve(sockets=[listening]))
         async with asyncio.timeout(START_TIMEOUT):
             while not server.started:
                 if task.done():
