@@ -139,6 +139,7 @@ export class Sync {
         this.unacked.delete(frame.op_id);
         return this.on.ack(frame);
       case "reject":
+        if (frame.code === "rate_limited") return this.later(frame);
         this.unacked.delete(frame.op_id);
         return this.on.reject(frame);
       case "presence": return this.on.presence(frame);
@@ -182,6 +183,15 @@ export class Sync {
     this.bestRtt = Math.min(this.bestRtt, rtt);
     this.sampledAt = now;
     this.offset = frame.server_time * 1000 + rtt / 2 - now;
+  }
+
+  /** A command refused for coming too fast stays unacked and is sent again, with the same
+   * op_id, once the server says one more will do (a reconnect meanwhile re-sends it too). */
+  later(frame) {
+    setTimeout(() => {
+      const command = this.unacked.get(frame.op_id);
+      if (command && this.joined) this.write({ type: "command", op_id: frame.op_id, command });
+    }, Math.max(0, frame.retry_after ?? 1) * 1000);
   }
 
   /** Hand over the events that follow what we hold, in order; resync on a gap. */

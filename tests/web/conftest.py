@@ -22,6 +22,7 @@ from playwright.async_api import Error as PlaywrightError
 from starlette.applications import Starlette
 
 from service.context import Plenary
+from service.limits import Limits
 from service.server import config, listening_socket
 from service.settings import Settings
 from tests.service.people import organiser_token
@@ -100,7 +101,13 @@ def chromium() -> Path:
 
 
 @pytest.fixture
-async def served(tmp_path: Path, chromium: Path) -> AsyncIterator[Served]:
+def limits() -> Limits:
+    """The service's limits in browser tests: the defaults (a module may override this)."""
+    return Limits()
+
+
+@pytest.fixture
+async def served(tmp_path: Path, chromium: Path, limits: Limits) -> AsyncIterator[Served]:
     """A started server on SQLite in ``tmp_path`` whose Origin allow-list is its own URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -111,6 +118,7 @@ async def served(tmp_path: Path, chromium: Path) -> AsyncIterator[Served]:
         port=port,
         allowed_origins=(base,),
         data_dir=tmp_path / "var",
+        limits=limits,
     )
     served = Served(settings)
     await served.start()
