@@ -8,6 +8,7 @@ and, for a ``schema``, a ``search_path`` that puts every table there.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator
@@ -22,6 +23,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from service.store.errors import StoreError, StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 Backend = Literal["sqlite", "postgresql"]
 
@@ -133,4 +136,6 @@ async def unavailable_on_error(what: str) -> AsyncIterator[None]:
     except StoreError:
         raise
     except DATABASE_ERRORS as exc:
-        raise StoreUnavailable(f"The event store could not {what}: {exc}") from exc
+        # The driver's message may quote SQL and values: it goes to the log, not to clients.
+        log.warning("the event store could not %s: %r", what, exc)
+        raise StoreUnavailable(f"The event store could not {what}; try again.") from exc

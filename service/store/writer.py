@@ -229,7 +229,7 @@ class GroupCommitWriter:
             await self._connection.upsert_snapshots(rows)
         except Exception as exc:  # a cache: the streams fold from the log without it
             log.warning("%d snapshot(s) not saved: %r", len(rows), exc)
-            outcome: BaseException | None = StoreUnavailable(f"The snapshot was not saved: {exc}")
+            outcome: BaseException | None = StoreUnavailable("The snapshot was not saved.")
         else:
             outcome = None
         for _, futures in pending.values():
@@ -265,11 +265,12 @@ class GroupCommitWriter:
                 except INTEGRITY_ERRORS:
                     written = await self._write_one_by_one(batch)
         except DATABASE_ERRORS as exc:
-            self._fail(batch, f"The append was not confirmed: {exc}", exc)
+            log.warning("an append batch was not confirmed: %r", exc)
+            self._fail(batch, "The append was not confirmed; nothing was recorded.", exc)
             return
         except Exception as exc:  # a bug must not kill the writer and strand every caller
             log.exception("event store writer failed a batch")
-            self._fail(batch, f"The append failed: {exc!r}", exc)
+            self._fail(batch, "The append failed; nothing was recorded.", exc)
             return
         for pending, result in zip(batch, written.results, strict=True):
             if pending.future.done():
@@ -345,11 +346,15 @@ class GroupCommitWriter:
                     # becomes a conflict or a repeated command; a reused event_id fails again.
                     written = await self._write([pending])
             except INTEGRITY_ERRORS as exc:
-                written = Written([StoreError(f"The database refused the append: {exc}")], [], [])
+                log.warning("the database refused an append: %r", exc)
+                refused = StoreError("The database refused the append; nothing was recorded.")
+                written = Written([refused], [], [])
             except DATABASE_ERRORS as exc:
-                written = Written(
-                    [StoreUnavailable(f"The append was not confirmed: {exc}")], [], []
+                log.warning("an append was not confirmed: %r", exc)
+                unconfirmed = StoreUnavailable(
+                    "The append was not confirmed; nothing was recorded."
                 )
+                written = Written([unconfirmed], [], [])
             results += written.results
             hints += written.hints
             committed += written.committed

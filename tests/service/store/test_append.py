@@ -274,6 +274,10 @@ async def test_database_error_fails_the_whole_batch_and_writes_nothing(store: Ev
     )
 
     assert all(isinstance(r, StoreUnavailable) for r in results), results
+    for refused in results:  # the driver's words (SQL, values) stay in the log, off the wire
+        assert isinstance(refused, StoreUnavailable)
+        assert "INSERT" not in refused.message
+        assert "overflow" not in refused.message.lower()
     assert [e.stream_id for e in await store.read_all()] == ["board-0"]
     [after] = await store.append("board-1", [new_event()], 0, meta())  # the writer recovered
     assert after.position == 2
