@@ -25,6 +25,7 @@ from domain.board_state import (
     live_cluster,
     live_note,
 )
+from domain.checks import check_characters
 from domain.codec import tag_of
 from domain.decider import Decider
 from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
@@ -236,11 +237,13 @@ def _check_text(text: str) -> None:
             f"A note holds at most {TEXT_MAX} characters ({len(text)} given).",
             code="invalid_text",
         )
+    check_characters(text, "note", code="invalid_text")
 
 
 def _check_label(label: str, limit: int = LABEL_MAX, what: str = "label") -> None:
     if not label.strip() or len(label) > limit:
         raise InvalidCommand(f"A {what} has 1 to {limit} characters.", code=f"invalid_{what}")
+    check_characters(label, what)
 
 
 def _check_point(x: float, y: float) -> None:

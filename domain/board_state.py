@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from domain.checks import check_characters
 from domain.errors import InvalidCommand, NotFound
 from domain.types import Colour
 
@@ -179,9 +180,10 @@ def cluster_members(state: Board, cluster_id: str) -> tuple[str, ...]:
 
 def check_text(text: str, limit: int, what: str, *, code: str | None = None) -> None:
     """Raise ``InvalidCommand`` (``invalid_<what>``) unless ``text`` has 1 to ``limit``
-    characters and is not blank."""
+    characters, is not blank and holds no control character."""
     if not text.strip() or len(text) > limit:
         raise InvalidCommand(
             f"A {what} has 1 to {limit} characters ({len(text)} given).",
             code=code or f"invalid_{what}",
         )
+    check_characters(text, what, code=code)

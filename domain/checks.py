@@ -12,12 +12,28 @@ from domain.errors import InvalidCommand
 # shape so that they sort as strings.
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
+# Control characters but tab, line feed and carriage return. The service seals personal texts
+# as strings framed by \x01, \x1f and \x02 (``service.privacy.marker``): text that people type
+# never holds them, so no one can type something that reads as someone else's sealed text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_characters(text: str, what: str, *, code: str | None = None) -> None:
+    """Raise ``InvalidCommand`` (``invalid_<what>``, or ``code``) if ``text`` holds a control
+    character other than a tab or a line break."""
+    if _CONTROL.search(text):
+        raise InvalidCommand(
+            f"A {what} holds no control characters (tabs and line breaks are fine).",
+            code=code or f"invalid_{what}",
+        )
+
 
 def check_text(text: str, low: int, high: int, what: str) -> None:
     """Raise ``InvalidCommand`` (``invalid_<what>``) unless ``text`` has ``low`` to ``high``
-    characters (and, when ``low`` > 0, is not blank)."""
+    characters (and, when ``low`` > 0, is not blank) and no control character."""
     if len(text) > high or (low and not text.strip()):
         raise InvalidCommand(f"A {what} has {low} to {high} characters.", code=f"invalid_{what}")
+    check_characters(text, what)
 
 
 def check_day(text: str) -> None:

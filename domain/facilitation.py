@@ -15,6 +15,7 @@ import msgspec
 
 from domain.actor import Actor
 from domain.board_state import PHASES, Anonymity, Board, Phase, Timer
+from domain.checks import check_characters
 from domain.errors import Forbidden, InvalidCommand, NotFound
 from domain.types import Colour
 
@@ -210,6 +211,7 @@ def decide(state: Board, command: Command) -> list[Event]:
                     f"A timer label has at most {TIMER_LABEL_MAX} characters.",
                     code="invalid_label",
                 )
+            check_characters(label, "label")
             return [TimerStarted(seconds=seconds, label=label)]
         case ExtendTimer(seconds=seconds):
             _check_seconds(seconds)

@@ -17,7 +17,7 @@ import msgspec
 from domain.actor import Actor
 from domain.board import TITLE_MAX, Id
 from domain.board_state import Board
-from domain.checks import check_day, check_text
+from domain.checks import check_characters, check_day, check_text
 from domain.codec import tag_of
 from domain.decider import Decider
 from domain.errors import AlreadyExists, InvalidCommand, NotFound
@@ -408,6 +408,7 @@ def _decide_assessment(state: Track, command: RecordAssessment) -> list[Event]:
                 f"A score is {SCORE_MIN} to {SCORE_MAX} ({criterion.score} given).",
                 code="invalid_score",
             )
+        check_characters(criterion.name + criterion.note, "criterion", code="invalid_criteria")
     check_text(command.summary, 0, TEXT_MAX, "summary")
     return [
         AssessmentRecorded(
@@ -431,6 +432,8 @@ def _decide_plan_validation(state: Track, command: PlanValidation) -> list[Event
             "characters each.",
             code="invalid_stakeholders",
         )
+    for person in people:
+        check_characters(person, "stakeholder", code="invalid_stakeholders")
     _check_period(command.starts_on, command.ends_on)
     return [
         ValidationPlanned(

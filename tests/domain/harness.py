@@ -31,6 +31,12 @@ class Outcome(Generic[S]):
         assert events == list(expected)
         return self.decider.fold(events, self.state)
 
+    def then_accepted(self) -> list[Any]:
+        """Assert the command is accepted and records something; the events it records."""
+        events: list[Any] = self.decider.decide(self.state, self.command, self.actor)
+        assert events
+        return events
+
     def then_nothing(self) -> S:
         """Assert the command is accepted and records nothing."""
         return self.then()
