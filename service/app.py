@@ -42,13 +42,14 @@ from service.errors import http_error, plenary_error, validation_error
 from service.headers import SecurityHeaders
 from service.hub import Hub
 from service.notify import PgWakeups
+from service.privacy.sealer import TextSealer
+from service.privacy.store import PrivateStore
 from service.projector import Projector, ProjectorProcess
 from service.ratelimit import LimitCommandRates, Rates
 from service.readmodels import SqlViewStore
 from service.recent import RecentEvents
 from service.sealing import Sealer
 from service.settings import Settings
-from service.store import EventStore
 from service.ws import board_socket
 
 log = logging.getLogger("plenary")
@@ -63,7 +64,7 @@ async def open_plenary(settings: Settings) -> Plenary:
     """Open the store and build everything that depends on it (also used by the CLI)."""
     files.private_folder(settings.data_dir)
     files.private_sqlite(settings.database_url)
-    store = await EventStore.open(settings.database_url, schema=settings.database_schema)
+    store = await PrivateStore.open(settings.database_url, schema=settings.database_schema)
     views = await SqlViewStore.for_store(store)
     recent = RecentEvents(store)
     if settings.projector == "inline":  # else the projector is another process: keep nothing
@@ -75,6 +76,7 @@ async def open_plenary(settings: Settings) -> Plenary:
         ]
     )
     runner = CommandRunner(store, snapshot_every=settings.snapshot_every)
+    runner.seal = TextSealer(store, runner)
 
     async def anonymity_of(board_id: str) -> str:
         # Read through: another instance may have changed it since this one cached the board.
@@ -112,7 +114,7 @@ async def project_until_closed(
     holder of the read models' lease projects: another instance's projector on the same
     database stands by, and tries again every ``poll_seconds``.
     """
-    store = await EventStore.open(database_url, schema=schema, read_only=True)
+    store = await PrivateStore.open(database_url, schema=schema, read_only=True)
     try:
         views = await SqlViewStore.for_store(store)
         projector = Projector([ProjectionRunner(p, store, views) for p in PROJECTIONS])

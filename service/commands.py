@@ -14,7 +14,7 @@ import contextlib
 import random
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -34,6 +34,9 @@ E = TypeVar("E", bound=msgspec.Struct)
 
 Guard = Callable[[Any], None]
 """Called with the loaded state before ``decide``; raises to refuse (e.g. a foreign board)."""
+Seal = Callable[[str, Any, list[Any], Actor], Awaitable[list[Any]]]
+"""``(stream_id, state, events, actor)`` → the events as they are to be stored: with their
+personal texts sealed (``service.privacy.sealer``). ``state`` is the one they were decided on."""
 
 
 _CONFLICT = object()
@@ -89,8 +92,11 @@ class CommandRunner:
         snapshot_every: int = 100,
         cache_size: int = 2048,
         retries: int = 8,
+        seal: Seal | None = None,
     ) -> None:
         self.store = store
+        self.seal = seal
+        """Applied to decided events before they are encoded; ``None`` stores them as they are."""
         self.snapshot_every = snapshot_every
         self.retries = retries
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -214,7 +220,7 @@ class CommandRunner:
                 loaded[step.stream_id] = await self.load(step.decider, step.stream_id)
         states = {stream_id: (one.state, one.version) for stream_id, one in loaded.items()}
         try:
-            parts = self._decide_all(steps, actor, metas, states)
+            parts = await self._decide_all(steps, actor, metas, states)
         except DomainError:
             if replayed := await self._replayed_all(steps, loaded):
                 return replayed
@@ -237,23 +243,26 @@ class CommandRunner:
             self._after_append(decider, stream_id, state, loaded[stream_id].version, version)
         return [Outcome(v, events) for v, events in zip(versions, recorded, strict=True)]
 
-    @staticmethod
-    def _decide_all(
+    async def _decide_all(
+        self,
         steps: Sequence[Step],
         actor: Actor,
         metas: list[EventMeta],
         states: dict[str, tuple[Any, int]],
     ) -> list[AppendPart]:
-        """Decide each step on ``states`` and fold its events in; one part per step."""
+        """Decide each step on ``states`` and fold its events in; one part per step, its events
+        as they are to be stored (``seal``)."""
         parts: list[AppendPart] = []
         for step, meta in zip(steps, metas, strict=True):
             state, version = states[step.stream_id]
             if step.guard is not None:
                 step.guard(state)
-            events = step.decider.decide(state, step.command, step.actor or actor)
+            who = step.actor or actor
+            events = step.decider.decide(state, step.command, who)
+            stored = await self._sealed(step.stream_id, state, events, who)
             new = [
                 NewEvent(event_id=new_id(), type=event_type(e), data=encode_event(e))
-                for e in events
+                for e in stored
             ]
             parts.append(
                 AppendPart(
@@ -314,8 +323,9 @@ class CommandRunner:
                 return _STALE
             previous = await self.store.command_events(command_id)
             return self._replayed(stream_id, previous) if previous else Outcome(loaded.version, [])
+        stored = await self._sealed(stream_id, loaded.state, events, actor)
         new = [
-            NewEvent(event_id=new_id(), type=event_type(e), data=encode_event(e)) for e in events
+            NewEvent(event_id=new_id(), type=event_type(e), data=encode_event(e)) for e in stored
         ]
         try:
             recorded = await self.store.append(stream_id, new, loaded.version, meta)
@@ -327,6 +337,10 @@ class CommandRunner:
         state = decider.fold(events, loaded.state)
         self._after_append(decider, stream_id, state, loaded.version, version)
         return Outcome(version, recorded)
+
+    async def _sealed(self, stream_id: str, state: Any, events: list[E], actor: Actor) -> list[E]:
+        """``events`` as they are to be stored: through ``seal``, if the runner has one."""
+        return events if self.seal is None else await self.seal(stream_id, state, events, actor)
 
     def _replayed(self, stream_id: str, previous: list[RecordedEvent]) -> Outcome:
         if previous[0].stream_id != stream_id:

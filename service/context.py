@@ -30,11 +30,11 @@ from projections.visibility import Viewer, chain, present_event, private_to, sti
 from service.auth import Auth
 from service.commands import CommandRunner
 from service.hub import Hub
+from service.privacy.store import PrivateStore
 from service.projector import Projector
 from service.ratelimit import Rates
 from service.readmodels import SqlViewStore
 from service.settings import Settings
-from service.store import EventStore
 
 V = TypeVar("V")
 TAIL_PAGE = 1000
@@ -45,7 +45,7 @@ class Plenary:
     """The composition root's product: one per running service."""
 
     settings: Settings
-    store: EventStore
+    store: PrivateStore
     runner: CommandRunner
     views: SqlViewStore
     projector: Projector

@@ -35,9 +35,13 @@ _encoder = msgspec.json.Encoder()
 
 
 async def log_jsonl(ctx: Plenary, out: TextIO, batch: int = 1000) -> int:
-    """Write every recorded event, one JSON object a line, in position order; the count."""
+    """Write every recorded event, one JSON object a line, in position order; the count.
+
+    Each event's ``data`` is as stored and hashed: personal texts stay sealed, so anyone can
+    re-check the chain, and an erased person's texts stay unreadable in the file too.
+    """
     after = count = 0
-    while chunk := await ctx.store.read_all(after, batch):
+    while chunk := await ctx.store.read_all_stored(after, batch):
         for rec in chunk:
             out.write(_encoder.encode(event_out(rec)).decode())
             out.write("\n")

@@ -87,3 +87,14 @@ store_meta = sa.Table(
     sa.Column("key", sa.Text, primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
+
+person_keys = sa.Table(
+    "person_keys",
+    metadata,
+    sa.Column("person_id", sa.Text, primary_key=True),
+    sa.Column("key", sa.LargeBinary, nullable=True),  # NULL once the person is erased
+    sa.Column("created_at", sa.BigInteger, nullable=False),  # UTC microseconds since epoch
+    sa.Column("erased_at", sa.BigInteger, nullable=True),
+)
+"""One AES-256-GCM key per person, sealing what they wrote (``service/privacy``). Erasure
+sets ``key`` to NULL and keeps the row, so no key is ever made for that person again."""

@@ -132,8 +132,8 @@ def test_verify_names_the_first_edited_position(
             "SELECT min(position) FROM events WHERE type = 'note.added'"
         ).fetchone()
         conn.execute(
-            "UPDATE events SET data = CAST(replace(CAST(data AS TEXT), 'School', "
-            "'Schools') AS BLOB) WHERE position = ?",
+            "UPDATE events SET data = CAST(replace(CAST(data AS TEXT), '\"x\":', "
+            "'\"x\":1') AS BLOB) WHERE position = ?",
             (first,),
         )
         conn.execute("UPDATE events SET actor = 'someone-else' WHERE position = ?", (first + 20,))

@@ -51,7 +51,7 @@ async def test_reopening_applies_no_migration_twice(store_location: StoreLocatio
         try:
             async with store.engine.connect() as conn:
                 versions = await conn.execute(sa.text("SELECT version_num FROM alembic_version"))
-                assert versions.scalars().all() == ["0002"]
+                assert versions.scalars().all() == ["0003"]
         finally:
             await store.close()
 
@@ -116,6 +116,7 @@ async def test_tables_live_in_the_given_schema(
         "alembic_version",
         "commands",
         "events",
+        "person_keys",
         "projection_checkpoints",
         "read_models",
         "snapshots",
