@@ -62,6 +62,9 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         "invite.create": _FACILITATORS,
         "invite.revoke": _FACILITATORS,
         "participant.remove": _FACILITATORS,
+        # The operator answers erasure requests too (``plenary erase``): GDPR requests reach
+        # whoever runs the service, not only a workshop's facilitators.
+        "person.erase": frozenset({"facilitator", "operator"}),
     },
     "solution": {
         # Starting a track from a decision and presenting its outcome speak for the

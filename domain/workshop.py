@@ -111,6 +111,13 @@ class RemoveParticipant(WorkshopCommand, frozen=True, kw_only=True, tag="partici
     actor_id: Id
 
 
+class ErasePerson(WorkshopCommand, frozen=True, kw_only=True, tag="person.erase"):
+    """Erase a person (GDPR art. 17): they are removed, and what they wrote becomes unreadable
+    everywhere once the service drops their key (``docs/privacy.md``)."""
+
+    actor_id: Id
+
+
 Command = (
     CreateWorkshop
     | AddBoard
@@ -120,6 +127,7 @@ Command = (
     | CreateInvite
     | RevokeInvite
     | RemoveParticipant
+    | ErasePerson
 )
 
 
@@ -181,6 +189,13 @@ class ParticipantRemoved(WorkshopEvent, frozen=True, kw_only=True, tag="particip
     actor_id: str
 
 
+class PersonErased(WorkshopEvent, frozen=True, kw_only=True, tag="person.erased"):
+    """The person is out of the workshop and their key is gone: their texts read "(erased)".
+    Holds no personal data, only the id."""
+
+    actor_id: str
+
+
 Event = (
     WorkshopCreated
     | BoardAdded
@@ -190,6 +205,7 @@ Event = (
     | InviteCreated
     | InviteRevoked
     | ParticipantRemoved
+    | PersonErased
 )
 
 
@@ -204,6 +220,8 @@ class ParticipantRef(msgspec.Struct, frozen=True, kw_only=True):
     role: WorkshopRole
     group_id: str | None = None
     removed: bool = False
+    erased: bool = False
+    """Erased (and removed): what they wrote reads "(erased)"."""
 
 
 class InviteRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -285,6 +303,8 @@ def decide(state: Workshop, command: Command, actor: Actor) -> list[Event]:
             return [] if invite.revoked else [InviteRevoked(invite_id=command.invite_id)]
         case RemoveParticipant():
             return _decide_remove(state, command, actor)
+        case ErasePerson():
+            return _decide_erase(state, command, actor)
 
 
 def _decide_create(state: Workshop, command: CreateWorkshop, actor: Actor) -> list[Event]:
@@ -407,6 +427,15 @@ def _decide_remove(state: Workshop, command: RemoveParticipant, actor: Actor) ->
     return [] if person.removed else [ParticipantRemoved(actor_id=command.actor_id)]
 
 
+def _decide_erase(state: Workshop, command: ErasePerson, actor: Actor) -> list[Event]:
+    person = state.participants.get(command.actor_id)
+    if person is None:
+        raise NotFound(f"{command.actor_id!r} has not joined.", code="unknown_participant")
+    if command.actor_id == actor.id:
+        raise InvalidCommand("A facilitator cannot erase themselves.", code="cannot_erase_self")
+    return [] if person.erased else [PersonErased(actor_id=command.actor_id)]
+
+
 # --------------------------------------------------------------------------- evolve
 
 
@@ -456,6 +485,10 @@ def evolve(state: Workshop, event: Event) -> Workshop:
         case ParticipantRemoved():
             gone = replace(state.participants[event.actor_id], removed=True, group_id=None)
             return replace(state, participants={**state.participants, event.actor_id: gone})
+        case PersonErased():
+            person = state.participants[event.actor_id]
+            erased = replace(person, removed=True, erased=True, group_id=None)
+            return replace(state, participants={**state.participants, event.actor_id: erased})
     return state
 
 

@@ -179,9 +179,10 @@ async def get_workshop(request: Request) -> Response:
             "organisation": p.organisation,
             "role": p.role,
             "group": None if p.group_id in masked and pid != claims.sub else p.group_id,
+            "erased": p.erased,
         }
         for pid, p in state.participants.items()
-        if not p.removed
+        if not p.removed or p.erased
     ]
     groups = [
         {

@@ -42,6 +42,7 @@ from service.errors import http_error, plenary_error, validation_error
 from service.headers import SecurityHeaders
 from service.hub import Hub
 from service.notify import PgWakeups
+from service.privacy.erasure import Forgetting
 from service.privacy.sealer import TextSealer
 from service.privacy.store import PrivateStore
 from service.projector import Projector, ProjectorProcess
@@ -77,6 +78,7 @@ async def open_plenary(settings: Settings) -> Plenary:
     )
     runner = CommandRunner(store, snapshot_every=settings.snapshot_every)
     runner.seal = TextSealer(store, runner)
+    store.on_erasure(Forgetting(store, runner, projector, recent))
 
     async def anonymity_of(board_id: str) -> str:
         # Read through: another instance may have changed it since this one cached the board.
@@ -118,6 +120,7 @@ async def project_until_closed(
     try:
         views = await SqlViewStore.for_store(store)
         projector = Projector([ProjectionRunner(p, store, views) for p in PROJECTIONS])
+        store.on_erasure(Forgetting(store, None, projector))
         lease = views.lease()
         try:
             while True:

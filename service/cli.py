@@ -1,4 +1,5 @@
-"""The ``plenary`` command: serve, demo, organiser, rebuild, project, verify, seal, export.
+"""The ``plenary`` command: serve, demo, organiser, erase, rebuild, project, verify, seal,
+export.
 
 Every sub-command takes ``--database URL`` (default ``PLENARY_DATABASE_URL`` or SQLite in
 ``./var/plenary.db``). Exit status: 0 on success, 1 when ``verify`` or ``seal`` finds a broken
@@ -26,9 +27,12 @@ from domain.errors import PlenaryError
 from service import checkpoints, demo, export, organisers
 from service.app import close_plenary, open_plenary, project_until_closed
 from service.audit import audit, statement
+from service.auth import operator
 from service.context import Plenary
+from service.ids import new_id
+from service.privacy import census, erasure
 from service.settings import InsecureSecret, Settings, database_from_env
-from service.store import VerifyReport
+from service.store import EventStore, VerifyReport
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -169,7 +173,10 @@ async def _audit(args: argparse.Namespace) -> VerifyReport:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Exit 0 when the log is intact, 1 when broken; writes nothing anywhere."""
-    return 0 if asyncio.run(_audit(args)).ok else 1
+    report = asyncio.run(_audit(args))
+    if report.ok:
+        print(_sealed_line(asyncio.run(_census(args))))
+    return 0 if report.ok else 1
 
 
 def cmd_seal(args: argparse.Namespace) -> int:
@@ -191,6 +198,42 @@ def cmd_seal(args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+async def _census(args: argparse.Namespace) -> census.SealedReport:
+    """The sealed texts of the log, counted reading only (as verify reads)."""
+    settings = _settings(args)
+    store = await EventStore.inspect(settings.database_url, schema=settings.database_schema)
+    try:
+        return await census.count_sealed(store.engine)
+    finally:
+        await store.close()
+
+
+def _sealed_line(found: census.SealedReport) -> str:
+    line = (
+        f"personal texts: {found.fields} sealed field(s) of {found.people} person(s); "
+        f"{found.unreadable_fields} field(s) of {found.unreadable_people} person(s) can no "
+        "longer be opened: erased, not broken."
+    )
+    if found.keys_kept:
+        line += f"\nWARNING: erased but their key is still there: {', '.join(found.keys_kept)}"
+    return line
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    """``plenary erase --workshop W PERSON``: the operator erases a person of a workshop."""
+
+    async def work(ctx: Plenary) -> int:
+        outcome = await erasure.erase(ctx, operator(), args.workshop, args.person, new_id())
+        state = "erased" if outcome.events else "was erased already"
+        print(
+            f"{args.person} {state} in workshop {args.workshop} (version {outcome.version}): "
+            "their key is gone, what they wrote reads (erased) everywhere."
+        )
+        return 0
+
+    return _with_plenary(args, work)
 
 
 def cmd_organiser(args: argparse.Namespace) -> int:
@@ -295,6 +338,14 @@ def parser() -> argparse.ArgumentParser:
     organiser.add_argument(
         "name", nargs="?", help="add: the organiser's name; remove, link: their id"
     )
+    erase = sub(
+        "erase",
+        cmd_erase,
+        "Erase a person of a workshop (GDPR art. 17): remove them and drop their key, so "
+        "their name and everything they wrote read (erased) everywhere, the log included.",
+    )
+    erase.add_argument("--workshop", metavar="ID", required=True)
+    erase.add_argument("person", metavar="PERSON", help="the person's id (actor_id)")
     sub("rebuild", cmd_rebuild, "Rebuild every projection from the first event.")
     project = sub(
         "project",

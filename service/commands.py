@@ -102,6 +102,14 @@ class CommandRunner:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._cache: OrderedDict[str, tuple[str, int, Any]] = OrderedDict()
         self._cache_size = cache_size
+        self._generation = 0
+        """Bumped by ``forget``: a state loaded before is neither remembered nor snapshotted."""
+
+    def forget(self) -> None:
+        """Drop every state held in memory, and any still being loaded or decided on (after an
+        erasure, states hold texts that must not be used again)."""
+        self._cache.clear()
+        self._generation += 1
 
     async def load(
         self,
@@ -117,6 +125,7 @@ class CommandRunner:
         stream's tail: it is current unless another process appended since, which the append
         then reports as a conflict.
         """
+        generation = self._generation
         state, version = self._cached(decider, stream_id, at_most_version)
         if trust_cache and version > 0 and at_most_version is None:
             return Loaded(state, version, cached=True)
@@ -129,7 +138,7 @@ class CommandRunner:
         if tail:
             state = decider.fold([decider.decode_event(r.data) for r in tail], state)
             version = tail[-1].version
-        if at_most_version is None:
+        if at_most_version is None and generation == self._generation:
             self._remember(decider, stream_id, version, state)
         return Loaded(state, version)
 
@@ -211,6 +220,7 @@ class CommandRunner:
         self, steps: Sequence[Step], actor: Actor, metas: list[EventMeta]
     ) -> list[Outcome] | None:
         """One load-decide-append of every step: the outcomes, or None after a conflict."""
+        generation = self._generation
         loaded: dict[str, Loaded[Any]] = {}
         deciders: dict[str, Decider[Any, Any, Any]] = {}
         for step in steps:
@@ -239,6 +249,8 @@ class CommandRunner:
         ):
             return await self._replayed_all(steps, loaded)  # the store had this group already
         for stream_id, (state, version) in states.items():
+            if generation != self._generation:
+                break  # loaded before an erasure: neither remembered nor snapshotted
             decider = deciders[stream_id]
             self._after_append(decider, stream_id, state, loaded[stream_id].version, version)
         return [Outcome(v, events) for v, events in zip(versions, recorded, strict=True)]
@@ -306,6 +318,7 @@ class CommandRunner:
     ) -> Outcome | object:
         """One load-decide-append: the outcome, or ``_CONFLICT`` / ``_STALE`` to try again."""
         command_id = meta.command_id
+        generation = self._generation
         loaded = await self.load(decider, stream_id, trust_cache=trust_cache)
         try:
             if guard is not None:
@@ -334,8 +347,9 @@ class CommandRunner:
         if recorded[0].event_id != new[0].event_id:  # the store had this command already
             return self._replayed(stream_id, recorded)
         version = recorded[-1].version
-        state = decider.fold(events, loaded.state)
-        self._after_append(decider, stream_id, state, loaded.version, version)
+        if generation == self._generation:
+            state = decider.fold(events, loaded.state)
+            self._after_append(decider, stream_id, state, loaded.version, version)
         return Outcome(version, recorded)
 
     async def _sealed(self, stream_id: str, state: Any, events: list[E], actor: Actor) -> list[E]:

@@ -336,7 +336,7 @@ class _Policy(msgspec.Struct):
     policy: str
 
 
-_REVOKING = frozenset({"participant.removed", "invite.revoked"})
+_REVOKING = frozenset({"participant.removed", "person.erased", "invite.revoked"})
 
 
 class _Revoked(msgspec.Struct):

@@ -31,6 +31,7 @@ from service.api import (
 from service.errors import BadRequest
 from service.ids import new_id
 from service.limits import Limits
+from service.privacy import erasure
 from service.tokens import Claims, Kind
 
 ORGANISER: frozenset[Kind] = frozenset({"organiser"})
@@ -320,6 +321,19 @@ async def remove_person(request: Request) -> Response:
     return json({"actor_id": actor_id, "removed": True, "version": outcome.version})
 
 
+async def erase_person(request: Request) -> Response:
+    """``POST /api/workshops/{id}/people/{actor_id}/erase`` → the person is removed as by
+    ``…/remove``, and what they wrote, and their name, read "(erased)" everywhere
+    (``docs/privacy.md``). Facilitators only; an organiser is erased by the operator."""
+    ctx, claims, workshop_id = await workshop_claims(request)
+    _facilitator(claims)
+    require_whole_workshop(claims)
+    actor_id = request.path_params["actor_id"]
+    await erasure.refuse_organiser(ctx, actor_id)
+    outcome = await erasure.erase(ctx, claims.actor(), workshop_id, actor_id, new_id())
+    return json({"actor_id": actor_id, "erased": True, "version": outcome.version})
+
+
 async def join_workshop(request: Request) -> Response:
     """``POST /api/workshops/{id}/join`` with an invite → a session and a personal link for a
     new person, in the invite's role and board. Raises ``not_an_invite`` for anything else."""
@@ -371,5 +385,6 @@ routes = [
         "/api/workshops/{workshop_id}/invites/{invite_id}/revoke", revoke_invite, methods=["POST"]
     ),
     Route("/api/workshops/{workshop_id}/people/{actor_id}/remove", remove_person, methods=["POST"]),
+    Route("/api/workshops/{workshop_id}/people/{actor_id}/erase", erase_person, methods=["POST"]),
     Route("/api/workshops/{workshop_id}/join", join_workshop, methods=["POST"]),
 ]

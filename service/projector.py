@@ -28,9 +28,16 @@ class Projector:
         self.min_interval = min_interval
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._rebuild = False
 
     def wake(self, *_hint: object) -> None:
         """Ask for a catch-up soon; cheap, and safe to call after every commit."""
+        self._wake.set()
+
+    def rebuild_soon(self) -> None:
+        """Build every view again from the first event on the next round: after an erasure,
+        views hold texts that must not be shown again."""
+        self._rebuild = True
         self._wake.set()
 
     def start(self) -> None:
@@ -66,12 +73,28 @@ class Projector:
                     break
                 position = new_position
 
+    async def round(self) -> None:
+        """One round of the background task: ``catch_up_to_now``, then, if an erasure was read
+        before or while catching up (``rebuild_soon``), every view rebuilt from the start."""
+        await self.catch_up_to_now()
+        if self._rebuild:
+            await self._rebuild_all()
+
+    async def _rebuild_all(self) -> None:
+        self._rebuild = False  # an erasure read while rebuilding asks for another round
+        try:
+            for runner in self.runners:
+                await runner.rebuild()
+        except BaseException:
+            self._rebuild = True
+            raise
+
     async def _run(self) -> None:
         while True:
             await self._wake.wait()
             self._wake.clear()
             try:
-                await self.catch_up_to_now()
+                await self.round()
                 # Readers fold the stream's tail onto the stored view, so a view a little
                 # behind costs nothing; batching commits keeps its writes off the hot path.
                 await asyncio.sleep(self.min_interval)

@@ -29,6 +29,11 @@ class RecentEvents:
             self._events.clear()
         self._events.extend(committed)
 
+    def forget(self) -> None:
+        """Drop every event held (after an erasure: they hold texts opened with a dropped key);
+        reads go to the store until the next commit."""
+        self._events.clear()
+
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         """As ``EventStore.read_all``: from memory when it holds ``after_position + 1``."""
         events = self._events

@@ -91,6 +91,8 @@ class PersonKeys:
             set_={"key": None, "erased_at": sa.func.coalesce(person_keys.c.erased_at, now)},
         )
         async with unavailable_on_error("drop a key"), self._write_engine.begin() as conn:
+            if conn.dialect.name == "sqlite":  # zero the freed bytes in the page, not just unlink
+                await conn.exec_driver_sql("PRAGMA secure_delete = ON")
             await conn.execute(stmt)
         self.forget(person_id)
 

@@ -340,6 +340,7 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     ),
     "invite.revoke": on_workshop(lambda _: workshop.RevokeInvite(invite_id="i1")),
     "participant.remove": on_workshop(lambda _: workshop.RemoveParticipant(actor_id=PIA)),
+    "person.erase": on_workshop(lambda _: workshop.ErasePerson(actor_id=PIA)),
     **SOLUTION_SAMPLES,
     "programme.create": on_programme(programme.CreateProgramme(programme_id="p1", title="P")),
     "workshop.include": on_programme(programme.IncludeWorkshop(workshop_id="w1")),

@@ -13,6 +13,7 @@ from domain.actor import Actor
 from domain.board import BoardKind
 from domain.errors import AlreadyExists, DomainError, Forbidden, InvalidCommand, NotFound
 from domain.types import WorkshopRole
+from tests.domain import harness
 from tests.factories import ALICE, BOB, FACILITATOR, OBSERVER, WORKSHOP_ID
 
 # --------------------------------------------------------------------------- given/when/then
@@ -473,3 +474,43 @@ def test_a_facilitator_does_not_remove_themselves_or_strangers() -> None:
     given(*WORKSHOP).when(workshop.RemoveParticipant(actor_id="stranger")).then_refused(
         NotFound, "unknown_participant"
     )
+
+
+# --------------------------------------------------------------------------- erasure
+
+
+def test_an_erased_person_is_removed_and_marked_erased() -> None:
+    erase = workshop.ErasePerson(actor_id="alice")
+    state = (
+        harness.given(workshop.DECIDER, *WORKSHOP, assigned("alice", "g1"))
+        .when(erase, by=FACILITATOR)
+        .then(workshop.PersonErased(actor_id="alice"))
+    )
+    alice = state.participants["alice"]
+    assert alice.erased
+    assert state.removed("alice")
+    assert state.members("g1") == []
+    erased = (*WORKSHOP, workshop.PersonErased(actor_id="alice"))
+    harness.given(workshop.DECIDER, *erased).when(erase, by=FACILITATOR).then_nothing()
+    harness.given(workshop.DECIDER, *erased).when(
+        workshop.AssignParticipant(actor_id="alice", group_id="g1"), by=FACILITATOR
+    ).then_refused(NotFound, "unknown_participant")
+
+
+def test_a_removed_person_may_still_be_erased() -> None:
+    removed = (*WORKSHOP, workshop.ParticipantRemoved(actor_id="alice"))
+    harness.given(workshop.DECIDER, *removed).when(
+        workshop.ErasePerson(actor_id="alice"), by=FACILITATOR
+    ).then(workshop.PersonErased(actor_id="alice"))
+
+
+def test_a_facilitator_does_not_erase_themselves_or_strangers() -> None:
+    harness.given(workshop.DECIDER, *WORKSHOP, joined(FACILITATOR)).when(
+        workshop.ErasePerson(actor_id=FACILITATOR.id), by=FACILITATOR
+    ).then_refused(InvalidCommand, "cannot_erase_self")
+    harness.given(workshop.DECIDER, *WORKSHOP).when(
+        workshop.ErasePerson(actor_id="stranger"), by=FACILITATOR
+    ).then_refused(NotFound, "unknown_participant")
+    harness.given(workshop.DECIDER, *WORKSHOP).when(
+        workshop.ErasePerson(actor_id="bob"), by=ALICE
+    ).then_refused(Forbidden, "forbidden")

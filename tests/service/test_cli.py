@@ -142,6 +142,35 @@ def test_verify_names_the_first_edited_position(
     assert f"BROKEN at position {first}:" in capsys.readouterr().out
 
 
+def test_erase_then_verify_counts_what_no_key_opens_any_more(
+    cli_env: StoreLocation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["demo"])
+    group = demo.GROUPS[0]
+    who = demo.person(group.members[0])
+    capsys.readouterr()
+    assert main(["verify"]) == 0
+    assert "0 field(s) of 0 person(s) can no longer be opened" in capsys.readouterr().out
+
+    assert main(["erase", "--workshop", demo.WORKSHOP_ID, who.id]) == 0
+    assert f"{who.id} erased in workshop {demo.WORKSHOP_ID}" in capsys.readouterr().out
+    assert main(["verify"]) == 0
+    out = capsys.readouterr().out
+    assert "OK: positions 1.." in out
+    assert "field(s) of 1 person(s) can no longer be opened: erased, not broken." in out
+    assert "their key is still there" not in out
+
+    board = ["export", "board", "--board", demo.group_board(group), "--format", "json"]
+    assert main([*board, "--as", "auditor"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"].values()
+    theirs = [n["text"] for n in notes if n["author"] == who.id]
+    assert theirs
+    assert set(theirs) == {"(erased)"}
+    assert any(n["text"] != "(erased)" for n in notes)
+    assert main(["export", "log"]) == 0
+    assert group.members[0].encode() not in capsys.readouterr().out.encode()
+
+
 def test_rebuild_and_export(cli_env: StoreLocation, capsys: pytest.CaptureFixture[str]) -> None:
     main(["demo"])
     capsys.readouterr()

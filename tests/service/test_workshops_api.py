@@ -267,6 +267,7 @@ def test_the_workshop_view_lists_people_and_groups(ws: Workshop) -> None:
             "organisation": "",
             "role": "facilitator",
             "group": None,
+            "erased": False,
         },
         {
             "id": anna["actor_id"],
@@ -274,6 +275,7 @@ def test_the_workshop_view_lists_people_and_groups(ws: Workshop) -> None:
             "organisation": "Ghent",
             "role": "participant",
             "group": "ga",
+            "erased": False,
         },
         {
             "id": olga["actor_id"],
@@ -281,6 +283,7 @@ def test_the_workshop_view_lists_people_and_groups(ws: Workshop) -> None:
             "organisation": "",
             "role": "observer",
             "group": None,
+            "erased": False,
         },
     ]
     assert view["groups"] == [

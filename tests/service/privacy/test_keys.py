@@ -4,6 +4,7 @@ the log's own database, and gone for good once dropped."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -70,3 +71,22 @@ async def _cipher(store: PrivateStore, person_id: str) -> AESGCM:
 
 def _body(sealed: str) -> bytes:
     return sealed.split(marker.SEPARATOR)[1].rstrip(marker.END).encode()
+
+
+async def test_on_sqlite_a_dropped_key_leaves_no_bytes_in_the_file(tmp_path: Path) -> None:
+    """The key's bytes are zeroed (``secure_delete``), and the WAL is checkpointed away."""
+    database = tmp_path / "log.db"
+    store = await PrivateStore.open(f"sqlite+aiosqlite:///{database}")
+    try:
+        await store.keys.for_sealing("pia")
+        key = await stored_key(store, "pia")
+        assert key is not None
+        await store.keys.shred("pia")
+    finally:
+        await store.close()  # the last connection checkpoints the WAL into the file
+    assert holding(tmp_path, key) == []
+
+
+def holding(folder: Path, data: bytes) -> list[str]:
+    """The files in ``folder`` whose bytes hold ``data``."""
+    return [p.name for p in folder.iterdir() if data in p.read_bytes()]

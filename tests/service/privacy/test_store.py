@@ -1,5 +1,5 @@
 """``PrivateStore`` (both backends): every read opens sealed texts, the stored bytes keep them
-sealed."""
+sealed, and an erasure read anywhere makes this process drop the key before it opens more."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ import sqlalchemy as sa
 
 from domain.codec import encode_event
 from domain.recorded import RecordedEvent
-from domain.workshop import ParticipantJoined
+from domain.workshop import ParticipantJoined, PersonErased
 from service.privacy import marker
 from service.privacy.store import PrivateStore
 from service.store import NewEvent
 from service.store.schema import events
+from tests.conftest import StoreLocation
 from tests.service.store.support import meta
 
 STREAM = "workshop-w"
@@ -30,6 +31,11 @@ async def joined(store: PrivateStore, person_id: str, name: str) -> NewEvent:
         role="participant",
     )
     return NewEvent(event_id=str(uuid.uuid4()), type="participant.joined", data=encode_event(event))
+
+
+def erased(person_id: str) -> NewEvent:
+    data = encode_event(PersonErased(actor_id=person_id))
+    return NewEvent(event_id=str(uuid.uuid4()), type="person.erased", data=data)
 
 
 def names(records: list[RecordedEvent]) -> list[str]:
@@ -62,3 +68,31 @@ async def test_every_read_opens_what_the_stored_bytes_keep_sealed(private: Priva
     assert b"Lindqvist" not in data
     assert [r.data for r in await private.read_all_stored()] == [data]
     assert (await private.verify()).ok
+
+
+async def test_a_read_erasure_drops_the_key_before_the_batch_is_opened(
+    private: PrivateStore, store_location: StoreLocation
+) -> None:
+    other = await PrivateStore.open(store_location.url, schema=store_location.schema)
+    try:
+        heard: list[list[str]] = []
+        other.on_erasure(heard.append)
+        pia, ben = await joined(private, "pia", "Pia"), await joined(private, "ben", "Ben")
+        await private.append(STREAM, [pia, ben], 0, meta())
+        assert names(await other.read_all()) == ["Pia", "Ben"]  # the other process holds the key
+
+        await private.keys.shred("pia")
+        await private.append(STREAM, [erased("pia")], 2, meta())
+        assert names(await other.read_all()) == ["(erased)", "Ben"]
+        assert names(await other.read_stream(STREAM)) == ["(erased)", "Ben"]
+        assert heard == [["pia"]]  # once, however often it is read
+
+        reopened = await PrivateStore.open(store_location.url, schema=store_location.schema)
+        try:
+            reopened.on_erasure(heard.append)
+            assert names(await reopened.read_all()) == ["(erased)", "Ben"]
+            assert heard == [["pia"]]  # an erasure from before it opened: nothing to forget
+        finally:
+            await reopened.close()
+    finally:
+        await other.close()
