@@ -31,10 +31,12 @@ MARK = b"\\u0001"
 """How the start of a marker appears in canonical JSON bytes: a cheap test for any."""
 NONCE_BYTES = 12
 
-_IN_JSON = re.compile(rb'(?<=[:,\[])"\\u0001([A-Za-z0-9_.:-]{1,64})\\u001f([A-Za-z0-9_-]*)\\u0002"')
-"""A whole JSON string value that is a marker: canonical JSON opens a value right after
-``:``, ``,`` or ``[``, while a quote inside a string is escaped (``\\"``), and so is a typed
-backslash, so ``\\u0001`` typed as text never matches."""
+_IN_JSON = re.compile(rb'"\\u0001([A-Za-z0-9_.:-]{1,64})\\u001f([A-Za-z0-9_-]*)\\u0002"')
+"""A JSON string value that is a marker, if the byte before it opens a value (``_OPENS``). A
+typed backslash is escaped, so ``\\u0001`` typed as text never matches. (Not a lookbehind: a
+pattern that starts with a literal is searched for several times faster.)"""
+_OPENS = frozenset(b":,[")
+"""What canonical JSON writes just before a value; a quote inside a string follows ``\\``."""
 _IN_TEXT = re.compile(r"\x01([A-Za-z0-9_.:-]{1,64})\x1f([A-Za-z0-9_-]*)\x02")
 
 Lookup = Callable[[str], AESGCM | None]
@@ -75,7 +77,7 @@ def markers(data: bytes) -> list[tuple[str, bytes]]:
     """``(person_id, body)`` of every marker in canonical JSON ``data``."""
     if MARK not in data:
         return []
-    return [(found[1].decode(), found[2]) for found in _IN_JSON.finditer(data)]
+    return [(found[1].decode(), found[2]) for found in _IN_JSON.finditer(data) if _whole(found)]
 
 
 def reveal(data: bytes, lookup: Lookup) -> bytes:
@@ -85,11 +87,19 @@ def reveal(data: bytes, lookup: Lookup) -> bytes:
         return data
 
     def opened(found: re.Match[bytes]) -> bytes:
+        if not _whole(found):
+            return found[0]
         person_id = found[1].decode()
         plain = open_body(lookup(person_id), person_id, found[2])
         return msgspec.json.encode(ERASED if plain is None else plain)
 
     return _IN_JSON.sub(opened, data)
+
+
+def _whole(found: re.Match[bytes]) -> bool:
+    """Whether the match is a whole value, not a quote inside a string followed by text."""
+    start = found.start()
+    return start > 0 and found.string[start - 1] in _OPENS
 
 
 def _b64(raw: bytes) -> str:
