@@ -10,7 +10,9 @@ from typing import Any
 import msgspec
 import pytest
 
+from domain import workshop
 from domain.streams import board_stream, solution_stream, workshop_stream
+from service import flows, organisers
 from service.app import close_plenary, open_plenary
 from service.context import Plenary
 from service.privacy import marker
@@ -105,3 +107,15 @@ async def test_what_everyone_reads_is_the_plaintext(ctx: Plenary) -> None:
     people = (await ctx.workshop_state(scenario.W)).participants
     assert people[PIA.id].name == PIA.name
     assert (await ctx.track_view(scenario.TRACK_FROM_NOTE)).title == scenario.PIA_NOTE
+
+
+async def test_a_workshop_made_in_one_step_seals_its_facilitators_name(ctx: Plenary) -> None:
+    """Commands spanning streams (``service.flows``) are sealed as single ones are."""
+    oda = await organisers.add(ctx, "Oda Lindgren")
+    command = workshop.CreateWorkshop(workshop_id="w-flow", title="Flow", programme="w-flow")
+    await flows.create_workshop(ctx.runner, oda, command, "Oda Lindgren", "flow-1")
+    log = [r.data for r in await ctx.store.read_all_stored(0, 10_000)]
+    assert not any(b"Oda Lindgren" in data for data in log)
+    joined = await stored(ctx, workshop_stream("w-flow"), "participant.joined")
+    assert joined == [{"name": oda.id}]
+    assert (await ctx.workshop_state("w-flow")).participants[oda.id].name == "Oda Lindgren"
