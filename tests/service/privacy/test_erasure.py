@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import dataclasses
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +22,10 @@ from domain import decisions
 from domain.actor import Actor
 from projections.runner import ProjectionRunner
 from service import export, organisers
-from service.app import PROJECTIONS
+from service.app import PROJECTIONS, close_plenary, open_plenary, project_until_closed
 from service.client import BoardClient
 from service.context import Plenary
-from service.privacy import census, marker
+from service.privacy import census, erasure, marker
 from service.privacy.erasure import Forgetting
 from service.privacy.store import PrivateStore
 from service.projector import Projector
@@ -313,7 +313,11 @@ async def test_snapshots_of_states_with_their_texts_are_deleted(app_settings: Se
         assert ERASED in msgspec.json.encode(board).decode()
 
 
-async def stored_views(views: SqlViewStore) -> dict[str, tuple[tuple[int, int], dict[str, bytes]]]:
+StoredViews = dict[str, tuple[tuple[int, int], dict[str, bytes]]]
+"""Projection name → its checkpoint and its stored views."""
+
+
+async def stored_views(views: SqlViewStore) -> StoredViews:
     """Every projection's checkpoint and stored views."""
     found = {}
     for projection in PROJECTIONS:
@@ -327,7 +331,7 @@ async def stored_views(views: SqlViewStore) -> dict[str, tuple[tuple[int, int], 
     return found
 
 
-def clear_text(found: dict[str, tuple[tuple[int, int], dict[str, bytes]]], text: str) -> bool:
+def clear_text(found: StoredViews, text: str) -> bool:
     return any(text.encode() in data for _, views in found.values() for data in views.values())
 
 
@@ -358,6 +362,54 @@ async def test_read_models_never_keep_her_texts_even_saved_late(
         assert clear_text(rebuilt, scenario.BEN_ANON_LABEL)
     finally:
         await child.close()
+
+
+async def test_the_projector_process_rebuilds_the_views_once_it_reads_the_erasure(
+    app_settings: Settings,
+) -> None:
+    """``plenary project`` (serve's child) as deployed: a step of it in flight during the
+    erasure saves views folded before; reading the erasure, it rebuilds them all."""
+    ctx = await open_plenary(app_settings)
+    wakes = asyncio.StreamReader()
+    child = asyncio.create_task(
+        project_until_closed(app_settings.database_url, app_settings.database_schema, wakes, 60)
+    )
+    try:
+        await scenario.seed(ctx)
+        wakes.feed_data(b"w")
+        stale = await views_when(ctx.views, lambda found: clear_text(found, scenario.PIA_NOTE))
+        await erasure.erase(ctx, FAY, W, PIA.id, "erase-pia")
+        for name, ((version, position), views) in stale.items():  # the step in flight lands
+            await ctx.views.save(name, version, position, views)
+
+        wakes.feed_data(b"w")
+        head = (await ctx.store.head()).position
+        rebuilt = await views_when(
+            ctx.views,
+            lambda found: (
+                all(checkpoint[1] == head for checkpoint, _ in found.values())
+                and not any(clear_text(found, text) for text in PIA_TEXTS)
+            ),
+        )
+        assert clear_text(rebuilt, scenario.BEN_NOTE)
+    finally:
+        wakes.feed_eof()
+        async with asyncio.timeout(WAIT):
+            await child
+        await close_plenary(ctx)
+
+
+async def views_when(
+    views: SqlViewStore,
+    ready: Callable[[StoredViews], bool],
+) -> StoredViews:
+    """The stored views, once every projection has some and ``ready`` holds (bounded)."""
+    async with asyncio.timeout(WAIT):
+        while True:
+            found = await stored_views(views)
+            if len(found) == len(PROJECTIONS) and ready(found):
+                return found
+            await asyncio.sleep(0.05)
 
 
 async def test_a_service_opened_after_the_erasure_reads_erased_too(app_settings: Settings) -> None:
