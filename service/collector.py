@@ -2,8 +2,8 @@
 
 CPython's full (generation 2) pass walks every tracked object. A server with a thousand open
 sockets holds about 150 such objects per connection (tasks, coroutines, queues, protocol
-state), so each full pass stopped the event loop for 100–140 ms, and with it every board's
-deliveries (docs/benchmarks.md). ``FreezeSurvivors`` moves what survives a full pass into the
+state), and a pass over all of them stops the event loop, and every board's deliveries with
+it, for as long as it walks. ``FreezeSurvivors`` moves what survives a full pass into the
 permanent generation, so the next full pass walks only what was created since; objects in
 it are still freed by reference counting the moment nothing points at them. Cycles among
 them are not: every ``sweep_seconds`` the permanent generation is thawed, so the next full

@@ -58,11 +58,9 @@ class Projector:
     async def catch_up_to_now(self) -> None:
         """Apply what was recorded before this call, then stop: never chase the head.
 
-        ``catch_up`` steps until a step finds nothing; under a steady load a step of a few
-        milliseconds always finds the events of those milliseconds, so it ran without pause,
-        saving a few dozen events a time (fan-out bench: 641 saves in a run, 107 now). A step
-        that reads less than a full batch has reached the head as it was: what came after
-        waits for the next round.
+        A step that reads less than a full batch has reached the head as it was; what came
+        after waits for the next round. (Under steady load ``catch_up`` never stops: each
+        step finds the events recorded during the one before, and saves views for them.)
         """
         for runner in self.runners:
             position = await runner.position()
@@ -108,9 +106,8 @@ class ProjectorProcess:
     """The projections in a child process: ``plenary project --follow-stdin``.
 
     Folding a second of a live workshop's events and saving a hundred board views takes tens
-    of milliseconds of CPU, and on the serving process's event loop (or a thread of it, which
-    holds the GIL) every board's deliveries waited behind it: the fan-out bench's p99 went
-    from 22–36 ms without it to 41–69 ms with it (docs/benchmarks.md). The child reads the
+    of milliseconds of CPU; on the serving process's event loop (or a thread of it, which
+    holds the GIL) every board's deliveries would wait behind it. The child reads the
     log and writes the read models on its own; ``wake`` sends it one byte (at most every
     ``wake_gap`` seconds) after commits. It exits when its stdin closes, so it never outlives
     the server, and it is started again if it dies.

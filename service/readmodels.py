@@ -31,7 +31,7 @@ def _cache_durability(dbapi_connection: Any, _record: Any) -> None:
 
     In WAL mode ``synchronous = NORMAL`` still keeps the file consistent (a crash may lose the
     last saves, views and checkpoint together, which the projector redoes); what it drops is
-    an fsync per save, which on a shared disk made the log's own commits wait behind it.
+    an fsync per save, which on a shared disk would make the log's own commits wait for it.
     """
     cursor = dbapi_connection.cursor()
     try:

@@ -35,7 +35,7 @@ with ``BEGIN IMMEDIATE`` (take the write lock first). Read-model writers on SQLi
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_CHECKPOINT_PAGES = 10_000
 """WAL size (pages, about 40 MB) that triggers a checkpoint; SQLite's default is 1,000. Index
-pages that many commits rewrite are copied back once, not ten times: +18% appends/s measured."""
+pages that many commits rewrite are copied back once, not ten times (docs/benchmarks.md)."""
 
 DATABASE_ERRORS: tuple[type[BaseException], ...] = (
     sa.exc.DBAPIError,

@@ -9,8 +9,8 @@ A batch is three round trips: ``BEGIN`` with the lock, one statement that insert
 tables (checking the head first when the plan came from the writer's memory), ``COMMIT``; a
 fourth reads the state when the writer cannot plan from memory. Parameters travel as one JSON
 document each (``bytea`` as base64), unpacked by ``jsonb_array_elements``: asyncpg's array
-encoder checks every element against several ABCs, which cost more Python time per batch than
-the whole insert took on the server.
+encoder checks every element against several ABCs, which costs more Python time per batch
+than the whole insert takes on the server.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from service.store.engine import DATABASE_ERRORS
 from service.store.writer import SNAPSHOT_UPSERT, SnapshotRow, WriteTx
 
 # One statement (see batch.parse_state). LATERAL ... LIMIT 1 keeps one primary-key probe per
-# command id: a plain "= ANY($2)" was planned as a sequential scan of a young table (13 ms a
-# batch and growing).
+# command id: PostgreSQL may plan a plain "= ANY($2)" as a sequential scan of a young table,
+# whose cost per batch grows with the table.
 _STATE = (
     "SELECT 0, s.id, (SELECT max(version) FROM events WHERE stream_id = s.id)::bigint,"
     " NULL::bigint, NULL::bytea FROM jsonb_array_elements_text($1::text::jsonb) AS s(id)"

@@ -16,8 +16,7 @@ read: the optimistic insert fails on ``commands``' primary key and the batch is 
 
 Snapshots go through the same writer, in transactions of their own between batches: the
 appending path never waits for one, and on SQLite no other connection competes for the write
-lock (a snapshot saved through the pool held the lock across event-loop stalls, and a burst
-of them held up every append for a third of a second; docs/benchmarks.md).
+lock (a pooled connection would hold it across any event-loop stall, and every append with it).
 """
 
 from __future__ import annotations
