@@ -2,12 +2,12 @@
 
     python -m bench.rebuild --backend sqlite|postgresql|both --boards 100 --events 1000 --repeat 3
 
-Writes the same workshop twice, into two fresh databases: once as before sealing existed (a
-plain ``EventStore``, texts in the clear) and once as the service now writes it (every personal
-string sealed by ``service.privacy.sealer``, read back through ``PrivateStore``). Each board is
-a session run through the real deciders: people join, write notes, edit, move, recolour and
-cluster them, label clusters, then a dot-vote round and a decision, so about 28% of the events
-carry a sealed text. Then, alternating, each log has every projection rebuilt from the first
+Writes the same workshop twice, into two fresh databases: once with texts in the clear (a plain
+``EventStore``) and once as the service writes it (every personal string sealed by
+``service.privacy.sealer``, read back through ``PrivateStore``). Each board is a session run
+through the real deciders: people join, write notes, edit, move, recolour and cluster them,
+label clusters, then a dot-vote round and a decision, so about 28% of the events carry a
+sealed text. Then, alternating, each log has every projection rebuilt from the first
 event (``ProjectionRunner.rebuild``, as ``plenary rebuild`` does) and is read whole
 (``read_all`` in pages of 1,000, the fastest of three); the sealed log is also read through a
 plain ``EventStore``, as stored: what its bigger rows cost without opening them. A summary goes
