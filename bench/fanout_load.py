@@ -25,8 +25,8 @@ import uvloop
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from service.client import socket_url
 from service.ids import new_id
+from service.tools.client import socket_url
 
 CONNECT_CONCURRENCY = 32
 LAG_INTERVAL = 0.005

@@ -44,11 +44,11 @@ from domain.recorded import EventMeta
 from domain.streams import board_stream, workshop_stream
 from projections.runner import ProjectionRunner
 from service.app import PROJECTIONS
-from service.commands import CommandRunner
+from service.commands.runner import CommandRunner
 from service.ids import new_id
 from service.privacy.sealer import TextSealer
 from service.privacy.store import PrivateStore
-from service.readmodels import SqlViewStore
+from service.readside.readmodels import SqlViewStore
 from service.store import EventStore, NewEvent
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"

@@ -33,25 +33,26 @@ from projections.board_view import BOARD_VIEW
 from projections.programme import PROGRAMME
 from projections.runner import ProjectionRunner
 from projections.solution_timeline import SOLUTION_TIMELINE
-from service import api, files, people_api, programme_api
-from service.auth import Auth
+from service import files
+from service.access.auth import Auth
 from service.collector import FreezeSurvivors
-from service.commands import CommandRunner
+from service.commands.rates import LimitCommandRates, Rates
+from service.commands.runner import CommandRunner
 from service.context import Plenary, pseudonym_key
 from service.errors import http_error, plenary_error, validation_error
-from service.headers import SecurityHeaders
-from service.hub import Hub
-from service.notify import PgWakeups
+from service.http import api, people_api, programme_api
+from service.http.headers import SecurityHeaders
+from service.integrity.sealing import Sealer
+from service.live.hub import Hub
+from service.live.notify import PgWakeups
+from service.live.socket import board_socket
 from service.privacy.erasure import Forgetting
 from service.privacy.sealer import TextSealer
 from service.privacy.store import PrivateStore
-from service.projector import Projector, ProjectorProcess
-from service.ratelimit import LimitCommandRates, Rates
-from service.readmodels import SqlViewStore
-from service.recent import RecentEvents
-from service.sealing import Sealer
+from service.readside.projector import Projector, ProjectorProcess
+from service.readside.readmodels import SqlViewStore
+from service.readside.recent import RecentEvents
 from service.settings import Settings
-from service.ws import board_socket
 
 log = logging.getLogger("plenary")
 SWITCH_INTERVAL = 0.001

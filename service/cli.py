@@ -24,15 +24,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from domain.actor import Actor
 from domain.errors import PlenaryError
-from service import checkpoints, demo, export, organisers
+from service.access import organisers
+from service.access.auth import operator
 from service.app import close_plenary, open_plenary, project_until_closed
-from service.audit import audit, statement
-from service.auth import operator
 from service.context import Plenary
 from service.ids import new_id
+from service.integrity import checkpoints
+from service.integrity.audit import audit, statement
 from service.privacy import census, erasure
+from service.readside import export
 from service.settings import InsecureSecret, Settings, database_from_env
 from service.store import EventStore, VerifyReport
+from service.tools import demo
 
 
 def _settings(args: argparse.Namespace) -> Settings:

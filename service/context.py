@@ -27,13 +27,13 @@ from projections.programme import KEY as PROGRAMME_KEY
 from projections.programme import PROGRAMME, ProgrammeView
 from projections.solution_timeline import SOLUTION_TIMELINE, SolutionTimeline
 from projections.visibility import Viewer, chain, present_event, private_to, still_private
-from service.auth import Auth
-from service.commands import CommandRunner
-from service.hub import Hub
+from service.access.auth import Auth
+from service.commands.rates import Rates
+from service.commands.runner import CommandRunner
+from service.live.hub import Hub
 from service.privacy.store import PrivateStore
-from service.projector import Projector
-from service.ratelimit import Rates
-from service.readmodels import SqlViewStore
+from service.readside.projector import Projector
+from service.readside.readmodels import SqlViewStore
 from service.settings import Settings
 
 V = TypeVar("V")

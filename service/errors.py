@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound, PlenaryError
+from service.access.tokens import Unauthorized
 from service.store import ConcurrencyError, StoreUnavailable
-from service.tokens import Unauthorized
 from service.wire import ErrorBody, ErrorOut, encoder
 
 

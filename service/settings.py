@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from service.commands.limits import Limits
 from service.files import private_folder
-from service.limits import Limits
 
 ProjectorMode = Literal["process", "inline"]
 

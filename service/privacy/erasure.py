@@ -19,12 +19,12 @@ from domain.actor import Actor
 from domain.errors import Forbidden, PlenaryError
 from domain.streams import ORGANISERS_STREAM, workshop_stream
 from projections.base import Projection
-from service.commands import CommandRunner, Outcome
+from service.commands.runner import CommandRunner, Outcome
 from service.context import Plenary
 from service.privacy.store import PrivateStore
-from service.projector import Projector
-from service.readmodels import SqlViewStore
-from service.recent import RecentEvents
+from service.readside.projector import Projector
+from service.readside.readmodels import SqlViewStore
+from service.readside.recent import RecentEvents
 
 log = logging.getLogger("plenary.privacy")
 

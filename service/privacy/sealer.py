@@ -24,7 +24,7 @@ from domain.decisions import DecisionRecorded, PromotedCluster, PromotedNote
 from domain.personal import SEALED, Owner, Path
 from domain.solution import TrackStarted
 from domain.streams import board_stream
-from service.commands import CommandRunner
+from service.commands.runner import CommandRunner
 from service.privacy import marker
 from service.privacy.store import PrivateStore
 

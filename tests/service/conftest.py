@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from service import server as server_module
-from service.limits import Limits
+from service.commands.limits import Limits
 from service.settings import Settings
 from tests.conftest import StoreLocation
 from tests.service.live import Live, live_server

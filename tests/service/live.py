@@ -17,12 +17,12 @@ from typing import Any
 import httpx2
 from websockets.exceptions import ConnectionClosed
 
-from service.client import BoardClient, socket_url
 from service.context import Plenary
-from service.hub import Hub
 from service.ids import new_id
+from service.live.hub import Hub
 from service.server import base_url, started
 from service.settings import Settings
+from service.tools.client import BoardClient, socket_url
 from tests.service.people import organiser_token, plenary_of
 
 JSON = dict[str, Any]

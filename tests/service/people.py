@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from domain.actor import Actor
-from service import organisers
+from service.access import organisers
 from service.context import Plenary
 
 

@@ -18,10 +18,10 @@ from domain import workshop
 from domain.actor import Actor
 from domain.errors import DomainError
 from domain.streams import workshop_stream
-from service import organisers
+from service.access import organisers
 from service.app import close_plenary, create_app, open_plenary
+from service.commands.flows import create_group
 from service.context import Plenary
-from service.flows import create_group
 from service.settings import InsecureSecret, Settings, load_secret
 from tests.service.people import organiser_headers
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from service import checkpoints
+from service.integrity import checkpoints
 
 
 def test_signed_checkpoints_round_trip_and_forgeries_are_counted(tmp_path: Path) -> None:

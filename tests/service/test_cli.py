@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from projections.board_view import BOARD_VIEW
-from service import demo
 from service.cli import main
-from service.client import BoardClient
+from service.tools import demo
+from service.tools.client import BoardClient
 from tests.conftest import StoreLocation
 from tests.service import served
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from service import checkpoints
 from service.app import close_plenary, open_plenary
-from service.audit import audit
 from service.ids import new_id
+from service.integrity import checkpoints
+from service.integrity.audit import audit
 from service.settings import Settings
 from service.store import EventStore
 from tests.conftest import StoreLocation

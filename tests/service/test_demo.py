@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from projections.programme import outcomes
-from service import demo
 from service.app import close_plenary, open_plenary
-from service.demo_data import PROGRAMME
 from service.settings import Settings
+from service.tools import demo
+from service.tools.demo_data import PROGRAMME
 
 
 async def test_the_demo_programme_populates_every_feature(app_settings: Settings) -> None:

@@ -13,7 +13,7 @@ from domain.actor import Actor
 from domain.errors import DomainError
 from domain.recorded import RecordedEvent
 from domain.streams import board_stream, workshop_stream
-from service.commands import CommandRunner, Outcome, Step
+from service.commands.runner import CommandRunner, Outcome, Step
 from service.store import EventStore
 from tests.conftest import StoreLocation
 from tests.service.store.support import race

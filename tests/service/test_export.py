@@ -18,10 +18,10 @@ from domain.actor import Actor
 from domain.streams import board_stream, workshop_stream
 from domain.types import WorkshopRole
 from projections.visibility import Viewer, present_view, pseudonym
-from service import export, export_csv
 from service.app import close_plenary, open_plenary
 from service.context import Plenary
-from service.export_view import UNKNOWN
+from service.readside import export, export_csv
+from service.readside.export_view import UNKNOWN
 from service.settings import Settings
 from tests.service.markdown_html import render
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.export_csv import cell
+from service.readside.export_csv import cell
 
 
 @pytest.mark.parametrize(

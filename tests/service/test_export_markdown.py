@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.export_markdown import block, inline
+from service.readside.export_markdown import block, inline
 from tests.service.markdown_html import render
 
 HOSTILE = [

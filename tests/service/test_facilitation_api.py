@@ -23,10 +23,10 @@ from websockets.exceptions import ConnectionClosed
 
 from domain.decisions import promoted_id
 from service.app import create_app
-from service.client import BoardClient, Rejected, socket_url
 from service.ids import new_id
 from service.server import base_url, started
 from service.settings import Settings
+from service.tools.client import BoardClient, Rejected, socket_url
 from tests.service.people import organiser_headers, organiser_token, plenary_of
 
 JSON = dict[str, Any]

@@ -9,7 +9,7 @@ import pytest
 
 from domain.actor import Actor
 from domain.recorded import RecordedEvent
-from service.hub import Connection, Hub
+from service.live.hub import Connection, Hub
 from service.store import EventStore, StoreUnavailable
 
 

@@ -14,10 +14,10 @@ from starlette.testclient import TestClient
 from websockets.asyncio.client import connect
 
 from service.app import create_app
-from service.client import Rejected
+from service.commands.limits import Limits
 from service.ids import new_id
-from service.limits import Limits
 from service.settings import Settings
+from service.tools.client import Rejected
 from tests.service.conftest import UNTHROTTLED
 from tests.service.live import WAIT, add, close_code_after_draining, live_server
 from tests.service.people import organiser_headers

@@ -21,8 +21,8 @@ from domain.streams import board_stream
 from projections.board_view import BOARD_VIEW
 from service.app import close_plenary, open_plenary, project_until_closed
 from service.context import Plenary
-from service.projector import ProjectorProcess
-from service.readmodels import SqlViewStore
+from service.readside.projector import ProjectorProcess
+from service.readside.readmodels import SqlViewStore
 from service.server import started
 from service.settings import Settings
 from service.store import StoreUnavailable

@@ -12,9 +12,9 @@ import msgspec
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
+from service.commands.limits import Limits
+from service.commands.rates import Rates, TokenBucket
 from service.errors import RateLimited
-from service.limits import Limits
-from service.ratelimit import Rates, TokenBucket
 from service.settings import Settings
 from tests.service.conftest import UNTHROTTLED
 from tests.service.live import JSON, WAIT, Live, add, live_server

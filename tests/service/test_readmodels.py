@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from projections.board_view import BOARD_VIEW
-from service.readmodels import ProjectorLease, SqlViewStore
+from service.readside.readmodels import ProjectorLease, SqlViewStore
 from service.store import EventStore
 from service.store.engine import create_engine
 from tests.conftest import postgres_connection, require_postgres, throwaway_database

@@ -6,7 +6,7 @@ from typing import cast
 
 from domain import board
 from domain.recorded import RecordedEvent
-from service.recent import RecentEvents
+from service.readside.recent import RecentEvents
 from service.store import EventStore
 from tests.factories import record
 

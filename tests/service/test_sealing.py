@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from service import checkpoints
-from service.sealing import Sealer
+from service.integrity import checkpoints
+from service.integrity.sealing import Sealer
 from service.store import EventStore
 from tests.service.store.support import meta, new_event
 

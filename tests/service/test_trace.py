@@ -11,10 +11,10 @@ from starlette.testclient import TestClient
 
 from domain.actor import Actor
 from domain.streams import board_stream
-from service import demo
 from service.app import create_app
 from service.context import Plenary
 from service.settings import Settings
+from service.tools import demo
 from tests.service.people import session_token
 
 JSON = dict[str, Any]

@@ -18,12 +18,12 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Origin
 
-from service import protocol
-from service.client import Rejected
-from service.hub import Hub
 from service.ids import new_id
+from service.live import protocol
+from service.live.hub import Hub
 from service.server import base_url, running, started
 from service.settings import Settings
+from service.tools.client import Rejected
 from tests.service.live import (
     JSON,
     WAIT,
@@ -333,7 +333,7 @@ async def test_resuming_with_since_gets_exactly_the_missed_events_then_live_ones
 async def test_a_resume_past_the_replay_cap_gets_a_fresh_view(
     live: Live, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("service.ws.REPLAY_CAP", 5)
+    monkeypatch.setattr("service.live.socket.REPLAY_CAP", 5)
     async with await live.client() as writer, asyncio.timeout(WAIT):
         for _ in range(7):
             await writer.command(add())
@@ -350,7 +350,7 @@ async def test_a_resume_whose_events_carry_too_much_gets_a_fresh_view(
     async with await live.client() as writer, asyncio.timeout(WAIT):
         for _ in range(4):
             await writer.command(add(text="x" * 400))
-        monkeypatch.setattr("service.ws.REPLAY_BYTES", 1500)  # two of those notes' events
+        monkeypatch.setattr("service.live.socket.REPLAY_BYTES", 1500)  # two of those notes' events
         async with await live.client(since=1, epoch=writer.epoch) as heavy:
             assert heavy.welcome["events"] is None
             assert heavy.welcome["view"]["version"] == 5
@@ -399,7 +399,7 @@ async def test_a_client_that_stops_reading_is_closed_with_4008_and_slows_no_one(
     app_settings: Settings, apps: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cap = 64 * 1024
-    monkeypatch.setattr("service.ws.SEND_QUEUE_BYTES", cap)
+    monkeypatch.setattr("service.live.socket.SEND_QUEUE_BYTES", cap)
     async with live_server(app_settings) as live:
         await stop_reading_while_others_write(live, hub_of(apps[0]), cap)
 
@@ -411,7 +411,7 @@ async def test_sockets_that_stop_reading_are_closed_with_4008_and_let_go_as_peer
     for each, then stops. Bytes the kernels hold never reach the server's 1 MiB queue limit,
     yet each socket is closed with 4008 once its writer has waited on one send too long, and
     the server lets go of the socket though it never reads; a peer reads every event."""
-    monkeypatch.setattr("service.hub.SEND_STALL_SECONDS", 1.0)
+    monkeypatch.setattr("service.live.hub.SEND_STALL_SECONDS", 1.0)
     monkeypatch.setattr("service.server.USER_TIMEOUT", 5.0)
     async with live_server(app_settings) as live:
         watcher, writer = await live.client(), await live.client()

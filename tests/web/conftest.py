@@ -21,8 +21,8 @@ from playwright.async_api import APIRequestContext, Browser, Page, async_playwri
 from playwright.async_api import Error as PlaywrightError
 from starlette.applications import Starlette
 
+from service.commands.limits import Limits
 from service.context import Plenary
-from service.limits import Limits
 from service.server import config, listening_socket
 from service.settings import Settings
 from tests.service.people import organiser_token

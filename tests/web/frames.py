@@ -18,9 +18,9 @@ from domain.actor import Actor
 from domain.recorded import RecordedEvent
 from projections.board_view import BoardView
 from projections.visibility import Viewer, present_view, pseudonym
-from service import protocol
 from service.context import Plenary
-from service.hub import Connection, Hub, Room
+from service.live import protocol
+from service.live.hub import Connection, Hub, Room
 from service.store import EventStore
 from service.wire import event_out
 from tests.web.fold import Run, normalise

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
-from service import demo, organisers
-from service.headers import CONTENT_SECURITY_POLICY
+from service.access import organisers
+from service.http.headers import CONTENT_SECURITY_POLICY
+from service.tools import demo
 from tests.web.conftest import Served, wait_for
 
 pytestmark = pytest.mark.browser

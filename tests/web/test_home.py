@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from domain.actor import Actor
-from service import organisers
+from service.access import organisers
 from tests.web.conftest import Served
 
 pytestmark = pytest.mark.browser

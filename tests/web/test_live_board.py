@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import Browser, Page, WebSocket, expect
 
 from domain.actor import Actor
-from service import demo
+from service.tools import demo
 from tests.web.conftest import Served, Workshop, open_board, wait_for
 
 pytestmark = pytest.mark.browser

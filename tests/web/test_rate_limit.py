@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, WebSocket, expect
 
-from service.limits import Limits
+from service.commands.limits import Limits
 from tests.web.conftest import Workshop, open_board, wait_for
 
 pytestmark = pytest.mark.browser

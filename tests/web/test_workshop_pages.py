@@ -12,7 +12,7 @@ from playwright.async_api import Browser, Locator, Page, expect
 
 from domain.actor import Actor
 from domain.types import WorkshopRole
-from service import demo
+from service.tools import demo
 from tests.service.people import session_token
 from tests.web.conftest import Http, Served
 

@@ -14,7 +14,7 @@ from domain.actor import Actor
 from domain.board import BoardKind
 from domain.streams import board_stream, workshop_stream
 from domain.types import WorkshopRole
-from service import tracks
+from service.commands import tracks
 from service.context import Plenary
 
 W = "w-privacy"

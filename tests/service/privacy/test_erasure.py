@@ -21,18 +21,19 @@ import sqlalchemy as sa
 from domain import decisions
 from domain.actor import Actor
 from projections.runner import ProjectionRunner
-from service import export, organisers
+from service.access import organisers
 from service.app import PROJECTIONS, close_plenary, open_plenary, project_until_closed
-from service.client import BoardClient
 from service.context import Plenary
 from service.privacy import census, erasure, marker
 from service.privacy.erasure import Forgetting
 from service.privacy.store import PrivateStore
-from service.projector import Projector
-from service.readmodels import SqlViewStore
+from service.readside import export
+from service.readside.projector import Projector
+from service.readside.readmodels import SqlViewStore
 from service.server import base_url, running, started
 from service.settings import Settings
 from service.store.schema import events, read_models, snapshots
+from service.tools.client import BoardClient
 from tests.conftest import StoreLocation
 from tests.service.people import plenary_of, session_token
 from tests.service.privacy import scenario

@@ -12,8 +12,9 @@ import pytest
 
 from domain import workshop
 from domain.streams import board_stream, solution_stream, workshop_stream
-from service import flows, organisers
+from service.access import organisers
 from service.app import close_plenary, open_plenary
+from service.commands import flows
 from service.context import Plenary
 from service.privacy import marker
 from service.settings import Settings

@@ -25,8 +25,8 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.recorded import RecordedEvent
-from service import checkpoints
-from service.audit import audit, statement
+from service.integrity import checkpoints
+from service.integrity.audit import audit, statement
 from service.store import Checkpoint, EventStore, VerifyReport
 from service.store import verify as verifying
 from service.store.chain import link_hash

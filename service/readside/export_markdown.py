@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from domain.decisions import Evidence
 from projections.board_view import BoardView, DecisionView, NoteView, RoundView
-from service.export_view import NameOf, notes_by_cluster
+from service.readside.export_view import NameOf, notes_by_cluster
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _INLINE_SYNTAX = "\\`*_[]|~#$"

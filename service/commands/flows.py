@@ -20,7 +20,7 @@ from domain import board, programme, workshop
 from domain.actor import Actor
 from domain.board import BoardKind
 from domain.streams import board_stream, programme_stream, workshop_stream
-from service.commands import CommandRunner, Guard, Outcome, Step
+from service.commands.runner import CommandRunner, Guard, Outcome, Step
 
 
 def derived_id(command_id: str, step: str) -> str:

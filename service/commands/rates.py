@@ -16,9 +16,9 @@ from collections.abc import Callable
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from service.access.tokens import Unauthorized
+from service.commands.limits import Limits
 from service.errors import RateLimited, rate_limited
-from service.limits import Limits
-from service.tokens import Unauthorized
 
 
 class TokenBucket:

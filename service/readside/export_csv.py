@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterator
 
 from projections.board_view import BoardView, NoteView
-from service.export_view import NameOf, notes_by_cluster
+from service.readside.export_view import NameOf, notes_by_cluster
 
 COLUMNS = (
     "note_id",

@@ -21,13 +21,15 @@ from domain.codec import tag_of
 from domain.errors import Forbidden, PlenaryError
 from domain.streams import board_stream, solution_stream, workshop_stream
 from projections.visibility import present_view, pseudonym
-from service import edge, limits, protocol, tracks
-from service.api import check_board_access
-from service.commands import Outcome
+from service import edge
+from service.access.tokens import Claims, Kind, Unauthorized
+from service.commands import limits, tracks
+from service.commands.runner import Outcome
 from service.context import Plenary
 from service.errors import RateLimited
-from service.hub import Connection, Room
-from service.tokens import Claims, Kind, Unauthorized
+from service.http.api import check_board_access
+from service.live import protocol
+from service.live.hub import Connection, Room
 from service.wire import event_out
 
 log = logging.getLogger("plenary.ws")

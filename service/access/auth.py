@@ -20,10 +20,10 @@ from domain import organisers, workshop
 from domain.actor import Actor
 from domain.streams import ORGANISERS_STREAM, workshop_stream
 from domain.types import Role
-from service.commands import CommandRunner
+from service.access.tokens import WORKSHOP_KINDS, Claims, Kind, Unauthorized, issue, verify
+from service.commands.runner import CommandRunner
 from service.ids import new_id
 from service.settings import Settings
-from service.tokens import WORKSHOP_KINDS, Claims, Kind, Unauthorized, issue, verify
 
 PERSONAL: frozenset[Kind] = frozenset({"session", "invite"})
 """What opens the HTTP API's workshop and board endpoints (an invite acts as its own person)."""

@@ -17,8 +17,11 @@ from domain.board import Id
 from domain.errors import Forbidden, NotFound
 from domain.streams import programme_stream, workshop_stream
 from domain.types import WORKSHOP_ROLES, WorkshopRole
-from service import flows
-from service.api import (
+from service.access.tokens import Claims, Kind
+from service.commands import flows
+from service.commands.limits import Limits
+from service.errors import BadRequest
+from service.http.api import (
     bearer,
     body_as,
     check_board_access,
@@ -28,11 +31,8 @@ from service.api import (
     require_whole_workshop,
     workshop_claims,
 )
-from service.errors import BadRequest
 from service.ids import new_id
-from service.limits import Limits
 from service.privacy import erasure
-from service.tokens import Claims, Kind
 
 ORGANISER: frozenset[Kind] = frozenset({"organiser"})
 ANY_CREDENTIAL: frozenset[Kind] = frozenset({"session", "invite", "link", "organiser", "signin"})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from domain import organisers
 from domain.actor import Actor
 from domain.streams import ORGANISERS_STREAM
-from service.auth import operator
+from service.access.auth import operator
 from service.context import Plenary
 from service.ids import new_id
 

@@ -14,7 +14,7 @@ from domain.actor import Actor
 from domain.errors import AlreadyExists, NotFound
 from domain.roles import authorize
 from domain.streams import board_stream, solution_stream
-from service.commands import Outcome
+from service.commands.runner import Outcome
 from service.context import Plenary
 
 

@@ -20,9 +20,9 @@ from domain.errors import NotFound
 from domain.types import Role
 from projections.board_view import BoardView
 from projections.visibility import Viewer
-from service import export_csv, export_markdown
 from service.context import Plenary
-from service.export_view import namer, names, present, shows_pseudonyms
+from service.readside import export_csv, export_markdown
+from service.readside.export_view import namer, names, present, shows_pseudonyms
 from service.wire import event_out
 
 Format = Literal["md", "csv", "json"]

@@ -22,7 +22,7 @@ from domain.actor import Actor
 from domain.recorded import RecordedEvent
 from domain.streams import board_id_of, board_stream, workshop_id_of
 from projections.visibility import Viewer, chain, present_event, private_to, pseudonym
-from service import protocol
+from service.live import protocol
 from service.store import EventStore
 from service.wire import event_out
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from service import checkpoints
+from service.integrity import checkpoints
 from service.store import EventStore, VerifyReport
 
 

@@ -18,13 +18,14 @@ from domain.board import Id
 from domain.errors import Forbidden, InvalidCommand, NotFound
 from domain.streams import board_stream, workshop_stream
 from projections.visibility import Viewer, present_view
-from service import edge, flows, limits
-from service.auth import PERSONAL
+from service import edge
+from service.access.auth import PERSONAL
+from service.access.tokens import Claims, Kind, Unauthorized
+from service.commands import flows, limits
+from service.commands.limits import Bounded
 from service.context import Plenary
 from service.errors import BadRequest
 from service.ids import new_id
-from service.limits import Bounded
-from service.tokens import Claims, Kind, Unauthorized
 from service.wire import encoder, event_out
 
 T = TypeVar("T")

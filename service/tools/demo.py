@@ -26,9 +26,9 @@ from domain.streams import (
     workshop_stream,
 )
 from domain.types import WorkshopRole
-from service.auth import operator
+from service.access.auth import operator
 from service.context import Plenary
-from service.demo_data import (
+from service.tools.demo_data import (
     AGENDA,
     GROUPS,
     INITIATIVES,

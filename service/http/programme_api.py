@@ -22,8 +22,10 @@ from projections.board_view import BoardView, DecisionView
 from projections.programme import WorkshopEntry, members, outcomes
 from projections.trace import trace
 from projections.visibility import present_view
-from service import tracks
-from service.api import (
+from service.access.tokens import Claims
+from service.commands import tracks
+from service.context import Plenary
+from service.http.api import (
     body_as,
     claims_of,
     json,
@@ -31,9 +33,7 @@ from service.api import (
     readable_board,
     workshop_claims,
 )
-from service.context import Plenary
 from service.ids import new_id
-from service.tokens import Claims
 from service.wire import event_out
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.errors import PlenaryError
-from service import checkpoints
+from service.integrity import checkpoints
 from service.store import EventStore, Head
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""Commands: the one way in, the runner, flows across streams, limits and rates."""

@@ -1,0 +1,1 @@
+"""The log's integrity: signed checkpoints, sealing on a schedule, the audit."""

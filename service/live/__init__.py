@@ -1,0 +1,1 @@
+"""Live boards: the WebSocket endpoint, the hub, its protocol, wake-ups from other instances."""

@@ -1,0 +1,1 @@
+"""The read side: read models, the projector, recent events, exports."""

@@ -1,0 +1,1 @@
+"""Tools beside the service: the demo programme and a Python client of the socket."""
