@@ -24,10 +24,8 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from domain import board
 from domain.errors import PlenaryError
 from domain.recorded import RecordedEvent
-from domain.streams import board_stream
 from projections.base import Projection
 from projections.board_view import BOARD_VIEW
 from projections.programme import PROGRAMME
@@ -38,7 +36,7 @@ from service.access.auth import Auth
 from service.collector import FreezeSurvivors
 from service.commands.rates import LimitCommandRates, Rates
 from service.commands.runner import CommandRunner
-from service.context import Plenary, pseudonym_key
+from service.context import Plenary
 from service.errors import http_error, plenary_error, validation_error
 from service.http import api, people_api, programme_api
 from service.http.headers import SecurityHeaders
@@ -51,6 +49,7 @@ from service.privacy.sealer import TextSealer
 from service.privacy.store import PrivateStore
 from service.readside.projector import Projector, ProjectorProcess
 from service.readside.readmodels import SqlViewStore
+from service.readside.reads import Reads, pseudonym_key
 from service.readside.recent import RecentEvents
 from service.settings import Settings
 
@@ -81,12 +80,8 @@ async def open_plenary(settings: Settings) -> Plenary:
     runner.seal = TextSealer(store, runner)
     store.on_erasure(Forgetting(store, runner, projector, recent))
 
-    async def anonymity_of(board_id: str) -> str:
-        # Read through: another instance may have changed it since this one cached the board.
-        loaded = await runner.load(board.DECIDER, board_stream(board_id))
-        return loaded.state.anonymity
-
-    hub = Hub(store, anonymity_of=anonymity_of, pseudonym_key=pseudonym_key(settings))
+    reads = Reads(store, runner, views, pseudonym_key(settings))
+    hub = Hub(store, anonymity_of=reads.anonymity_of, pseudonym_key=reads.pseudonym_key)
     return Plenary(
         settings=settings,
         store=store,
@@ -96,6 +91,7 @@ async def open_plenary(settings: Settings) -> Plenary:
         hub=hub,
         auth=Auth(settings, runner),
         rates=Rates(settings.limits),
+        reads=reads,
     )
 
 

@@ -69,7 +69,7 @@ async def track_stream(
 
 async def _one_track_per_decision(ctx: Plenary, command: solution.StartTrack) -> None:
     # A rule across streams: the programme read model (read up to the head) knows every track.
-    programme = await ctx.programme_view()
+    programme = await ctx.reads.programme_view()
     for track in programme.tracks.values():
         same = (track.board_id, track.decision_id) == (command.board_id, command.decision_id)
         if same and track.id != command.track_id:

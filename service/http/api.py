@@ -23,6 +23,7 @@ from service.access.auth import PERSONAL
 from service.access.tokens import Claims, Kind, Unauthorized
 from service.commands import flows, limits
 from service.commands.limits import Bounded
+from service.commands.prepare import plan_promotion
 from service.context import Plenary
 from service.errors import BadRequest
 from service.ids import new_id
@@ -161,17 +162,17 @@ async def get_workshop(request: Request) -> Response:
     are in it, not who: with so few people, knowing who is there unmasks the pseudonyms.
     """
     ctx, claims, workshop_id = await workshop_claims(request)
-    state = await ctx.workshop_state(workshop_id)
+    state = await ctx.reads.workshop_state(workshop_id)
     boards = [
         {"id": bid, "title": ref.title, "kind": ref.kind}
-        for bid, ref in (await ctx.workshop_boards(workshop_id, claims.board)).items()
+        for bid, ref in (await ctx.reads.workshop_boards(workshop_id, claims.board)).items()
     ]
     masked = set()
     if claims.role != "facilitator":
         masked = {
             gid
             for gid, g in state.groups.items()
-            if await ctx.anonymity_of(g.board_id) == "pseudonymous"
+            if await ctx.reads.anonymity_of(g.board_id) == "pseudonymous"
         }
     participants = [
         {
@@ -315,8 +316,12 @@ async def post_board_command(request: Request) -> Response:
 
     actor = claims.actor()
     if isinstance(body.command, decisions.PromoteItems):
-        guard(await ctx.board_state(board_id))  # before its source board is read
-    command = await ctx.prepare(board_id, body.command, actor, body.command_id, claims.board)
+        guard(await ctx.reads.board_state(board_id))  # before its source board is read
+    command = body.command
+    if isinstance(command, decisions.PromoteItems):
+        command = await plan_promotion(
+            ctx.runner, board_id, command, actor, body.command_id, claims.board
+        )
     within = limits.board_guard(ctx.settings.limits, command)
 
     def guarded(state: board.Board) -> None:
@@ -326,7 +331,7 @@ async def post_board_command(request: Request) -> Response:
     outcome = await ctx.runner.execute(
         board.DECIDER, board_stream(board_id), command, actor, body.command_id, guard=guarded
     )
-    shown = await ctx.present_history(board_id, outcome.events, ctx.viewer(actor))
+    shown = await ctx.reads.present_history(board_id, outcome.events, ctx.reads.viewer(actor))
     return json(
         {
             "version": outcome.version,
@@ -340,15 +345,15 @@ async def readable_board(request: Request) -> tuple[Plenary, str, Viewer]:
     ctx = plenary(request)
     claims = await claims_of(request)
     board_id = request.path_params["board_id"]
-    state = await ctx.board_state(board_id)
+    state = await ctx.reads.board_state(board_id)
     check_board_access(claims, state.workshop_id, board_id)
-    return ctx, board_id, ctx.viewer(claims.actor())
+    return ctx, board_id, ctx.reads.viewer(claims.actor())
 
 
 async def get_board(request: Request) -> Response:
     """``GET /api/boards/{id}`` → the current board view, as the caller may see it."""
     ctx, board_id, viewer = await readable_board(request)
-    return json(present_view(await ctx.board_view(board_id), viewer))
+    return json(present_view(await ctx.reads.board_view(board_id), viewer))
 
 
 async def get_board_events(request: Request) -> Response:
@@ -359,7 +364,7 @@ async def get_board_events(request: Request) -> Response:
     limit = min(int_param(request, "limit", 1000) or 1000, 5000)
     last = min(after + limit, MAX_QUERY_INT)
     events = await ctx.store.read_stream(board_stream(board_id), after, last)
-    shown = await ctx.present_history(board_id, events, viewer)
+    shown = await ctx.reads.present_history(board_id, events, viewer)
     return json({"board_id": board_id, "after": after, "events": [event_out(r) for r in shown]})
 
 
@@ -369,11 +374,7 @@ async def get_board_at(request: Request) -> Response:
     version = int_param(request, "version")
     if version is None:
         raise BadRequest("Give the version to show: ?version=N.", code="bad_query")
-    then = await ctx.board_view(board_id, at_most_version=version)
-    if await ctx.anonymity_of(board_id) == "pseudonymous":
-        # A board made pseudonymous later hides names in its past too.
-        then = msgspec.structs.replace(then, anonymity="pseudonymous")
-    return json(present_view(then, viewer))
+    return json(present_view(await ctx.reads.board_at(board_id, version), viewer))
 
 
 async def health(request: Request) -> Response:

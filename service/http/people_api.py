@@ -107,7 +107,7 @@ async def new_ticket(request: Request) -> Response:
     ctx = plenary(request)
     claims = await claims_of(request)
     board_id = request.path_params["board_id"]
-    state = await ctx.board_state(board_id)
+    state = await ctx.reads.board_state(board_id)
     check_board_access(claims, state.workshop_id, board_id)
     ticket = ctx.auth.ticket(claims, board_id)
     return json({"ticket": ctx.auth.token(ticket), "expires_at": ticket.exp}, 201)
@@ -141,7 +141,7 @@ async def my_programmes(request: Request) -> Response:
     each with its workshops."""
     ctx = plenary(request)
     claims = await claims_of(request, ORGANISER)
-    view = await ctx.programme_view()
+    view = await ctx.reads.programme_view()
     owned = [p for p in view.programmes.values() if p.owner == claims.sub]
     return json(
         {
@@ -202,7 +202,7 @@ async def enter_workshop(request: Request) -> Response:
     ctx = plenary(request)
     claims = await claims_of(request, ORGANISER)
     workshop_id = request.path_params["workshop_id"]
-    state = await ctx.workshop_state(workshop_id)
+    state = await ctx.reads.workshop_state(workshop_id)
     person = state.participants.get(claims.sub)
     if person is None or person.removed or person.role != "facilitator":
         raise NotFound("There is no such workshop.", code="workshop_not_found")
@@ -263,7 +263,7 @@ async def list_invites(request: Request) -> Response:
     its role, board, expiry and whether it was revoked."""
     ctx, claims, workshop_id = await workshop_claims(request)
     _facilitator(claims)
-    state = await ctx.workshop_state(workshop_id)
+    state = await ctx.reads.workshop_state(workshop_id)
     now = ctx.clock()
     return json(
         {
@@ -290,7 +290,7 @@ async def revoke_invite(request: Request) -> Response:
     ctx, claims, workshop_id = await workshop_claims(request)
     _facilitator(claims)
     invite_id = request.path_params["invite_id"]
-    state = await ctx.workshop_state(workshop_id)
+    state = await ctx.reads.workshop_state(workshop_id)
     invite = state.invites.get(invite_id)
     if claims.board is not None and (invite is None or invite.board_id != claims.board):
         raise NotFound("There is no such invite.", code="unknown_invite")

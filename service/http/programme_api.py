@@ -59,10 +59,10 @@ async def _workshop_boards(
     ctx: Plenary, claims: Claims, workshop_id: str
 ) -> list[tuple[str, BoardView]]:
     """The workshop's boards the token opens, each as its viewer may see it."""
-    viewer = ctx.viewer(claims.actor())
+    viewer = ctx.reads.viewer(claims.actor())
     return [
-        (board_id, present_view(await ctx.board_view(board_id), viewer))
-        for board_id in await ctx.workshop_boards(workshop_id, claims.board)
+        (board_id, present_view(await ctx.reads.board_view(board_id), viewer))
+        for board_id in await ctx.reads.workshop_boards(workshop_id, claims.board)
     ]
 
 
@@ -70,7 +70,7 @@ async def workshop_overview(request: Request) -> Response:
     """``GET /api/workshops/{id}/overview`` → every board's phase, activity and groups, the
     workshop's solution tracks, and its agenda."""
     ctx, claims, workshop_id = await workshop_claims(request)
-    state = await ctx.workshop_state(workshop_id)
+    state = await ctx.reads.workshop_state(workshop_id)
     group_of = {g.board_id: (gid, g) for gid, g in state.groups.items()}
     boards: list[dict[str, Any]] = []
     for board_id, view in await _workshop_boards(ctx, claims, workshop_id):
@@ -96,7 +96,7 @@ async def workshop_overview(request: Request) -> Response:
                 "version": view.version,
             }
         )
-    programme = await ctx.programme_view()
+    programme = await ctx.reads.programme_view()
     tracks = [
         t
         for t in programme.tracks.values()
@@ -144,7 +144,7 @@ async def board_rounds(request: Request) -> Response:
     """``GET /api/boards/{id}/rounds`` → the board's vote rounds, each with its ballot (item
     titles), tallies where the viewer may see them, and results once closed."""
     ctx, board_id, viewer = await readable_board(request)
-    view = present_view(await ctx.board_view(board_id), viewer)
+    view = present_view(await ctx.reads.board_view(board_id), viewer)
 
     def title(item_id: str) -> str:
         if item_id in view.clusters:
@@ -164,13 +164,13 @@ async def decision_trace(request: Request) -> Response:
     that led to it (notes, cluster, votes, grid, phases), each with actor, time, position and
     hash; for a promoted item, where it came from, to follow the trace to its first board."""
     ctx, board_id, viewer = await readable_board(request)
-    view = present_view(await ctx.board_view(board_id), viewer)
+    view = present_view(await ctx.reads.board_view(board_id), viewer)
     decision_id = request.path_params["decision_id"]
     decision = next((d for d in view.decisions if d.id == decision_id), None)
     if decision is None:
         raise NotFound("There is no such decision on this board.", code="decision_not_found")
     events = await ctx.store.read_stream(board_stream(board_id), 0, decision.version)
-    shown = await ctx.present_history(board_id, events, viewer)
+    shown = await ctx.reads.present_history(board_id, events, viewer)
     item = view.clusters.get(decision.item_id) or view.notes.get(decision.item_id)
     origin = None if item is None else item.origin
     return json({**msgspec.to_builtins(trace(board_id, decision, shown)), "origin": origin})
@@ -230,7 +230,7 @@ async def post_track_command(request: Request) -> Response:
 async def get_track(request: Request) -> Response:
     """``GET /api/tracks/{id}`` → the track's timeline: sprints, updates, validations, …"""
     ctx, _claims, track_id = await _readable_track(request)
-    return json(await ctx.track_view(track_id))
+    return json(await ctx.reads.track_view(track_id))
 
 
 # --------------------------------------------------------------------------- programme
@@ -240,8 +240,8 @@ async def programme_overview(request: Request) -> Response:
     """``GET /api/programme`` → the caller's programme: its workshops, solution tracks and the
     outcome tracker (each planned outcome, its target, its count, what counts)."""
     ctx, claims = plenary(request), await claims_of(request)
-    state = await ctx.workshop_state(claims.wid)
-    view = await ctx.programme_view()
+    state = await ctx.reads.workshop_state(claims.wid)
+    view = await ctx.reads.programme_view()
     name = state.programme
     workshops = members(view, name)
     ids = {w.id for w in workshops}

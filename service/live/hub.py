@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 
 import msgspec
 
+from domain import board, facilitation, workshop
 from domain.actor import Actor
 from domain.recorded import RecordedEvent
 from domain.streams import board_id_of, board_stream, workshop_id_of
@@ -220,9 +221,13 @@ class Room:
         return True
 
     def _follow_policy(self, batch: list[RecordedEvent]) -> None:
+        """Follow the board's policy through its own ``anonymity.set`` events, as the domain
+        records them (the room read it once, from the board's state, when it opened)."""
         for rec in batch:
             if rec.type == "anonymity.set":
-                self.anonymity = msgspec.json.decode(rec.data, type=_Policy).policy
+                event = board.DECIDER.decode_event(rec.data)
+                assert isinstance(event, facilitation.AnonymitySet)
+                self.anonymity = event.policy
                 self.dirty.update(self.presence)  # everyone is shown anew under the new policy
                 self.hub.presence_pending.add(self)
 
@@ -332,21 +337,17 @@ class Room:
                 conn.push(text)
 
 
-class _Policy(msgspec.Struct):
-    policy: str
-
-
 _REVOKING = frozenset({"participant.removed", "person.erased", "invite.revoked"})
 
 
-class _Revoked(msgspec.Struct):
-    actor_id: str | None = None
-    invite_id: str | None = None
-
-    def applies_to(self, conn: Connection) -> bool:
-        if self.actor_id is not None:
-            return conn.actor.id == self.actor_id
-        return self.invite_id is not None and conn.via == self.invite_id
+def _revokes(event: workshop.Event, conn: Connection) -> bool:
+    """Whether the workshop ``event`` takes ``conn``'s rights away."""
+    match event:
+        case workshop.ParticipantRemoved() | workshop.PersonErased():
+            return conn.actor.id == event.actor_id
+        case workshop.InviteRevoked():
+            return conn.via == event.invite_id
+    return False
 
 
 def encode_events(batch: list[RecordedEvent]) -> str:
@@ -417,10 +418,10 @@ class Hub:
 
     def _revoke(self, rec: RecordedEvent) -> None:
         workshop_id = workshop_id_of(rec.stream_id)
-        gone = msgspec.json.decode(rec.data, type=_Revoked)
+        event = workshop.DECIDER.decode_event(rec.data)
         for room in list(self.rooms.values()):
             for conn in list(room.members.values()):
-                if conn.workshop_id == workshop_id and gone.applies_to(conn):
+                if conn.workshop_id == workshop_id and _revokes(event, conn):
                     conn.shut(protocol.CLOSE_REVOKED, "access revoked")
 
     def admit(self, board_id: str, most: int) -> bool:

@@ -16,7 +16,7 @@ from collections import deque
 import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from domain import board, solution, workshop
+from domain import board, decisions, solution, workshop
 from domain.codec import tag_of
 from domain.errors import Forbidden, PlenaryError
 from domain.streams import board_stream, solution_stream, workshop_stream
@@ -24,6 +24,7 @@ from projections.visibility import present_view, pseudonym
 from service import edge
 from service.access.tokens import Claims, Kind, Unauthorized
 from service.commands import limits, tracks
+from service.commands.prepare import plan_promotion
 from service.commands.runner import Outcome
 from service.context import Plenary
 from service.errors import RateLimited
@@ -170,7 +171,7 @@ async def _refusal(ctx: Plenary, websocket: WebSocket, board_id: str) -> Claims 
         ticket = await ctx.auth.authenticate(websocket.query_params.get("ticket", ""), TICKET)
         if ticket.opens != board_id:
             raise Unauthorized("This ticket opens another board.")
-        state = await ctx.board_state(board_id)
+        state = await ctx.reads.board_state(board_id)
         check_board_access(ticket, state.workshop_id, board_id)
         ctx.auth.redeem(ticket)
     except Unauthorized:
@@ -266,13 +267,13 @@ async def _welcome(
     same_epoch = hello.epoch is None or hello.epoch == ctx.store.epoch
     you = _you(room, conn)
     members = [room.shown(m) for m in room.presence.values()]
-    viewer = ctx.viewer(conn.actor)
+    viewer = ctx.reads.viewer(conn.actor)
     if since is not None and same_epoch and 0 <= room.version - since <= REPLAY_CAP:
         events = await ctx.store.read_stream(board_stream(board_id), since)
         if sum(len(r.data) for r in events) <= REPLAY_BYTES:
             version = events[-1].version if events else since
             conn.sent_version = version
-            shown = await ctx.present_history(board_id, events, viewer)
+            shown = await ctx.reads.present_history(board_id, events, viewer)
             return protocol.Welcome(
                 board_id=board_id,
                 epoch=ctx.store.epoch,
@@ -282,7 +283,7 @@ async def _welcome(
                 members=members,
                 server_time=ctx.clock(),
             )
-    view = await ctx.board_view(board_id)
+    view = await ctx.reads.board_view(board_id)
     conn.sent_version = view.version
     return protocol.Welcome(
         board_id=board_id,
@@ -355,7 +356,9 @@ async def _run(
     if isinstance(command, solution.SolutionCommand):
         stream = await tracks.track_stream(ctx, conn.workshop_id, conn.scope, frame.track_id)
         return await ctx.runner.execute(solution.DECIDER, stream, command, actor, op_id), stream
-    prepared = await ctx.prepare(board_id, command, actor, op_id, conn.scope)
+    prepared = command
+    if isinstance(command, decisions.PromoteItems):
+        prepared = await plan_promotion(ctx.runner, board_id, command, actor, op_id, conn.scope)
     within = limits.board_guard(ctx.settings.limits, prepared)
     outcome = await ctx.runner.execute(
         board.DECIDER, board_stream(board_id), prepared, actor, op_id, guard=within

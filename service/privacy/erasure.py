@@ -39,7 +39,7 @@ async def erase(
     the key is gone, the event recorded, and this process's snapshots and read models reset.
     """
     command = workshop.ErasePerson(actor_id=person_id)
-    state = await ctx.workshop_state(workshop_id)
+    state = await ctx.reads.workshop_state(workshop_id)
     workshop.decide(state, command, actor)  # refuse before a key is dropped for good
     await ctx.store.keys.shred(person_id)
     outcome = await ctx.runner.execute(

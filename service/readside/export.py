@@ -52,7 +52,7 @@ async def log_jsonl(ctx: Plenary, out: TextIO, batch: int = 1000) -> int:
 def viewer_for(ctx: Plenary, role: Role) -> Viewer:
     """Someone in ``role`` who is no person on any board: sees what that role sees of
     everyone's work, and has no hidden note or ballot of their own."""
-    return Viewer(id=NOBODY, role=role, pseudonym_key=ctx.pseudonym_key)
+    return Viewer(id=NOBODY, role=role, pseudonym_key=ctx.reads.pseudonym_key)
 
 
 async def board_document(ctx: Plenary, board_id: str, fmt: Format, viewer: Viewer) -> str:
@@ -60,7 +60,7 @@ async def board_document(ctx: Plenary, board_id: str, fmt: Format, viewer: Viewe
 
     Raises ``NotFound`` (``board_not_found``) when there is no such board.
     """
-    view = await ctx.board_view(board_id)
+    view = await ctx.reads.board_view(board_id)
     shown = present(view, viewer)
     table = names(view, shown, await _joined(ctx, view.workshop_id), viewer)
     if fmt == "json":
@@ -74,7 +74,7 @@ async def board_document(ctx: Plenary, board_id: str, fmt: Format, viewer: Viewe
 async def _joined(ctx: Plenary, workshop_id: str) -> dict[str, str]:
     """The workshop's people: id → the name they joined with (none if it does not exist)."""
     try:
-        state = await ctx.workshop_state(workshop_id)
+        state = await ctx.reads.workshop_state(workshop_id)
     except NotFound:
         return {}
     return {pid: person.name for pid, person in state.participants.items()}

@@ -27,6 +27,7 @@ from domain.streams import (
 )
 from domain.types import WorkshopRole
 from service.access.auth import operator
+from service.commands.prepare import plan_promotion
 from service.context import Plenary
 from service.tools.demo_data import (
     AGENDA,
@@ -110,7 +111,9 @@ class _Seeder:
     ) -> None:
         who = actor or self.host
         command_id = _id(f"cmd:{board_id}:{key}")
-        prepared = await self.ctx.prepare(board_id, command, who, command_id)
+        prepared = command
+        if isinstance(command, decisions.PromoteItems):
+            prepared = await plan_promotion(self.ctx.runner, board_id, command, who, command_id)
         await self.ctx.runner.execute(
             board.DECIDER, board_stream(board_id), prepared, who, command_id
         )

@@ -73,7 +73,7 @@ async def _check(ctx: Plenary) -> None:
 
     fresh = type(ctx.runner)(ctx.store, snapshot_every=3)  # no memory: snapshots + tail
     for n in range(1, len(recorded) + 1):
-        at_n = await ctx.board_view("b", at_most_version=n)
+        at_n = await ctx.reads.board_view("b", at_most_version=n)
         assert at_n == fold(BOARD_VIEW, "b", recorded[:n])
         loaded = await fresh.load(board.DECIDER, board_stream("b"), at_most_version=n)
         assert loaded.version == n

@@ -17,7 +17,7 @@ async def test_the_demo_programme_populates_every_feature(app_settings: Settings
         assert (await demo.seed(ctx)).board_id == seeded.board_id
         assert (await ctx.store.head()).position == head  # seeding again appends nothing
 
-        workshop = await ctx.workshop_state(seeded.workshop_id)
+        workshop = await ctx.reads.workshop_state(seeded.workshop_id)
         assert workshop.kind == "challenges"
         assert workshop.agenda
         assert len(workshop.groups) == 4
@@ -26,7 +26,7 @@ async def test_the_demo_programme_populates_every_feature(app_settings: Settings
         assert kinds == ["breakout"] * 4 + ["plenary"]
 
         for group in workshop.groups.values():
-            view = await ctx.board_view(group.board_id)
+            view = await ctx.reads.board_view(group.board_id)
             assert view.notes
             assert len(view.clusters) == 2
             assert all(n.cluster_id is not None and not n.hidden for n in view.notes.values())
@@ -38,24 +38,26 @@ async def test_the_demo_programme_populates_every_feature(app_settings: Settings
             (decision,) = view.decisions
             assert decision.outcome == "select"
             assert decision.evidence.round_id == round_.id
-        policies = [(await ctx.board_view(g.board_id)).anonymity for g in workshop.groups.values()]
+        policies = [
+            (await ctx.reads.board_view(g.board_id)).anonymity for g in workshop.groups.values()
+        ]
         assert "pseudonymous" in policies
 
-        plenary = await ctx.board_view(seeded.board_id)
+        plenary = await ctx.reads.board_view(seeded.board_id)
         assert len(plenary.promotions) == 4
         assert all(c.origin is not None for c in plenary.clusters.values())
         assert all(n.origin is not None for n in plenary.notes.values())
         assert [d.outcome for d in plenary.decisions] == ["select", "park"]
         assert plenary.decisions[0].evidence.rank == 1
 
-        track = await ctx.track_view(demo.TRACK_ID)
+        track = await ctx.reads.track_view(demo.TRACK_ID)
         assert track.origin is not None
         assert track.origin.decision_id == plenary.decisions[0].id
         assert len(track.sprints) == 2
         assert any(v.result is not None for v in track.validations)
         assert track.presentation is not None
 
-        counts = {o.name: o.actual for o in outcomes(await ctx.programme_view(), PROGRAMME)}
+        counts = {o.name: o.actual for o in outcomes(await ctx.reads.programme_view(), PROGRAMME)}
         assert counts == {
             "initiatives_identified": 6,
             "ideas_presented": 0,

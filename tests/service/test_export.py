@@ -189,7 +189,7 @@ async def test_csv_of_a_pseudonymous_board_names_pseudonyms_except_for_an_audito
     audited = await csv_rows(ctx, PSEUDONYMOUS, export.viewer_for(ctx, "auditor"))
     for index, note_id in enumerate(TEXTS):
         author = AUTHORS[index % len(AUTHORS)]
-        alias_name = pseudonym(ctx.pseudonym_key, PSEUDONYMOUS, author.id)[1]
+        alias_name = pseudonym(ctx.reads.pseudonym_key, PSEUDONYMOUS, author.id)[1]
         assert shown[note_id]["author"] == alias_name
         expected = UNKNOWN if author is GHOST else export_csv.cell(author.name)
         assert audited[note_id]["author"] == expected
@@ -269,7 +269,7 @@ async def test_markdown_of_a_pseudonymous_board_for_each_role(ctx: Plenary) -> N
     assert "People on this board are shown by pseudonym." not in audited
     assert "People work under pseudonyms on this board; this export names them." in audited
     for person in AUTHORS:
-        alias_id, alias_name = pseudonym(ctx.pseudonym_key, PSEUDONYMOUS, person.id)
+        alias_id, alias_name = pseudonym(ctx.reads.pseudonym_key, PSEUDONYMOUS, person.id)
         assert alias_name in shown
         assert alias_name not in audited
         assert person.id not in shown
@@ -284,8 +284,8 @@ async def test_markdown_of_a_pseudonymous_board_for_each_role(ctx: Plenary) -> N
 
 async def test_a_person_sees_their_own_hidden_note(ctx: Plenary) -> None:
     """The export path takes any viewer, as an HTTP download for a person would."""
-    mine = await export.board_document(ctx, NAMED, "md", ctx.viewer(BENEDIKT))
-    others = await export.board_document(ctx, NAMED, "md", ctx.viewer(ANNIKA))
+    mine = await export.board_document(ctx, NAMED, "md", ctx.reads.viewer(BENEDIKT))
+    others = await export.board_document(ctx, NAMED, "md", ctx.reads.viewer(ANNIKA))
     assert SECRET in render(mine).text
     assert SECRET not in render(others).text
 
@@ -302,7 +302,7 @@ async def test_json_is_the_presented_view_with_names(ctx: Plenary) -> None:
     viewer = export.viewer_for(ctx, "facilitator")
     exported = await json_of(ctx, NAMED, viewer)
     people = exported.pop("people")
-    presented = present_view(await ctx.board_view(NAMED), viewer)
+    presented = present_view(await ctx.reads.board_view(NAMED), viewer)
     assert exported == json.loads(msgspec.json.encode(presented))
     assert "n-secret" not in exported["notes"]
     assert exported["rounds"]["r2"]["votes"] == {}
@@ -319,8 +319,8 @@ async def test_json_is_the_presented_view_with_names(ctx: Plenary) -> None:
 async def test_json_of_a_pseudonymous_board_for_each_role(ctx: Plenary) -> None:
     shown = await json_of(ctx, PSEUDONYMOUS, export.viewer_for(ctx, "facilitator"))
     audited = await json_of(ctx, PSEUDONYMOUS, export.viewer_for(ctx, "auditor"))
-    aliases = dict(pseudonym(ctx.pseudonym_key, PSEUDONYMOUS, p.id) for p in AUTHORS)
-    aliases_of = {p.id: pseudonym(ctx.pseudonym_key, PSEUDONYMOUS, p.id)[0] for p in AUTHORS}
+    aliases = dict(pseudonym(ctx.reads.pseudonym_key, PSEUDONYMOUS, p.id) for p in AUTHORS)
+    aliases_of = {p.id: pseudonym(ctx.reads.pseudonym_key, PSEUDONYMOUS, p.id)[0] for p in AUTHORS}
     assert shown["people"] == aliases
     assert audited["people"] == {
         FAY.id: FAY.name,

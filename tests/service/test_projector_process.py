@@ -62,7 +62,7 @@ async def caught_up(ctx: Plenary) -> None:
         while (await ctx.views.checkpoint(BOARD_VIEW.name) or (0, 0))[1] < head:  # noqa: ASYNC110
             await asyncio.sleep(0.05)  # the views are written by another process
     stored = await ctx.views.load_views(BOARD_VIEW.name, ["b"])
-    assert BOARD_VIEW.decode(stored["b"]) == await ctx.board_view("b")
+    assert BOARD_VIEW.decode(stored["b"]) == await ctx.reads.board_view("b")
 
 
 async def test_serve_keeps_read_models_in_a_child_that_comes_back(

@@ -2,7 +2,7 @@
 
 A ``Watch`` is one person's board page on a recorded board: the frames their socket gets,
 made by the service's own code (``Room.encode_for`` for live ``events``, ``present_view``
-for a ``welcome``'s view, ``Plenary.present_history`` for a resume's ``welcome.events``),
+for a ``welcome``'s view, ``Reads.present_history`` for a resume's ``welcome.events``),
 and at the frames it reports, the server's view for them, normalised (``tests.web.fold``).
 """
 
@@ -18,9 +18,9 @@ from domain.actor import Actor
 from domain.recorded import RecordedEvent
 from projections.board_view import BoardView
 from projections.visibility import Viewer, present_view, pseudonym
-from service.context import Plenary
 from service.live import protocol
 from service.live.hub import Connection, Hub, Room
+from service.readside.reads import Reads
 from service.store import EventStore
 from service.wire import event_out
 from tests.web.fold import Run, normalise
@@ -31,7 +31,7 @@ Json = dict[str, Any]
 
 
 class _Now:
-    """What ``Plenary.present_history`` reads about the board: its view now."""
+    """What ``Reads.present_history`` reads about the board: its view now."""
 
     def __init__(self, view: BoardView) -> None:
         self.view = view
@@ -60,9 +60,9 @@ async def history(
 ) -> list[RecordedEvent]:
     """``events`` of ``board_id`` as ``viewer`` reads them when the board is ``now``
     (``GET /api/boards/{id}/events``, a resume's ``welcome.events``): private ones whose
-    privacy has ended since come whole (``Plenary.present_history``)."""
-    now_ = cast(Plenary, _Now(now))
-    return await Plenary.present_history(now_, board_id, events, seen_by(viewer))
+    privacy has ended since come whole (``Reads.present_history``)."""
+    now_ = cast(Reads, _Now(now))
+    return await Reads.present_history(now_, board_id, events, seen_by(viewer))
 
 
 async def _unused_send(text: str) -> None:
@@ -125,7 +125,7 @@ class Watch:
 
     async def resume(self, recorded: list[RecordedEvent]) -> None:
         """The ``welcome`` of a page that reconnects holding the version before
-        ``recorded``, the last of which is the board now (``Plenary.present_history``)."""
+        ``recorded``, the last of which is the board now (``Reads.present_history``)."""
         version = recorded[-1].version if recorded else self.versions[-1]
         shown = await history(self.board_id, recorded, self.views[version], self.viewer)
         self._add(self._welcome(version, events=shown), version)

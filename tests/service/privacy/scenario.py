@@ -15,6 +15,7 @@ from domain.board import BoardKind
 from domain.streams import board_stream, workshop_stream
 from domain.types import WorkshopRole
 from service.commands import tracks
+from service.commands.prepare import plan_promotion
 from service.context import Plenary
 
 W = "w-privacy"
@@ -62,7 +63,9 @@ class Seeder:
 
     async def board(self, board_id: str, command: Any, actor: Actor = FAY) -> None:
         command_id = self.command_id()
-        prepared = await self.ctx.prepare(board_id, command, actor, command_id)
+        prepared = command
+        if isinstance(command, decisions.PromoteItems):
+            prepared = await plan_promotion(self.ctx.runner, board_id, command, actor, command_id)
         await self.ctx.runner.execute(
             board.DECIDER, board_stream(board_id), prepared, actor, command_id
         )

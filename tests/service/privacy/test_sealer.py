@@ -102,12 +102,12 @@ async def test_a_tracks_title_is_the_decided_items_writers_unless_typed(ctx: Ple
 
 
 async def test_what_everyone_reads_is_the_plaintext(ctx: Plenary) -> None:
-    view = await ctx.board_view(scenario.PLENARY)
+    view = await ctx.reads.board_view(scenario.PLENARY)
     assert view.notes[scenario.PROMOTED_NOTE].text == scenario.PIA_ANON_NOTE
     assert view.clusters[scenario.PROMOTED_CLUSTER].label == scenario.BEN_ANON_LABEL
-    people = (await ctx.workshop_state(scenario.W)).participants
+    people = (await ctx.reads.workshop_state(scenario.W)).participants
     assert people[PIA.id].name == PIA.name
-    assert (await ctx.track_view(scenario.TRACK_FROM_NOTE)).title == scenario.PIA_NOTE
+    assert (await ctx.reads.track_view(scenario.TRACK_FROM_NOTE)).title == scenario.PIA_NOTE
 
 
 async def test_a_workshop_made_in_one_step_seals_its_facilitators_name(ctx: Plenary) -> None:
@@ -119,4 +119,4 @@ async def test_a_workshop_made_in_one_step_seals_its_facilitators_name(ctx: Plen
     assert not any(b"Oda Lindgren" in data for data in log)
     joined = await stored(ctx, workshop_stream("w-flow"), "participant.joined")
     assert joined == [{"name": oda.id}]
-    assert (await ctx.workshop_state("w-flow")).participants[oda.id].name == "Oda Lindgren"
+    assert (await ctx.reads.workshop_state("w-flow")).participants[oda.id].name == "Oda Lindgren"
