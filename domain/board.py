@@ -496,5 +496,5 @@ DECIDER: Decider[Board, Command, Event] = Decider(
     state_type=Board,
     event_type=Event,
     command_type=Command,
-    snapshot_kind="board-state/3",
+    snapshot_kind="board-state/4",
 )

@@ -101,6 +101,8 @@ class DecisionState(msgspec.Struct, frozen=True, kw_only=True):
     outcome: Outcome
     title: str = ""
     """The decided item's text or label when it was decided."""
+    track_id: str | None = None
+    """The solution track that works the decision out, once started (one at most)."""
 
 
 class Board(msgspec.Struct, frozen=True, kw_only=True):

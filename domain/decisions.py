@@ -34,7 +34,7 @@ from domain.board_state import (
     live_cluster,
     live_note,
 )
-from domain.errors import AlreadyExists, InvalidCommand
+from domain.errors import AlreadyExists, InvalidCommand, NotFound
 from domain.types import Colour
 from domain.voting import results
 
@@ -97,7 +97,14 @@ class PromoteItems(DecisionCommand, frozen=True, kw_only=True, tag="items.promot
     plan: Promotion | None = None
 
 
-Command = RecordDecision | PromoteItems
+class TrackDecision(DecisionCommand, frozen=True, kw_only=True, tag="decision.track"):
+    """Give a decision its one solution track (sent by the service with ``track.start``)."""
+
+    decision_id: Id
+    track_id: Id
+
+
+Command = RecordDecision | PromoteItems | TrackDecision
 
 
 class DecisionEvent(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
@@ -142,7 +149,14 @@ class ItemsPromoted(DecisionEvent, frozen=True, kw_only=True, tag="items.promote
     notes: tuple[PromotedNote, ...]
 
 
-Event = DecisionRecorded | ItemsPromoted
+class DecisionTracked(DecisionEvent, frozen=True, kw_only=True, tag="decision.tracked"):
+    """The decision is worked out in solution track ``track_id``: its one track."""
+
+    decision_id: str
+    track_id: str
+
+
+Event = DecisionRecorded | ItemsPromoted | DecisionTracked
 
 
 # --------------------------------------------------------------------------- decisions
@@ -294,7 +308,31 @@ def decide(state: Board, command: Command, actor: Actor) -> list[Event]:
     del actor  # decisions and promotions are the facilitator's; the role table says so
     if isinstance(command, RecordDecision):
         return _decide_record(state, command)
+    if isinstance(command, TrackDecision):
+        return _decide_track(state, command)
     return _decide_promote(state, command)
+
+
+def _decide_track(state: Board, command: TrackDecision) -> list[Event]:
+    """One track per decision, decided on the decision's own board: two starts from one
+    decision can never both pass. Raises ``decision_not_found``, ``decision_not_selected``,
+    ``decision_has_track``; the same track again records nothing."""
+    decision = state.decisions.get(command.decision_id)
+    if decision is None:
+        raise NotFound("There is no such decision on that board.", code="decision_not_found")
+    if decision.outcome != "select":
+        raise InvalidCommand(
+            "A solution track starts from a decision that selected its item.",
+            code="decision_not_selected",
+        )
+    if decision.track_id == command.track_id:
+        return []
+    if decision.track_id is not None:
+        raise AlreadyExists(
+            f"The decision already has the solution track {decision.track_id!r}.",
+            code="decision_has_track",
+        )
+    return [DecisionTracked(decision_id=command.decision_id, track_id=command.track_id)]
 
 
 # --------------------------------------------------------------------------- evolve
@@ -306,6 +344,9 @@ def evolve(state: Board, event: Event) -> Board:
     if isinstance(event, DecisionRecorded):
         decision = DecisionState(item_id=event.item_id, outcome=event.outcome, title=event.title)
         return replace(state, decisions={**state.decisions, event.decision_id: decision})
+    if isinstance(event, DecisionTracked):
+        tracked = replace(state.decisions[event.decision_id], track_id=event.track_id)
+        return replace(state, decisions={**state.decisions, event.decision_id: tracked})
     clusters = dict(state.clusters)
     for c in event.clusters:
         clusters[c.cluster_id] = ClusterState(label=c.label, x=c.x, y=c.y, origin=c.origin)

@@ -50,6 +50,8 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         "grid.remove": _EDITORS,
         "decision.record": _FACILITATORS,
         "items.promote": _FACILITATORS,
+        # Sent by the service with track.start, on the decision's own board.
+        "decision.track": _FACILITATORS,
     },
     "workshop": {
         # An organiser creates a workshop and becomes its first facilitator (in the same step).

@@ -99,6 +99,8 @@ class DecisionView(msgspec.Struct, frozen=True, kw_only=True):
     version: int
     position: int
     hash: str
+    track_id: str | None = None
+    """The solution track started from this decision, if any."""
 
 
 class PromotionView(msgspec.Struct, frozen=True, kw_only=True):
@@ -242,6 +244,12 @@ def _apply_facilitation(view: BoardView, event: board.Event, rec: RecordedEvent)
             return replace(view, decisions=(*view.decisions, _decision(event, rec)))
         case decisions.ItemsPromoted():
             return _promoted(view, event, rec)
+        case decisions.DecisionTracked():
+            tracked = tuple(
+                replace(d, track_id=event.track_id) if d.id == event.decision_id else d
+                for d in view.decisions
+            )
+            return replace(view, decisions=tracked)
         case _:
             return _apply_voting(view, event, rec)
 
@@ -357,7 +365,7 @@ class BoardViewProjection:
     """The ``board_view`` projection, keyed by board id."""
 
     name = "board_view"
-    version = 3
+    version = 4
 
     def key_of(self, recorded: RecordedEvent) -> str | None:
         return board_id_of(recorded.stream_id)

@@ -31,14 +31,13 @@ from projections.board_view import BOARD_VIEW
 from projections.programme import PROGRAMME
 from projections.runner import ProjectionRunner
 from projections.solution_timeline import SOLUTION_TIMELINE
-from service import files
+from service import files, http
 from service.access.auth import Auth
 from service.collector import FreezeSurvivors
 from service.commands.rates import LimitCommandRates, Rates
 from service.commands.runner import CommandRunner
 from service.context import Plenary
 from service.errors import http_error, plenary_error, validation_error
-from service.http import api, people_api, programme_api
 from service.http.headers import SecurityHeaders
 from service.integrity.sealing import Sealer
 from service.live.hub import Hub
@@ -229,9 +228,7 @@ def create_app(settings: Settings) -> Starlette:
             await close_plenary(ctx, sealer)
 
     routes = [
-        *api.routes,
-        *people_api.routes,
-        *programme_api.routes,
+        *http.routes(),
         WebSocketRoute("/ws/boards/{board_id}", board_socket),
         Route("/", index, methods=["GET"]),
         Route("/w/{workshop_id}", index, methods=["GET"]),

@@ -55,6 +55,9 @@ export function foldFacilitation(view, data, rec) {
     }
     case "decision.recorded": return { ...view, decisions: [...view.decisions, decision(data, rec)] };
     case "items.promoted": return promoted(view, data, rec);
+    case "decision.tracked":
+      return { ...view, decisions: view.decisions.map((d) => (d.id === data.decision_id
+        ? { ...d, track_id: data.track_id } : d)) };
     default: return foldVoting(view, data, rec);
   }
 }
@@ -112,7 +115,7 @@ function decision(data, rec) {
   return { id: data.decision_id, item_id: data.item_id, item_kind: data.item_kind,
     title: data.title, outcome: data.outcome, rationale: data.rationale, evidence: data.evidence,
     decided_by: rec.actor, decided_at: rec.recorded_at, version: rec.version,
-    position: rec.position, hash: rec.hash ?? "" };
+    position: rec.position, hash: rec.hash ?? "", track_id: null };
 }
 
 function promoted(view, data, rec) {
@@ -151,7 +154,7 @@ export function phasesOf(type) {
 export const FACILITATOR_COMMANDS = new Set([
   "board.create", "phase.change", "timer.start", "timer.extend", "timer.stop", "private.start",
   "notes.reveal", "anonymity.set", "board.lock", "board.unlock", "vote.open", "vote.close",
-  "decision.record", "items.promote",
+  "decision.record", "items.promote", "decision.track",
 ]);
 
 /** Why `me` may not issue `type` now (null: they may). Mirrors the role table and

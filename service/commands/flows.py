@@ -5,7 +5,10 @@ so a refused step leaves no event in any stream, even under concurrency.
 - ``create_workshop``: the workshop is created, its programme includes it (or a programme of
   its own is created for it), and its organiser joins it as its facilitator;
 - ``add_board``: the workshop lists the board and the board's own stream names the workshop;
-- ``create_group``: ``add_board`` plus the group that works on it.
+- ``create_group``: the group that works on a breakout board, with ``add_board`` first when
+  that board does not exist yet;
+- ``start_track``: the solution track, and its decision marked with it on the decision's own
+  board, so that two starts from one decision can never both pass.
 
 A board, workshop or programme whose stream exists already is refused by its own decider
 (``board_exists``, ``workshop_exists``, ``programme_exists``), so no flow can claim another
@@ -16,10 +19,14 @@ from __future__ import annotations
 
 import uuid
 
-from domain import board, programme, workshop
+import msgspec
+
+from domain import board, decisions, programme, solution, workshop
 from domain.actor import Actor
 from domain.board import BoardKind
-from domain.streams import board_stream, programme_stream, workshop_stream
+from domain.roles import authorize
+from domain.streams import board_stream, programme_stream, solution_stream, workshop_stream
+from service.commands.access import Caller, check_board
 from service.commands.runner import CommandRunner, Guard, Outcome, Step
 
 
@@ -114,10 +121,40 @@ async def create_group(
     command_id: str,
     guard: Guard | None = None,
 ) -> Outcome:
-    """A breakout group with its new breakout board; the workshop stream's outcome.
-    ``guard`` checks the workshop before the board is added to it."""
+    """A breakout group on ``command.board_id``: that board of the workshop, or a new breakout
+    board made with it. The workshop stream's outcome of the group. ``guard`` checks the
+    workshop before a new board is added to it."""
+    stream = workshop_stream(workshop_id)
+    if command.board_id in (await runner.load(workshop.DECIDER, stream)).state.boards:
+        return await runner.execute(workshop.DECIDER, stream, command, actor, command_id)
     steps = _board_steps(workshop_id, command.board_id, command.name, "breakout", command_id, guard)
-    group = Step(
-        workshop.DECIDER, workshop_stream(workshop_id), command, derived_id(command_id, "group")
-    )
+    group = Step(workshop.DECIDER, stream, command, derived_id(command_id, "group"))
     return (await runner.execute_all([*steps, group], actor))[2]
+
+
+async def start_track(
+    runner: CommandRunner, caller: Caller, command: solution.StartTrack, command_id: str
+) -> Outcome:
+    """Start ``command.track_id`` from ``command``'s board and decision (in the caller's
+    workshop and scope), titled after the decided item unless ``command.title`` says otherwise;
+    the track stream's outcome.
+
+    Raises ``forbidden``, ``board_not_found``, ``decision_not_found``,
+    ``decision_not_selected``, ``decision_has_track`` and the solution decider's codes.
+    """
+    authorize(caller.actor, "track.start")  # before saying anything about the board
+    source = (await runner.load(board.DECIDER, board_stream(command.board_id))).state
+    check_board(caller, source, command.board_id)
+    planned = solution.start_from(source, command.decision_id, command.track_id, command.title)
+    planned = msgspec.structs.replace(planned, summary=command.summary)
+    track = decisions.TrackDecision(decision_id=command.decision_id, track_id=command.track_id)
+    steps = [
+        Step(solution.DECIDER, solution_stream(command.track_id), planned, command_id),
+        Step(
+            board.DECIDER,
+            board_stream(command.board_id),
+            track,
+            derived_id(command_id, "decision"),
+        ),
+    ]
+    return (await runner.execute_all(steps, caller.actor))[0]

@@ -1,1 +1,23 @@
-"""The HTTP API's handlers."""
+"""The HTTP API: its endpoints (``ENDPOINTS``: one declaration each, ``service.http.endpoints``)
+and the middleware every request passes (security headers, command rates)."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from service.http import boards, meta, people, tracks, workshops
+from service.http.endpoints import Endpoint
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    *meta.ENDPOINTS,
+    *people.ENDPOINTS,
+    *workshops.ENDPOINTS,
+    *boards.ENDPOINTS,
+    *tracks.ENDPOINTS,
+)
+"""Every endpoint of the HTTP API."""
+
+
+def routes() -> list[Route]:
+    """Starlette's routes for ``ENDPOINTS``."""
+    return [endpoint.route() for endpoint in ENDPOINTS]

@@ -16,19 +16,16 @@ from collections import deque
 import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from domain import board, decisions, solution, workshop
-from domain.codec import tag_of
-from domain.errors import Forbidden, PlenaryError
-from domain.streams import board_stream, solution_stream, workshop_stream
+from domain import solution
+from domain.errors import PlenaryError
+from domain.streams import board_stream
 from projections.visibility import present_view, pseudonym
 from service import edge
 from service.access.tokens import Claims, Kind, Unauthorized
-from service.commands import limits, tracks
-from service.commands.prepare import plan_promotion
-from service.commands.runner import Outcome
+from service.commands.access import Caller, check_board
+from service.commands.handle import handle
 from service.context import Plenary
 from service.errors import RateLimited
-from service.http.api import check_board_access
 from service.live import protocol
 from service.live.hub import Connection, Room
 from service.wire import event_out
@@ -171,8 +168,8 @@ async def _refusal(ctx: Plenary, websocket: WebSocket, board_id: str) -> Claims 
         ticket = await ctx.auth.authenticate(websocket.query_params.get("ticket", ""), TICKET)
         if ticket.opens != board_id:
             raise Unauthorized("This ticket opens another board.")
-        state = await ctx.reads.board_state(board_id)
-        check_board_access(ticket, state.workshop_id, board_id)
+        caller = Caller(actor=ticket.actor(), workshop_id=ticket.wid, scope=ticket.board)
+        check_board(caller, await ctx.reads.board_state_or_none(board_id), board_id)
         ctx.auth.redeem(ticket)
     except Unauthorized:
         return protocol.CLOSE_UNAUTHORIZED
@@ -305,65 +302,30 @@ def _you(room: Room, conn: Connection) -> protocol.You:
     return msgspec.structs.replace(you, pseudonym=alias, pseudonym_name=name)
 
 
-_OVER_HTTP = (
-    board.CreateBoard,
-    workshop.CreateWorkshop,
-    workshop.AddBoard,
-    workshop.JoinWorkshop,
-    workshop.CreateInvite,
-)
-"""Commands that create a board or workshop, or mint or exchange an invite: HTTP only."""
-
-
 async def _command(
     ctx: Plenary, conn: Connection, board_id: str, frame: protocol.CommandFrame
 ) -> None:
+    """Run ``frame``'s command through ``service.commands.handle``, as the socket's person,
+    on the socket's board, its workshop, or the track the frame names; ``ack`` or ``reject``."""
+    caller = Caller(actor=conn.actor, workshop_id=conn.workshop_id, scope=conn.scope)
     command = frame.command
-    if isinstance(command, _OVER_HTTP):
-        _reject(conn, frame.op_id, "invalid_command", f"Send {tag_of(command)!r} over HTTP.")
-        return
+    on = board_id
+    if isinstance(command, solution.SolutionCommand):
+        on = command.track_id if isinstance(command, solution.StartTrack) else frame.track_id or ""
     try:
-        outcome, stream_id = await _run(ctx, conn, board_id, frame)
+        done = await handle(ctx, caller, command, frame.op_id, on=on, transport="ws")
     except PlenaryError as exc:  # a rule said no, a conflict outlasted retries, store down
         _reject(conn, frame.op_id, exc.code, exc.message)
         return
-    conn.push(
-        protocol.encode(
-            protocol.Ack(
-                op_id=frame.op_id,
-                version=outcome.version,
-                stream_id=stream_id,
-                duplicate=outcome.duplicate,
-                event_versions=[r.version for r in outcome.events],
-            )
-        ).decode()
+    stream_id = None if done.stream_id == board_stream(board_id) else done.stream_id
+    ack = protocol.Ack(
+        op_id=frame.op_id,
+        version=done.version,
+        stream_id=stream_id,
+        duplicate=done.duplicate,
+        event_versions=[r.version for r in done.events],
     )
-
-
-async def _run(
-    ctx: Plenary, conn: Connection, board_id: str, frame: protocol.CommandFrame
-) -> tuple[Outcome, str | None]:
-    """Run ``frame``'s command on its stream: the outcome, and the stream if not the board's."""
-    command, actor, op_id = frame.command, conn.actor, frame.op_id
-    if isinstance(command, workshop.WorkshopCommand):
-        if conn.scope is not None:
-            raise Forbidden("This link opens one board only.", code="forbidden")
-        stream = workshop_stream(conn.workshop_id)
-        return await ctx.runner.execute(workshop.DECIDER, stream, command, actor, op_id), stream
-    if isinstance(command, solution.StartTrack):
-        outcome = await tracks.start_track(ctx, actor, conn.workshop_id, command, op_id, conn.scope)
-        return outcome, solution_stream(command.track_id)
-    if isinstance(command, solution.SolutionCommand):
-        stream = await tracks.track_stream(ctx, conn.workshop_id, conn.scope, frame.track_id)
-        return await ctx.runner.execute(solution.DECIDER, stream, command, actor, op_id), stream
-    prepared = command
-    if isinstance(command, decisions.PromoteItems):
-        prepared = await plan_promotion(ctx.runner, board_id, command, actor, op_id, conn.scope)
-    within = limits.board_guard(ctx.settings.limits, prepared)
-    outcome = await ctx.runner.execute(
-        board.DECIDER, board_stream(board_id), prepared, actor, op_id, guard=within
-    )
-    return outcome, None
+    conn.push(protocol.encode(ack).decode())
 
 
 def _reject(

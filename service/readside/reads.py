@@ -95,6 +95,12 @@ class Reads:
         tail = await self.store.read_stream(stream, after, at_most_version)
         return fold(projection, key, tail, view)
 
+    async def board_state_or_none(self, board_id: str) -> board.Board:
+        """The board's decider state, not created (``created`` false) if it does not exist;
+        as this process holds it (a board's workshop and kind never change)."""
+        loaded = await self.runner.load(board.DECIDER, board_stream(board_id), trust_cache=True)
+        return loaded.state
+
     async def board_state(self, board_id: str) -> board.Board:
         """The board's decider state (as this process holds it: for its workshop and kind,
         which never change); raises ``NotFound`` when it does not exist."""

@@ -316,6 +316,19 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
             decision_id="d1", item_id="c1", outcome="select", rationale="Most dots"
         ),
     ),
+    "decision.track": in_phase(
+        "decide",
+        decisions.TrackDecision(decision_id="d1", track_id="t1"),
+        decisions.DecisionRecorded(
+            decision_id="d1",
+            item_id="c1",
+            item_kind="clusters",
+            title="Theme",
+            outcome="select",
+            rationale="r",
+            evidence=decisions.Evidence(board_version=3),
+        ),
+    ),
     "items.promote": in_phase(
         "decide",
         decisions.PromoteItems(promotion_id="p1", source_board_id="b2", plan=PLAN),

@@ -277,6 +277,11 @@ _RAW: dict[str, st.SearchStrategy[board.Command]] = {
         outcome=st.sampled_from(("select", "park", "reject")),
         rationale=st.sampled_from(("Most dots", "", "r" * 2001)),
     ),
+    "track": st.builds(
+        decisions.TrackDecision,
+        decision_id=st.sampled_from(DECISION_IDS),
+        track_id=st.sampled_from(("t1", "t2")),
+    ),
 }
 """Commands drawn from fixed pools, valid or not, as ``tests.factories`` draws note work."""
 

@@ -60,6 +60,7 @@ SAMPLES: dict[str, board.Command] = {
         decision_id="probe", item_id="c1", outcome="select", rationale="Probe"
     ),
     "items.promote": decisions.PromoteItems(promotion_id="probe", source_board_id="src"),
+    "decision.track": decisions.TrackDecision(decision_id="probe", track_id="probe"),
 }
 """One command of every board command type, to ask the decider about."""
 TAGS = sorted(PERMISSIONS["board"])

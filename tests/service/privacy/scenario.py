@@ -14,7 +14,8 @@ from domain.actor import Actor
 from domain.board import BoardKind
 from domain.streams import board_stream, workshop_stream
 from domain.types import WorkshopRole
-from service.commands import tracks
+from service.commands import flows
+from service.commands.access import Caller
 from service.commands.prepare import plan_promotion
 from service.context import Plenary
 
@@ -121,11 +122,11 @@ async def seed(ctx: Plenary) -> None:
     from_note = solution.StartTrack(
         track_id=TRACK_FROM_NOTE, workshop_id=W, board_id=NAMED, decision_id="d-note", title=""
     )
-    await tracks.start_track(ctx, FAY, W, from_note, s.command_id())
+    await flows.start_track(ctx.runner, Caller(actor=FAY, workshop_id=W), from_note, s.command_id())
     typed = solution.StartTrack(
         track_id=TRACK_TYPED, workshop_id=W, board_id=NAMED, decision_id="d-cluster", title="Plan"
     )
-    await tracks.start_track(ctx, FAY, W, typed, s.command_id())
+    await flows.start_track(ctx.runner, Caller(actor=FAY, workshop_id=W), typed, s.command_id())
     sprint = solution.PlanSprint(
         sprint_id="s1", goal="Pilot", starts_on="2026-12-01", ends_on="2026-12-12"
     )

@@ -1,0 +1,149 @@
+"""``/api/boards/{id}…``: a board's commands, its view now and in the past, its events, its
+vote rounds, a decision's trace, and the ticket that opens its socket."""
+
+from __future__ import annotations
+
+import msgspec
+
+from domain import board
+from domain.board import Id
+from domain.errors import NotFound
+from domain.streams import board_stream
+from projections.board_view import BoardView
+from projections.trace import trace as trace_of
+from projections.visibility import present_view
+from service import edge
+from service.commands.access import check_board
+from service.commands.handle import handle
+from service.errors import BadRequest
+from service.http import answers
+from service.http.endpoints import Call, Endpoint
+from service.http.present import command_answer
+from service.wire import event_out
+
+
+class BoardCommandIn(msgspec.Struct, frozen=True, kw_only=True):
+    command_id: Id
+    command: board.Command
+
+
+async def _readable(call: Call[None]) -> str:
+    """The path's board, if the caller's token opens it (``board_not_found`` otherwise)."""
+    board_id = call.path("board_id")
+    check_board(call.caller, await call.ctx.reads.board_state_or_none(board_id), board_id)
+    return board_id
+
+
+async def post_command(call: Call[BoardCommandIn]) -> answers.CommandAnswer:
+    """Run a board command; its events, as the caller may see them."""
+    body = call.body
+    done = await handle(
+        call.ctx,
+        call.caller,
+        body.command,
+        body.command_id,
+        on=call.path("board_id"),
+        transport="http",
+    )
+    return await command_answer(call.ctx, call.viewer, done)
+
+
+async def get_board(call: Call[None]) -> BoardView:
+    """The board now, as the caller may see it."""
+    board_id = await _readable(call)
+    return present_view(await call.ctx.reads.board_view(board_id), call.viewer)
+
+
+async def board_events(call: Call[None]) -> answers.BoardEvents:
+    """The board's events after version ``after`` (at most ``limit``, 5000)."""
+    board_id = await _readable(call)
+    after = call.whole_number("after", 0) or 0
+    limit = min(call.whole_number("limit", 1000) or 1000, 5000)
+    last = min(after + limit, edge.MAX_VERSION)  # no version lies past it
+    events = await call.ctx.store.read_stream(board_stream(board_id), after, last)
+    shown = await call.ctx.reads.present_history(board_id, events, call.viewer)
+    return answers.BoardEvents(board_id=board_id, after=after, events=[event_out(r) for r in shown])
+
+
+async def board_at(call: Call[None]) -> BoardView:
+    """The board as it was at ``version``, under the policy it has now."""
+    board_id = await _readable(call)
+    version = call.whole_number("version")
+    if version is None:
+        raise BadRequest("Give the version to show: ?version=N.", code="bad_query")
+    return present_view(await call.ctx.reads.board_at(board_id, version), call.viewer)
+
+
+async def rounds(call: Call[None]) -> answers.Rounds:
+    """The board's vote rounds, each with its ballot's titles, tallies where you may see them."""
+    board_id = await _readable(call)
+    view = present_view(await call.ctx.reads.board_view(board_id), call.viewer)
+
+    def title(item_id: str) -> str:
+        if item_id in view.clusters:
+            return view.clusters[item_id].label
+        note = view.notes.get(item_id)
+        return "" if note is None else note.text
+
+    shown = [
+        answers.RoundWithTitles(
+            **msgspec.structs.asdict(r), titles={item: title(item) for item in r.item_ids}
+        )
+        for r in view.rounds.values()
+    ]
+    return answers.Rounds(board_id=board_id, version=view.version, rounds=shown)
+
+
+async def trace(call: Call[None]) -> answers.Trace:
+    """A decision and every event that led to it, and where its item came from."""
+    board_id = await _readable(call)
+    view = present_view(await call.ctx.reads.board_view(board_id), call.viewer)
+    decision_id = call.path("decision_id")
+    decision = next((d for d in view.decisions if d.id == decision_id), None)
+    if decision is None:
+        raise NotFound("There is no such decision on this board.", code="decision_not_found")
+    events = await call.ctx.store.read_stream(board_stream(board_id), 0, decision.version)
+    shown = await call.ctx.reads.present_history(board_id, events, call.viewer)
+    item = view.clusters.get(decision.item_id) or view.notes.get(decision.item_id)
+    found = trace_of(board_id, decision, shown)
+    return answers.Trace(
+        board_id=found.board_id,
+        decision=found.decision,
+        entries=found.entries,
+        origin=None if item is None else item.origin,
+    )
+
+
+async def ticket(call: Call[None]) -> answers.Ticket:
+    """A ticket that opens the board's socket once, within seconds (no lasting credential
+    ever rides in a URL)."""
+    board_id = await _readable(call)
+    issued = call.ctx.auth.ticket(call.claims, board_id)
+    return answers.Ticket(ticket=call.ctx.auth.token(issued), expires_at=issued.exp)
+
+
+B = "/api/boards/{board_id}"
+_SEEN = ("board_not_found",)
+ENDPOINTS = (
+    Endpoint("GET", B, get_board, BoardView, errors=_SEEN),
+    Endpoint(
+        "POST",
+        f"{B}/commands",
+        post_command,
+        answers.CommandAnswer,
+        BoardCommandIn,
+        errors=_SEEN,
+        commands="board",
+    ),
+    Endpoint("GET", f"{B}/events", board_events, answers.BoardEvents, errors=(*_SEEN, "bad_query")),
+    Endpoint("GET", f"{B}/at", board_at, BoardView, errors=(*_SEEN, "bad_query")),
+    Endpoint("GET", f"{B}/rounds", rounds, answers.Rounds, errors=_SEEN),
+    Endpoint(
+        "GET",
+        f"{B}/decisions/{{decision_id}}/trace",
+        trace,
+        answers.Trace,
+        errors=(*_SEEN, "decision_not_found"),
+    ),
+    Endpoint("POST", f"{B}/ticket", ticket, answers.Ticket, status=201, errors=_SEEN),
+)
