@@ -25,7 +25,7 @@ from domain.board_state import (
     live_cluster,
     live_note,
 )
-from domain.checks import check_characters
+from domain.checks import check_characters, noun
 from domain.codec import tag_of
 from domain.decider import Decider
 from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
@@ -237,13 +237,13 @@ def _check_text(text: str) -> None:
             f"A note holds at most {TEXT_MAX} characters ({len(text)} given).",
             code="invalid_text",
         )
-    check_characters(text, "note", code="invalid_text")
+    check_characters(text, "invalid_text", "note")
 
 
-def _check_label(label: str, limit: int = LABEL_MAX, what: str = "label") -> None:
+def _check_label(label: str, limit: int = LABEL_MAX, code: str = "invalid_label") -> None:
     if not label.strip() or len(label) > limit:
-        raise InvalidCommand(f"A {what} has 1 to {limit} characters.", code=f"invalid_{what}")
-    check_characters(label, what)
+        raise InvalidCommand(f"A {noun(code)} has 1 to {limit} characters.", code=code)
+    check_characters(label, code)
 
 
 def _check_point(x: float, y: float) -> None:
@@ -294,7 +294,7 @@ def decide(state: Board, command: Command, actor: Actor) -> list[Event]:
 def _decide_create(state: Board, command: CreateBoard) -> list[Event]:
     if state.created:
         raise AlreadyExists("This board exists already.", code="board_exists")
-    _check_label(command.title, TITLE_MAX, "title")
+    _check_label(command.title, TITLE_MAX, "invalid_title")
     return [
         BoardCreated(
             board_id=command.board_id,

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from domain.checks import check_characters
+from domain.checks import check_characters, noun
 from domain.errors import InvalidCommand, NotFound
 from domain.types import Colour
 
@@ -180,12 +180,11 @@ def cluster_members(state: Board, cluster_id: str) -> tuple[str, ...]:
     )
 
 
-def check_text(text: str, limit: int, what: str, *, code: str | None = None) -> None:
-    """Raise ``InvalidCommand`` (``invalid_<what>``) unless ``text`` has 1 to ``limit``
-    characters, is not blank and holds no control character."""
+def check_text(text: str, limit: int, code: str, what: str = "") -> None:
+    """Raise ``InvalidCommand`` with ``code`` unless ``text`` has 1 to ``limit`` characters, is
+    not blank and holds no control character (``what`` names it; the code's noun else)."""
     if not text.strip() or len(text) > limit:
         raise InvalidCommand(
-            f"A {what} has 1 to {limit} characters ({len(text)} given).",
-            code=code or f"invalid_{what}",
+            f"A {what or noun(code)} has 1 to {limit} characters ({len(text)} given).", code=code
         )
-    check_characters(text, what, code=code)
+    check_characters(text, code, what)

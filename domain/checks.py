@@ -18,22 +18,27 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def check_characters(text: str, what: str, *, code: str | None = None) -> None:
-    """Raise ``InvalidCommand`` (``invalid_<what>``, or ``code``) if ``text`` holds a control
-    character other than a tab or a line break."""
+def noun(code: str) -> str:
+    """What an ``invalid_…`` code is about, for a message: ``invalid_title`` → ``title``."""
+    return code.removeprefix("invalid_").replace("_", " ")
+
+
+def check_characters(text: str, code: str, what: str = "") -> None:
+    """Raise ``InvalidCommand`` with ``code`` if ``text`` holds a control character other than
+    a tab or a line break (``what`` names the text in the message; the code's noun else)."""
     if _CONTROL.search(text):
         raise InvalidCommand(
-            f"A {what} holds no control characters (tabs and line breaks are fine).",
-            code=code or f"invalid_{what}",
+            f"A {what or noun(code)} holds no control characters (tabs and line breaks are fine).",
+            code=code,
         )
 
 
-def check_text(text: str, low: int, high: int, what: str) -> None:
-    """Raise ``InvalidCommand`` (``invalid_<what>``) unless ``text`` has ``low`` to ``high``
-    characters (and, when ``low`` > 0, is not blank) and no control character."""
+def check_text(text: str, low: int, high: int, code: str) -> None:
+    """Raise ``InvalidCommand`` with ``code`` (``invalid_title``, …) unless ``text`` has ``low``
+    to ``high`` characters (and, when ``low`` > 0, is not blank) and no control character."""
     if len(text) > high or (low and not text.strip()):
-        raise InvalidCommand(f"A {what} has {low} to {high} characters.", code=f"invalid_{what}")
-    check_characters(text, what)
+        raise InvalidCommand(f"A {noun(code)} has {low} to {high} characters.", code=code)
+    check_characters(text, code)
 
 
 def check_day(text: str) -> None:

@@ -189,7 +189,7 @@ def _decide_record(state: Board, command: RecordDecision) -> list[Event]:
         )
     if command.decision_id in state.decisions:
         raise AlreadyExists(f"The decision {command.decision_id!r} exists.", code="duplicate_id")
-    check_text(command.rationale, RATIONALE_MAX, "rationale")
+    check_text(command.rationale, RATIONALE_MAX, "invalid_rationale")
     kind = item_kind(state, command.item_id)
     title = (
         state.notes[command.item_id].text

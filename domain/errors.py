@@ -47,3 +47,18 @@ class Forbidden(DomainError):
     """The actor's role may not issue this command."""
 
     code = "forbidden"
+
+
+def no_such_board() -> NotFound:
+    """``board_not_found``: said the same way wherever a board is missing or not yours to see."""
+    return NotFound("There is no such board.", code="board_not_found")
+
+
+def no_such_workshop() -> NotFound:
+    """``workshop_not_found``, said the same way everywhere."""
+    return NotFound("There is no such workshop.", code="workshop_not_found")
+
+
+def no_such_track() -> NotFound:
+    """``track_not_found``, said the same way everywhere."""
+    return NotFound("There is no such solution track.", code="track_not_found")

@@ -211,7 +211,7 @@ def decide(state: Board, command: Command) -> list[Event]:
                     f"A timer label has at most {TIMER_LABEL_MAX} characters.",
                     code="invalid_label",
                 )
-            check_characters(label, "label")
+            check_characters(label, "invalid_label")
             return [TimerStarted(seconds=seconds, label=label)]
         case ExtendTimer(seconds=seconds):
             _check_seconds(seconds)

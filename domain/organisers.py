@@ -77,7 +77,7 @@ def decide(state: Organisers, command: Command, actor: Actor) -> list[Event]:
     authorize(actor, tag_of(command))
     match command:
         case AddOrganiser():
-            check_text(command.name, 1, NAME_MAX, "name")
+            check_text(command.name, 1, NAME_MAX, "invalid_name")
             if command.organiser_id in state.organisers:
                 raise AlreadyExists("This organiser exists already.", code="organiser_exists")
             return [OrganiserAdded(organiser_id=command.organiser_id, name=command.name)]

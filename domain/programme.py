@@ -127,7 +127,7 @@ def decide(state: Programme, command: Command, actor: Actor) -> list[Event]:
     authorize(actor, tag_of(command))
     match command:
         case CreateProgramme():
-            check_text(command.title, 1, TITLE_MAX, "title")
+            check_text(command.title, 1, TITLE_MAX, "invalid_title")
             if state.created:
                 raise AlreadyExists("This programme exists already.", code="programme_exists")
             return [

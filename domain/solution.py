@@ -299,7 +299,7 @@ def decide(state: Track, command: Command, actor: Actor) -> list[Event]:
         case UpdateSprint():
             return _decide_update(state, command)
         case CloseSprint():
-            check_text(command.outcome, 0, TEXT_MAX, "text")
+            check_text(command.outcome, 0, TEXT_MAX, "invalid_text")
             if _sprint(state, command.sprint_id).closed:
                 return []
             return [SprintClosed(sprint_id=command.sprint_id, outcome=command.outcome)]
@@ -311,8 +311,8 @@ def decide(state: Track, command: Command, actor: Actor) -> list[Event]:
             return _decide_result(state, command)
         case DocumentPractice():
             _check_new(state.practices, command.practice_id, "practice")
-            check_text(command.title, 1, TITLE_MAX, "title")
-            check_text(command.description, 1, TEXT_MAX, "description")
+            check_text(command.title, 1, TITLE_MAX, "invalid_title")
+            check_text(command.description, 1, TEXT_MAX, "invalid_description")
             return [
                 PracticeDocumented(
                     practice_id=command.practice_id,
@@ -327,8 +327,8 @@ def decide(state: Track, command: Command, actor: Actor) -> list[Event]:
 def _decide_start(state: Track, command: StartTrack, actor: Actor) -> list[Event]:
     if state.started:
         raise AlreadyExists("This solution track exists already.", code="track_exists")
-    check_text(command.title, 1, TITLE_MAX, "title")
-    check_text(command.summary, 0, TEXT_MAX, "summary")
+    check_text(command.title, 1, TITLE_MAX, "invalid_title")
+    check_text(command.summary, 0, TEXT_MAX, "invalid_summary")
     return [
         TrackStarted(
             track_id=command.track_id,
@@ -344,7 +344,7 @@ def _decide_start(state: Track, command: StartTrack, actor: Actor) -> list[Event
 
 def _decide_plan_sprint(state: Track, command: PlanSprint) -> list[Event]:
     _check_new(state.sprints, command.sprint_id, "sprint")
-    check_text(command.goal, 1, GOAL_MAX, "goal")
+    check_text(command.goal, 1, GOAL_MAX, "invalid_goal")
     _check_period(command.starts_on, command.ends_on)
     # Validated ISO dates compare correctly as strings; both ends are sprint days.
     for other_id, other in state.sprints.items():
@@ -369,7 +369,7 @@ def _decide_update(state: Track, command: UpdateSprint) -> list[Event]:
     if sprint.closed:
         raise InvalidCommand(f"The sprint {command.sprint_id!r} is closed.", code="sprint_closed")
     for text in (command.done, command.next, command.blockers):
-        check_text(text, 0, TEXT_MAX, "text")
+        check_text(text, 0, TEXT_MAX, "invalid_text")
     if command.status == "blocked" and not command.blockers.strip():
         raise InvalidCommand("A blocked sprint says what blocks it.", code="blockers_required")
     return [
@@ -408,8 +408,8 @@ def _decide_assessment(state: Track, command: RecordAssessment) -> list[Event]:
                 f"A score is {SCORE_MIN} to {SCORE_MAX} ({criterion.score} given).",
                 code="invalid_score",
             )
-        check_characters(criterion.name + criterion.note, "criterion", code="invalid_criteria")
-    check_text(command.summary, 0, TEXT_MAX, "summary")
+        check_characters(criterion.name + criterion.note, "invalid_criteria", "criterion")
+    check_text(command.summary, 0, TEXT_MAX, "invalid_summary")
     return [
         AssessmentRecorded(
             assessment_id=command.assessment_id,
@@ -422,7 +422,7 @@ def _decide_assessment(state: Track, command: RecordAssessment) -> list[Event]:
 
 def _decide_plan_validation(state: Track, command: PlanValidation) -> list[Event]:
     _check_new(state.validations, command.validation_id, "validation")
-    check_text(command.method, 1, NAME_MAX, "method")
+    check_text(command.method, 1, NAME_MAX, "invalid_method")
     people = command.stakeholders
     if not 1 <= len(people) <= STAKEHOLDERS_MAX or any(
         not p.strip() or len(p) > NAME_MAX for p in people
@@ -433,7 +433,7 @@ def _decide_plan_validation(state: Track, command: PlanValidation) -> list[Event
             code="invalid_stakeholders",
         )
     for person in people:
-        check_characters(person, "stakeholder", code="invalid_stakeholders")
+        check_characters(person, "invalid_stakeholders", "stakeholder")
     _check_period(command.starts_on, command.ends_on)
     return [
         ValidationPlanned(
@@ -457,7 +457,7 @@ def _decide_result(state: Track, command: RecordValidationResult) -> list[Event]
             f"The result of {command.validation_id!r} is recorded already.",
             code="validation_recorded",
         )
-    check_text(command.findings, 1, FINDINGS_MAX, "findings")
+    check_text(command.findings, 1, FINDINGS_MAX, "invalid_findings")
     return [
         ValidationRecorded(
             validation_id=command.validation_id,
@@ -475,8 +475,8 @@ def _decide_presentation(state: Track, command: RecordPresentation) -> list[Even
             "A track is presented once a validation has a result.", code="validation_missing"
         )
     check_day(command.presented_on)
-    check_text(command.summary, 1, TEXT_MAX, "summary")
-    check_text(command.link, 0, LINK_MAX, "link")
+    check_text(command.summary, 1, TEXT_MAX, "invalid_summary")
+    check_text(command.link, 0, LINK_MAX, "invalid_link")
     return [
         PresentationRecorded(
             presented_on=command.presented_on, summary=command.summary, link=command.link

@@ -282,7 +282,7 @@ def decide(state: Workshop, command: Command, actor: Actor) -> list[Event]:
         raise NotFound("This workshop does not exist.", code="workshop_not_found")
     match command:
         case AddBoard():
-            check_text(command.title, 1, TITLE_MAX, "title")
+            check_text(command.title, 1, TITLE_MAX, "invalid_title")
             if command.board_id in state.boards:
                 raise AlreadyExists(
                     f"The board {command.board_id!r} exists already.", code="duplicate_id"
@@ -308,7 +308,7 @@ def decide(state: Workshop, command: Command, actor: Actor) -> list[Event]:
 
 
 def _decide_create(state: Workshop, command: CreateWorkshop, actor: Actor) -> list[Event]:
-    check_text(command.title, 1, TITLE_MAX, "title")
+    check_text(command.title, 1, TITLE_MAX, "invalid_title")
     if not GROUP_SIZE_MIN <= command.group_size_limit <= GROUP_SIZE_MAX:
         raise InvalidCommand(
             f"A group holds {GROUP_SIZE_MIN} to {GROUP_SIZE_MAX} people at most.",
@@ -341,7 +341,7 @@ def _check_agenda(agenda: tuple[AgendaItem, ...]) -> None:
     if len(agenda) > AGENDA_MAX:
         raise InvalidCommand(f"An agenda has at most {AGENDA_MAX} items.", code="invalid_agenda")
     for item in agenda:
-        check_text(item.title, 1, TITLE_MAX, "agenda")
+        check_text(item.title, 1, TITLE_MAX, "invalid_agenda")
         if not 0 <= item.minutes <= 24 * 60:
             raise InvalidCommand("An agenda item lasts 0 to 1440 minutes.", code="invalid_agenda")
 
@@ -349,8 +349,8 @@ def _check_agenda(agenda: tuple[AgendaItem, ...]) -> None:
 def _decide_join(state: Workshop, command: JoinWorkshop, actor: Actor) -> list[Event]:
     if (command.actor_id, command.role) != (actor.id, actor.role):
         raise Forbidden("A person joins only as themselves, in their own role.", code="forbidden")
-    check_text(command.name, 1, NAME_MAX, "name")
-    check_text(command.organisation, 0, ORGANISATION_MAX, "organisation")
+    check_text(command.name, 1, NAME_MAX, "invalid_name")
+    check_text(command.organisation, 0, ORGANISATION_MAX, "invalid_organisation")
     if command.actor_id in state.participants:
         raise AlreadyExists("This person has joined already.", code="already_joined")
     return [
@@ -364,7 +364,7 @@ def _decide_join(state: Workshop, command: JoinWorkshop, actor: Actor) -> list[E
 
 
 def _decide_group(state: Workshop, command: CreateGroup) -> list[Event]:
-    check_text(command.name, 1, NAME_MAX, "name")
+    check_text(command.name, 1, NAME_MAX, "invalid_name")
     if command.group_id in state.groups:
         raise AlreadyExists(f"The group {command.group_id!r} exists already.", code="duplicate_id")
     ref = state.boards.get(command.board_id)
@@ -401,7 +401,7 @@ def _decide_assign(state: Workshop, command: AssignParticipant) -> list[Event]:
 
 
 def _decide_invite(state: Workshop, command: CreateInvite, actor: Actor) -> list[Event]:
-    check_text(command.name, 0, NAME_MAX, "name")
+    check_text(command.name, 0, NAME_MAX, "invalid_name")
     if command.invite_id in state.invites:
         raise AlreadyExists(f"The invite {command.invite_id!r} exists.", code="duplicate_id")
     if command.board_id is not None and command.board_id not in state.boards:

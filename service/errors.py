@@ -1,15 +1,18 @@
-"""Every refusal becomes ``{"error": {"code", "message"}}`` with one status, decided here."""
+"""Every refusal becomes ``{"error": {"code", "message"}}``, its status read from one catalogue
+of codes (``CATALOGUE``)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import msgspec
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound, PlenaryError
+from domain.errors import Forbidden, PlenaryError
 from service.access.tokens import Unauthorized
 from service.store import ConcurrencyError, StoreUnavailable
 from service.wire import ErrorBody, ErrorOut, encoder
@@ -32,50 +35,189 @@ class RateLimited(PlenaryError):
         self.retry_after = round(retry_after, 3)
 
 
-_RESOURCE_MISSING = frozenset(
-    {
-        "board_not_found",
-        "workshop_not_found",
-        "track_not_found",
-        "decision_not_found",
-        "programme_not_found",
-        "not_found",
-    }
-)
-_STATE_CONFLICT = frozenset(
-    {
-        "board_exists",
-        "workshop_exists",
-        "track_exists",
-        "programme_exists",
-        "organiser_exists",
-        "decision_has_track",
-    }
-)
+@dataclass(frozen=True, slots=True)
+class Code:
+    """One refusal code: the HTTP status it answers with, and what it means."""
+
+    status: int
+    meaning: str
+
+
+CATALOGUE: Mapping[str, Code] = {
+    "malformed_json": Code(
+        400,
+        "The body is not one JSON value in UTF-8, nests objects and arrays more than 32 "
+        "deep, or gives a key twice in one object.",
+    ),
+    "bad_query": Code(
+        400,
+        "A query parameter is not a whole number from 0 to 2,147,483,647 in ASCII digits.",
+    ),
+    "not_an_invite": Code(400, "Joining with a personal token instead of an invite."),
+    "unauthorized": Code(
+        401,
+        "No token, or a malformed, forged, expired or revoked one, or a kind that does not "
+        "open this.",
+    ),
+    "forbidden": Code(403, "The role may not do this."),
+    "not_owner": Code(403, "Adding a workshop to a programme another organiser owns."),
+    "not_author": Code(403, "A participant changing or deleting another person's note."),
+    "board_locked": Code(
+        403,
+        "A participant's command while the facilitator has locked the board.",
+    ),
+    "facilitators_do_not_vote": Code(
+        403,
+        "A facilitator casting a dot in a round without facilitators_vote.",
+    ),
+    "workshop_not_found": Code(404, "No such workshop or board for this token."),
+    "board_not_found": Code(404, "No such workshop or board for this token."),
+    "track_not_found": Code(404, "No such solution track in this token's workshop."),
+    "programme_not_found": Code(404, "Creating a workshop in a programme that does not exist."),
+    "decision_not_found": Code(
+        404,
+        "Starting a track from, or tracing, a decision that is not on that board.",
+    ),
+    "not_found": Code(404, "No such path, or not that method."),
+    "method_not_allowed": Code(405, "No such path, or not that method."),
+    "conflict": Code(409, "The stream kept changing through every retry."),
+    "command_id_reused": Code(
+        409,
+        "A command_id already used on another board, workshop or track.",
+    ),
+    "workshop_exists": Code(409, "Creating with an id that is taken."),
+    "board_exists": Code(409, "Creating with an id that is taken."),
+    "track_exists": Code(409, "Creating with an id that is taken."),
+    "programme_exists": Code(409, "Creating with an id that is taken."),
+    "organiser_exists": Code(409, "Creating with an id that is taken."),
+    "too_large": Code(413, "The body is over 64 KiB."),
+    "invalid_command": Code(422, "The body is JSON but not a valid command or request."),
+    "unknown_command": Code(422, "A command type the role table does not know."),
+    "invalid_text": Code(422, "Text, label or title out of bounds."),
+    "invalid_label": Code(422, "Text, label or title out of bounds."),
+    "invalid_title": Code(422, "Text, label or title out of bounds."),
+    "invalid_coordinates": Code(422, "Not finite or beyond ±1,000,000."),
+    "duplicate_id": Code(
+        422,
+        "A note, cluster, board, group, round, decision, promotion, sprint, update, "
+        "assessment, validation or practice id already used, or an item twice on a ballot.",
+    ),
+    "invalid_name": Code(422, "A person's or group's name."),
+    "invalid_organisation": Code(422, "A person's or group's name."),
+    "too_many_notes": Code(
+        422,
+        "The board holds its limit of notes, the workshop its limit of boards.",
+    ),
+    "too_many_boards": Code(
+        422,
+        "The board holds its limit of notes, the workshop its limit of boards.",
+    ),
+    "invalid_group_size_limit": Code(422, "A group size limit outside 2–12."),
+    "invalid_date": Code(422, "A date not written YYYY-MM-DD, or no such day."),
+    "invalid_agenda": Code(
+        422,
+        "More than 30 agenda items, a title out of 1–200, or minutes outside 0–1440.",
+    ),
+    "already_joined": Code(422, "This person joined the workshop already."),
+    "group_limit_reached": Code(422, "The workshop has its 4 breakout groups already."),
+    "board_in_use": Code(422, "The breakout board belongs to another group."),
+    "unknown_participant": Code(422, "Assigning, removing or erasing someone who has not joined."),
+    "unknown_group": Code(422, "Assigning, removing or erasing someone who has not joined."),
+    "unknown_invite": Code(422, "Revoking an invite the workshop never gave."),
+    "cannot_remove_self": Code(422, "A facilitator removing themselves."),
+    "cannot_erase_self": Code(422, "A facilitator erasing themselves."),
+    "unknown_organiser": Code(422, "Removing someone who was never an organiser."),
+    "group_full": Code(422, "The group has group_size_limit people already."),
+    "unknown_note": Code(422, "The note does not exist."),
+    "note_deleted": Code(422, "The note does not exist."),
+    "unknown_cluster": Code(422, "The cluster does not exist, or was deleted."),
+    "cluster_deleted": Code(422, "The cluster does not exist, or was deleted."),
+    "unknown_item": Code(422, "No note or cluster with that id on this board."),
+    "note_hidden": Code(422, "The note is not revealed yet."),
+    "wrong_phase": Code(422, "Not in this phase."),
+    "round_open": Code(422, "Changing the phase, or opening a round, while a round is open."),
+    "anonymity_irreversible": Code(
+        422,
+        "Making a pseudonymous board named once people wrote notes or voted on it.",
+    ),
+    "invalid_duration": Code(422, "A timer of under 10 seconds or over 4 hours."),
+    "no_timer": Code(422, "Extending a timer when none runs."),
+    "invalid_budget": Code(422, "A budget outside 1–20 dots."),
+    "invalid_per_item_max": Code(422, "Dots per item outside 1 to the budget."),
+    "wrong_target": Code(422, "A ballot item that is not of the round's target."),
+    "empty_ballot": Code(422, "A ballot of no item, or of more than 200."),
+    "unknown_round": Code(422, "No vote round with that id."),
+    "round_closed": Code(422, "Casting or retracting in a closed round."),
+    "not_on_ballot": Code(422, "A dot on an item the round does not list."),
+    "vote_budget_exceeded": Code(422, "All the voter's dots are placed."),
+    "vote_item_limit": Code(422, "The voter has per_item_max dots on that item already."),
+    "no_vote": Code(422, "Retracting a dot the voter has not placed."),
+    "invalid_grid": Code(422, "Impact or effort not a number from 0 to 10."),
+    "invalid_rationale": Code(422, "A rationale out of 1–2000 characters."),
+    "not_plenary": Code(422, "Promoting to a board that is not a plenary board."),
+    "not_breakout": Code(422, "Promoting from a board that is not a breakout board."),
+    "foreign_board": Code(422, "Promoting from a board of another workshop."),
+    "empty_promotion": Code(422, "Promoting no item, or more than 100."),
+    "no_plan": Code(422, "A promotion without the service's plan of its source."),
+    "decision_not_selected": Code(
+        422,
+        "Starting a track from a decision that parked or rejected its item.",
+    ),
+    "decision_has_track": Code(
+        409,
+        "Starting a second track from a decision that already has one.",
+    ),
+    "invalid_summary": Code(422, "A track's text out of bounds."),
+    "invalid_goal": Code(422, "A track's text out of bounds."),
+    "invalid_description": Code(422, "A track's text out of bounds."),
+    "invalid_method": Code(422, "A track's text out of bounds."),
+    "invalid_findings": Code(422, "A track's text out of bounds."),
+    "invalid_link": Code(422, "A track's text out of bounds."),
+    "invalid_dates": Code(422, "A period that ends before it starts."),
+    "sprint_overlaps": Code(422, "A sprint sharing a day with another sprint of the track."),
+    "unknown_sprint": Code(422, "No sprint with that id in the track."),
+    "sprint_closed": Code(422, "Updating a closed sprint."),
+    "blockers_required": Code(422, "A blocked update without blockers."),
+    "invalid_criteria": Code(
+        422,
+        "0 or more than 12 criteria, a name twice, a name out of 1–120 or a note over 2000 "
+        "characters.",
+    ),
+    "invalid_score": Code(422, "A score outside 1–5."),
+    "invalid_stakeholders": Code(422, "0 or more than 30 stakeholders, or a name out of 1–120."),
+    "unknown_validation": Code(422, "No validation with that id in the track."),
+    "validation_recorded": Code(422, "The validation has its result already."),
+    "validation_missing": Code(422, "Presenting a track before any validation has a result."),
+    "presentation_recorded": Code(422, "The track was presented already."),
+    "rate_limited": Code(429, "More commands than the socket's or the person's rate allows."),
+    "store_error": Code(422, "The database refused the write."),
+    "store_unavailable": Code(503, "The database does not answer."),
+}
+"""Every refusal code Plenary answers with, once; ``docs/api.md``'s table of error codes says
+the same (``tests/service/test_errors.py`` checks both ways), and the OpenAPI document lists
+each endpoint's from here. Over the socket the same codes arrive in ``reject`` frames."""
 
 
 def status_for(error: PlenaryError) -> int:
-    """The HTTP status of a refusal: 401, 403, 404, 409, 413, 422, 429, 400 or 503."""
+    """The HTTP status of a refusal, from the catalogue (a code missing from it, which the tests
+    rule out, answers as its class would: 400, 401, 403, 409, 422, 429 or 503)."""
+    known = CATALOGUE.get(error.code)
+    if known is not None:
+        return known.status
     match error:
-        case RateLimited():
-            return 429
+        case BadRequest():
+            return 400
         case Unauthorized():
             return 401
         case Forbidden():
             return 403
-        case NotFound() if error.code in _RESOURCE_MISSING:
-            return 404
-        case AlreadyExists() if error.code in _STATE_CONFLICT:
-            return 409
         case ConcurrencyError():
             return 409
+        case RateLimited():
+            return 429
         case StoreUnavailable():
             return 503
-        case BadRequest():
-            return 413 if error.code == "too_large" else 400
-        case InvalidCommand() | NotFound() | AlreadyExists():
-            return 422
-    return 409 if error.code == "command_id_reused" else 422
+    return 422
 
 
 def error_response(
@@ -111,5 +253,5 @@ async def validation_error(_request: Request, exc: Exception) -> Response:
 async def http_error(_request: Request, exc: Exception) -> Response:
     """Starlette's own 404 and 405 in the same JSON shape as every other refusal."""
     assert isinstance(exc, HTTPException)
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
     return error_response(code, str(exc.detail), exc.status_code)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from domain import board, solution
 from domain.actor import Actor
-from domain.errors import Forbidden, NotFound
+from domain.errors import Forbidden, no_such_board, no_such_track
 from domain.streams import solution_stream
 from service.commands.runner import CommandRunner
 
@@ -25,14 +25,6 @@ class Caller:
     actor: Actor
     workshop_id: str = ""
     scope: str | None = None
-
-
-def no_such_board() -> NotFound:
-    return NotFound("There is no such board.", code="board_not_found")
-
-
-def no_such_track() -> NotFound:
-    return NotFound("There is no such solution track.", code="track_not_found")
 
 
 def check_board(caller: Caller, state: board.Board, board_id: str) -> None:

@@ -11,7 +11,7 @@ import msgspec
 from domain import board, decisions
 from domain.actor import Actor
 from domain.codec import tag_of
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, no_such_board
 from domain.roles import authorize
 from domain.streams import board_stream
 from service.commands.runner import CommandRunner
@@ -45,13 +45,13 @@ async def _planned(
 ) -> decisions.PromoteItems:
     source_id = command.source_board_id
     if scope is not None and scope != source_id:
-        raise NotFound("There is no such board.", code="board_not_found")
+        raise no_such_board()
     target = (await runner.load(board.DECIDER, board_stream(board_id), trust_cache=True)).state
     if not target.created:
-        raise NotFound("There is no such board.", code="board_not_found")
+        raise no_such_board()
     # Read through to the store: the plan must hold the source as it is now.
     source = (await runner.load(board.DECIDER, board_stream(source_id))).state
     if not source.created:
-        raise NotFound("There is no such board.", code="board_not_found")
+        raise no_such_board()
     plan = decisions.plan_promotion(source, command, workshop_id=target.workshop_id)
     return msgspec.structs.replace(command, plan=plan)

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from domain.actor import Actor
-from domain.errors import NotFound
+from domain.errors import no_such_workshop
 from projections.visibility import Viewer
 from service import edge
 from service.access.auth import PERSONAL
@@ -125,7 +125,7 @@ class Endpoint:
             claims = await ctx.auth.authenticate(bearer(request), self.credential)
             workshop_id = request.path_params.get("workshop_id")
             if workshop_id is not None and claims.wid and claims.wid != workshop_id:
-                raise NotFound("There is no such workshop.", code="workshop_not_found")
+                raise no_such_workshop()
         body = None if self._decoder is None else await _body(request, ctx, self._decoder)
         answer = await self.handler(Call(ctx, request, claims, body))
         return Response(encoder.encode(answer), self.status, media_type="application/json")

@@ -11,7 +11,7 @@ import msgspec
 from domain import programme, workshop
 from domain.actor import Actor
 from domain.board import Id
-from domain.errors import Forbidden, NotFound
+from domain.errors import Forbidden, NotFound, no_such_workshop
 from domain.types import WORKSHOP_ROLES, WorkshopRole
 from service.access.tokens import Claims, Kind
 from service.commands import flows
@@ -163,7 +163,7 @@ async def enter_workshop(call: Call[None]) -> answers.Session:
     state = await call.ctx.reads.workshop_state(workshop_id)
     person = state.participants.get(call.claims.sub)
     if person is None or person.removed or person.role != "facilitator":
-        raise NotFound("There is no such workshop.", code="workshop_not_found")
+        raise no_such_workshop()
     host = Actor(id=call.claims.sub, role="facilitator", name=person.name)
     return _session(call, call.ctx.auth.claims("session", host, workshop_id))
 

@@ -29,6 +29,15 @@ CLOSE_REVOKED = 4401
 CLOSE_SLOW = 4008
 """The client fell too far behind reading; reconnect and resume with ``since``."""
 CLOSE_CROWDED = 4429
+FRAME_CODES = (
+    "invalid_frame",
+    "already_joined",
+    "hello_first",
+    "too_many_pending",
+    "too_many_connections",
+)
+"""Codes of the socket's own ``error`` and ``reject`` frames (``docs/protocol.md``); every other
+code a ``reject`` carries is one of ``service.errors.CATALOGUE``."""
 """The board has as many connections as the service allows; try again later."""
 
 Coordinate = Annotated[float, msgspec.Meta(ge=-1_000_000, le=1_000_000)]

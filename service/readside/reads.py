@@ -16,7 +16,7 @@ from msgspec.structs import replace
 from domain import board, workshop
 from domain.actor import Actor
 from domain.board_state import Anonymity
-from domain.errors import NotFound
+from domain.errors import no_such_board, no_such_track, no_such_workshop
 from domain.recorded import RecordedEvent
 from domain.streams import board_stream, solution_stream, workshop_stream
 from projections.base import Projection, fold
@@ -59,14 +59,14 @@ class Reads:
             BOARD_VIEW, board_id, board_stream(board_id), at_most_version
         )
         if not view.workshop_id:
-            raise NotFound("There is no such board.", code="board_not_found")
+            raise no_such_board()
         return view
 
     async def track_view(self, track_id: str) -> SolutionTimeline:
         """The solution track now; ``NotFound`` (``track_not_found``) if it was never started."""
         view = await self._stream_view(SOLUTION_TIMELINE, track_id, solution_stream(track_id))
         if view.origin is None:
-            raise NotFound("There is no such solution track.", code="track_not_found")
+            raise no_such_track()
         return view
 
     async def programme_view(self) -> ProgrammeView:
@@ -106,7 +106,7 @@ class Reads:
         which never change); raises ``NotFound`` when it does not exist."""
         loaded = await self.runner.load(board.DECIDER, board_stream(board_id), trust_cache=True)
         if not loaded.state.created:
-            raise NotFound("There is no such board.", code="board_not_found")
+            raise no_such_board()
         return loaded.state
 
     async def workshop_boards(
@@ -128,7 +128,7 @@ class Reads:
         """The workshop's decider state; raises ``NotFound`` when it does not exist."""
         loaded = await self.runner.load(workshop.DECIDER, workshop_stream(workshop_id))
         if not loaded.state.created:
-            raise NotFound("There is no such workshop.", code="workshop_not_found")
+            raise no_such_workshop()
         return loaded.state
 
     def viewer(self, actor: Actor) -> Viewer:
