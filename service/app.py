@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,6 @@ from projections.runner import ProjectionRunner
 from projections.solution_timeline import SOLUTION_TIMELINE
 from service import files, http
 from service.access.auth import Auth
-from service.collector import FreezeSurvivors
 from service.commands.rates import LimitCommandRates, Rates
 from service.commands.runner import CommandRunner
 from service.context import Plenary
@@ -53,8 +51,6 @@ from service.readside.recent import RecentEvents
 from service.settings import Settings
 
 log = logging.getLogger("plenary")
-SWITCH_INTERVAL = 0.001
-"""Seconds a thread may hold the GIL while another waits for it (Python's default: 0.005)."""
 PROJECTIONS: tuple[Projection[Any], ...] = (BOARD_VIEW, SOLUTION_TIMELINE, PROGRAMME)
 """Every read model the service keeps, caught up by the projector and rebuilt by the CLI."""
 WEB_CLIENT = Path(__file__).resolve().parent.parent / "web_client"
@@ -203,21 +199,9 @@ def create_app(settings: Settings) -> Starlette:
             await background.start()
         ctx.hub.start()
         await sealer.start()
-        # What is alive once started (modules, classes, the store) stays until shutdown, and
-        # most of what survives a full pass lives on: keep both out of the next full passes,
-        # whose pause stalls every socket on the loop (service/collector.py).
-        collector = FreezeSurvivors()
-        collector.start()
-        # The store's writer and aiosqlite (and, inline, the projection fold) run on threads:
-        # a thread that wants the GIL back from a busy loop (or the loop from them) waits up to
-        # the switch interval, 5 ms by default, several times per command (docs/benchmarks.md).
-        switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_INTERVAL)
         try:
             yield
         finally:
-            sys.setswitchinterval(switch_interval)
-            collector.close()
             if others is not None:
                 await others.stop()
             unsubscribe()

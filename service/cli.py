@@ -72,9 +72,7 @@ def progress_bar(total: int, label: str) -> Callable[[int], None]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from service.server import config, listening_socket
+    from service.server import serve
 
     settings = _settings(args)
     if args.demo:
@@ -83,8 +81,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"Plenary serves on {settings.base_url}  (store: {_redact(settings.database_url)})",
         flush=True,
     )
-    sockets = [listening_socket(settings.host, settings.port)]  # what each connection buffers
-    uvicorn.Server(config(settings, log_level=args.log_level)).run(sockets=sockets)
+    serve(settings, log_level=args.log_level)
     return 0
 
 

@@ -6,12 +6,14 @@ import asyncio
 import logging
 import re
 import socket
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import uvicorn
 
 from service.app import create_app
+from service.collector import FreezeSurvivors
 from service.settings import Settings
 
 _CREDENTIAL = re.compile(r"((?:token|ticket)=)[^&\s\"']+", re.IGNORECASE)
@@ -115,6 +117,42 @@ async def started(
     finally:
         server.should_exit = True
         await task
+
+
+SWITCH_INTERVAL = 0.001
+"""Seconds a thread may hold the GIL while another waits for it (Python's default: 0.005)."""
+
+
+class ServingProcess(uvicorn.Server):
+    """uvicorn as ``plenary serve`` runs it, in a process of its own tuned for many live
+    sockets: what is alive once it has started, and what survives each full collection, is kept
+    out of later full collections, whose pause would stall every socket (``service.collector``).
+    Tests and benchmarks that run the app inside their own process use plain ``uvicorn.Server``.
+    """
+
+    collector: FreezeSurvivors | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        self.collector = FreezeSurvivors()
+        self.collector.start()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.collector is not None:
+            self.collector.close()
+        await super().shutdown(sockets)
+
+
+def serve(settings: Settings, log_level: str = "info") -> None:
+    """``plenary serve``: tune this process, then serve ``settings`` until stopped.
+
+    The store's writer and aiosqlite (and an inline projector's fold) run on threads: a thread
+    that wants the GIL back from a busy loop, or the loop from them, waits up to the switch
+    interval, several times per command (``docs/benchmarks.md``); this process shortens it.
+    """
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    sockets = [listening_socket(settings.host, settings.port)]  # what each connection buffers
+    ServingProcess(config(settings, log_level=log_level)).run(sockets=sockets)
 
 
 def base_url(server: uvicorn.Server) -> str:
