@@ -27,7 +27,8 @@ from service.commands.handle import handle
 from service.context import Plenary
 from service.errors import RateLimited
 from service.live import protocol
-from service.live.hub import Connection, Room
+from service.live.connection import Connection
+from service.live.room import Room
 from service.wire import event_out
 
 log = logging.getLogger("plenary.ws")

@@ -36,7 +36,7 @@ from projections.visibility import (
     redacted,
     still_private,
 )
-from service.live.hub import encode_events
+from service.live.room import encode_events
 from tests.factories import Log, attempt
 
 BOARD_ID = "b-visibility"

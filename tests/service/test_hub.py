@@ -9,7 +9,8 @@ import pytest
 
 from domain.actor import Actor
 from domain.recorded import RecordedEvent
-from service.live.hub import Connection, Hub
+from service.live.connection import Connection
+from service.live.hub import Hub
 from service.store import EventStore, StoreUnavailable
 
 

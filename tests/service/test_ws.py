@@ -411,7 +411,7 @@ async def test_sockets_that_stop_reading_are_closed_with_4008_and_let_go_as_peer
     for each, then stops. Bytes the kernels hold never reach the server's 1 MiB queue limit,
     yet each socket is closed with 4008 once its writer has waited on one send too long, and
     the server lets go of the socket though it never reads; a peer reads every event."""
-    monkeypatch.setattr("service.live.hub.SEND_STALL_SECONDS", 1.0)
+    monkeypatch.setattr("service.live.connection.SEND_STALL_SECONDS", 1.0)
     monkeypatch.setattr("service.server.USER_TIMEOUT", 5.0)
     async with live_server(app_settings) as live:
         watcher, writer = await live.client(), await live.client()

@@ -19,7 +19,9 @@ from domain.recorded import RecordedEvent
 from projections.board_view import BoardView
 from projections.visibility import Viewer, present_view, pseudonym
 from service.live import protocol
-from service.live.hub import Connection, Hub, Room
+from service.live.connection import Connection
+from service.live.hub import Hub
+from service.live.room import Room
 from service.readside.reads import Reads
 from service.store import EventStore
 from service.wire import event_out
