@@ -1,0 +1,80 @@
+"""``plenary rebuild`` and ``plenary export``: the read models from the first event, and the
+log or a board written out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from service.cli.common import Sub, progress_bar, with_plenary
+from service.context import Plenary
+from service.readside import export
+
+
+def rebuild(args: argparse.Namespace) -> int:
+    async def work(ctx: Plenary) -> int:
+        total = (await ctx.store.head()).position
+        for runner in ctx.projector.runners:
+            position = await runner.rebuild(progress_bar(total, runner.projection.name))
+            sys.stderr.write("\n")
+            print(
+                f"rebuilt {runner.projection.name} v{runner.projection.version} "
+                f"up to position {position}"
+            )
+        return 0
+
+    return with_plenary(args, work)
+
+
+def export_(args: argparse.Namespace) -> int:
+    """Write the log or a board to stdout, or to ``--out`` readable by its owner only."""
+    if args.what == "board" and not args.board:
+        raise SystemExit("plenary export board needs --board ID")
+
+    async def work(ctx: Plenary) -> int:
+        if args.out is None:
+            await _export(ctx, args, sys.stdout)
+        else:
+            with export.owner_only(Path(args.out)) as out:
+                await _export(ctx, args, out)
+        return 0
+
+    return with_plenary(args, work)
+
+
+async def _export(ctx: Plenary, args: argparse.Namespace, out: TextIO) -> None:
+    if args.what == "log":
+        await export.log_jsonl(ctx, out)
+    else:
+        viewer = export.viewer_for(ctx, args.role)
+        out.write(await export.board_document(ctx, args.board, args.format, viewer))
+
+
+def register(sub: Sub) -> None:
+    """Add ``rebuild`` and ``export``."""
+    sub("rebuild", rebuild, "Rebuild every projection from the first event.")
+    exporting = sub(
+        "export",
+        export_,
+        "Export the raw log (JSONL) or a board (md, csv, json) as a facilitator or an auditor "
+        "sees it. Whoever runs this holds the database and the secret: the role chooses what "
+        "the export shows, it grants nothing.",
+    )
+    exporting.add_argument("what", choices=["log", "board"])
+    exporting.add_argument("--board", metavar="ID")
+    exporting.add_argument("--format", choices=export.FORMATS, default="md")
+    exporting.add_argument(
+        "--as",
+        dest="role",
+        choices=["facilitator", "auditor"],
+        default="facilitator",
+        help="show the board as this role sees it: a facilitator sees pseudonyms on a "
+        "pseudonymous board, an auditor real names (default: facilitator)",
+    )
+    exporting.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write to FILE (mode 0600, replaced whole) instead of stdout",
+    )
