@@ -5,6 +5,9 @@ point for everything else a board records.
 no; ``evolve`` only applies facts. Ids and times come in as data, so both are deterministic.
 Facilitation (``domain.facilitation``), voting (``domain.voting``) and decisions
 (``domain.decisions``) decide on the same ``Board`` state; this module routes to them.
+
+Longer than most modules, on purpose: the board's own commands, events, state and fold are
+read together with the router to the rule modules beside it; those already hold the rest.
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ Promotion copies clusters and notes from a breakout board to the plenary board. 
 reads the source board and asks ``plan_promotion`` (a rule of this module, not of the
 service) what to copy; the plenary board's ``items.promote`` then records the copies with
 their lineage: origin board, origin id and origin version.
+
+Longer than most modules, on purpose: a decision's rules and the evidence it records read
+the same ballot, grid and notes, and promotion's plan is the rule for what a decision
+carries to the plenary; apart, each would repeat the other's reading of the board.
 """
 
 from __future__ import annotations

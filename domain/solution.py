@@ -5,6 +5,10 @@ stakeholders to a final presentation, documenting good practices on the way.
 Dates come in as data (``YYYY-MM-DD`` strings, inclusive at both ends). The service checks
 that the decision a track starts from exists on its board and selected an idea; here the
 rules are the track's own.
+
+Longer than most modules, on purpose: a decider's commands, events, state, rules and fold
+are read together, and a track has many of them (sprints, updates, assessments, validations,
+practices, the presentation). Split, a rule would sit away from the state it reads.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 who joined and the breakout groups they are in.
 
 Facilitated programmes grow this module further: agenda, phases, outcomes.
+
+Longer than most modules, on purpose: a decider's commands, events, state, rules and fold
+are read together, and a workshop has many (boards, people, groups, invites, removal).
+Split, a rule would sit away from the state it reads.
 """
 
 from __future__ import annotations

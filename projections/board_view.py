@@ -4,6 +4,10 @@ impact/effort grid, decisions with their evidence, and where promoted items came
 
 This is the whole truth of a board; ``projections.visibility`` cuts it down to what one
 viewer may see (hidden notes, hidden tallies, pseudonyms) before it leaves the service.
+
+Longer than most modules, on purpose: it is the fold of every board event into one view,
+and a fold is read as one ``match``; split by event family, a view field would be written
+in several places.
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ last state of recently used streams in memory and lets the append's version chec
 another process's writes, so several processes writing one database never act on a stale
 state. ``execute_all`` runs several commands on several streams as one: all appended in one
 transaction, or none.
+
+Longer than most modules, on purpose: the load-decide-append loop for one command and the
+one for a group share the stream locks, the memory of states and the replay rule for a
+command sent twice; apart, each would need the other's private parts.
 """
 
 from __future__ import annotations

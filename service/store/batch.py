@@ -4,6 +4,9 @@ Pure given a ``BatchState`` (stream versions, known command ids, head): read und
 lock, or remembered by the writer and checked against the head before the rows go in. Rows are
 plain tuples in ``ROW_COLUMNS`` order: building them is the writer's hot path, so it makes no
 per-event object beyond the ``RecordedEvent`` it returns.
+
+Just over 300 lines, on purpose: the plan and the row layout it writes are one contract
+with ``writer.py``; the pure planner is kept apart from any I/O.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 Appends go through one group-commit writer task per store (``writer.py``); reads are plain
 SQLAlchemy Core queries on the same engine. See DESIGN.md, "Event store".
+
+Just over 300 lines, on purpose: ``EventStore`` is the store's whole public face (append,
+read, snapshots, verify, listeners) and each method is a few lines over the modules
+beside it.
 """
 
 from __future__ import annotations

@@ -17,6 +17,10 @@ read: the optimistic insert fails on ``commands``' primary key and the batch is 
 Snapshots go through the same writer, in transactions of their own between batches: the
 appending path never waits for one, and on SQLite no other connection competes for the write
 lock (a pooled connection would hold it across any event-loop stall, and every append with it).
+
+Longer than most modules, on purpose: the batch loop, its optimistic and fresh paths and
+the one-by-one fallback all hold the same futures and must resolve each exactly once;
+read together, that is checkable.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ and the final presentation; and a small initiatives workshop, so the outcome tra
 
 Seeding goes through the same command runner as every person does, so the demo's events are
 ordinary, hash-chained events. Ids are fixed, so seeding twice changes nothing.
+
+Longer than most modules, on purpose: it is a script of one demo programme, read top to
+bottom as the story of a programme; each function seeds one part of it, in order.
 """
 
 from __future__ import annotations
