@@ -89,8 +89,15 @@ class Rates:
 
 
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
-_CREDENTIALS = re.compile(r"^/api/(auth/session|boards/[^/]+/ticket)$")
-"""Exchanging a credential changes nothing: a session renewed, a ticket to open a board."""
+_CREDENTIALS = re.compile(r"^/api/(auth/session|workshops/[^/]+/enter|boards/[^/]+/ticket)$")
+"""Exchanging a credential changes nothing: a session renewed, an organiser's session for a
+facilitator's, a ticket to open a board."""
+
+
+def spends(method: str, path: str) -> bool:
+    """Whether a request changes something, and so spends one of its person's commands: an
+    ``/api/`` request that is not a read nor a credential exchanged."""
+    return method not in _READS and path.startswith("/api/") and not _CREDENTIALS.match(path)
 
 
 class LimitCommandRates:
@@ -103,12 +110,7 @@ class LimitCommandRates:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["method"] not in _READS
-            and scope["path"].startswith("/api/")
-            and not _CREDENTIALS.match(scope["path"])
-        ):
+        if scope["type"] == "http" and spends(scope["method"], scope["path"]):
             ctx = scope["app"].state.plenary
             header = Headers(scope=scope).get("authorization", "")
             scheme, _, token = header.partition(" ")
