@@ -367,8 +367,13 @@ def _decide_join(state: Workshop, command: JoinWorkshop, actor: Actor) -> list[E
     ]
 
 
+def check_group_name(name: str) -> None:
+    """Raise ``InvalidCommand`` (``invalid_name``) unless ``name`` fits a group's name."""
+    check_text(name, 1, NAME_MAX, "invalid_name")
+
+
 def _decide_group(state: Workshop, command: CreateGroup) -> list[Event]:
-    check_text(command.name, 1, NAME_MAX, "invalid_name")
+    check_group_name(command.name)
     if command.group_id in state.groups:
         raise AlreadyExists(f"The group {command.group_id!r} exists already.", code="duplicate_id")
     ref = state.boards.get(command.board_id)

@@ -127,6 +127,8 @@ async def create_group(
     stream = workshop_stream(workshop_id)
     if command.board_id in (await runner.load(workshop.DECIDER, stream)).state.boards:
         return await runner.execute(workshop.DECIDER, stream, command, actor, command_id)
+    # The new board is titled after the group: its name is checked first, as a name.
+    workshop.check_group_name(command.name)
     steps = _board_steps(workshop_id, command.board_id, command.name, "breakout", command_id, guard)
     group = Step(workshop.DECIDER, stream, command, derived_id(command_id, "group"))
     return (await runner.execute_all([*steps, group], actor))[2]
