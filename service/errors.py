@@ -1,5 +1,10 @@
 """Every refusal becomes ``{"error": {"code", "message"}}``, its status read from one catalogue
-of codes (``CATALOGUE``)."""
+of codes (``CATALOGUE``).
+
+One module, long as it is: beside the catalogue stand the codes every endpoint of a kind may
+answer and the codes of each stream kind's rules (``RULES``), so that what Plenary refuses, and
+where, is read in one place.
+"""
 
 from __future__ import annotations
 
@@ -196,6 +201,142 @@ CATALOGUE: Mapping[str, Code] = {
 """Every refusal code Plenary answers with, once; ``docs/api.md``'s table of error codes says
 the same (``tests/service/test_errors.py`` checks both ways), and the OpenAPI document lists
 each endpoint's from here. Over the socket the same codes arrive in ``reject`` frames."""
+
+# What an endpoint may answer besides the refusals it declares (``service.http.endpoints``):
+# ``service.http.openapi`` lists each endpoint's codes from these.
+
+ANY_REQUEST = ("store_unavailable",)
+"""Any endpoint: the database did not answer."""
+WITH_CREDENTIAL = ("unauthorized",)
+"""An endpoint that takes a credential."""
+IN_A_WORKSHOP = ("workshop_not_found",)
+"""An endpoint with a credential and ``{workshop_id}`` in its path: a token of another
+workshop."""
+WITH_BODY = ("malformed_json", "too_large", "invalid_command")
+"""An endpoint that reads a JSON body."""
+WITH_QUERY = ("bad_query",)
+"""An endpoint that reads whole numbers from its query."""
+CHANGES = ("rate_limited", "forbidden", "conflict", "command_id_reused", "store_error")
+"""A request that changes something: it spends one of its person's commands, and runs commands
+through ``service.commands`` (the role table, the store's retries, command ids)."""
+
+RULES: Mapping[str, tuple[str, ...]] = {
+    "board": (
+        "anonymity_irreversible",
+        "board_exists",
+        "board_locked",
+        "board_not_found",
+        "cluster_deleted",
+        "decision_has_track",
+        "decision_not_found",
+        "decision_not_selected",
+        "duplicate_id",
+        "empty_ballot",
+        "empty_promotion",
+        "facilitators_do_not_vote",
+        "forbidden",
+        "foreign_board",
+        "invalid_budget",
+        "invalid_coordinates",
+        "invalid_duration",
+        "invalid_grid",
+        "invalid_label",
+        "invalid_per_item_max",
+        "invalid_rationale",
+        "invalid_text",
+        "no_plan",
+        "no_timer",
+        "no_vote",
+        "not_author",
+        "not_breakout",
+        "not_on_ballot",
+        "not_plenary",
+        "note_deleted",
+        "note_hidden",
+        "round_closed",
+        "round_open",
+        "unknown_cluster",
+        "unknown_command",
+        "unknown_item",
+        "unknown_note",
+        "unknown_round",
+        "vote_budget_exceeded",
+        "vote_item_limit",
+        "wrong_phase",
+        "wrong_target",
+    ),
+    "workshop": (
+        "already_joined",
+        "board_in_use",
+        "board_not_found",
+        "cannot_erase_self",
+        "cannot_remove_self",
+        "duplicate_id",
+        "forbidden",
+        "group_full",
+        "group_limit_reached",
+        "invalid_agenda",
+        "invalid_date",
+        "invalid_group_size_limit",
+        "invalid_name",
+        "invalid_organisation",
+        "invalid_title",
+        "unknown_command",
+        "unknown_group",
+        "unknown_invite",
+        "unknown_participant",
+        "workshop_exists",
+        "workshop_not_found",
+    ),
+    "solution": (
+        "blockers_required",
+        "decision_not_found",
+        "decision_not_selected",
+        "duplicate_id",
+        "forbidden",
+        "invalid_criteria",
+        "invalid_date",
+        "invalid_dates",
+        "invalid_description",
+        "invalid_findings",
+        "invalid_goal",
+        "invalid_link",
+        "invalid_method",
+        "invalid_score",
+        "invalid_stakeholders",
+        "invalid_summary",
+        "invalid_text",
+        "invalid_title",
+        "presentation_recorded",
+        "sprint_closed",
+        "sprint_overlaps",
+        "track_exists",
+        "track_not_found",
+        "unknown_command",
+        "unknown_sprint",
+        "unknown_validation",
+        "validation_missing",
+        "validation_recorded",
+    ),
+    "programme": (
+        "forbidden",
+        "invalid_title",
+        "not_owner",
+        "programme_exists",
+        "programme_not_found",
+        "unknown_command",
+    ),
+    "organisers": (
+        "forbidden",
+        "invalid_name",
+        "organiser_exists",
+        "unknown_command",
+        "unknown_organiser",
+    ),
+}
+"""Stream kind → every code its decider may refuse a command with (``domain/``: the kind's
+module, the rule modules it imports, and the shared checks it calls).
+``tests/service/test_openapi.py`` reads the same set from the domain's source."""
 
 
 def status_for(error: PlenaryError) -> int:

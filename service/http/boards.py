@@ -17,7 +17,7 @@ from service.commands.access import check_board
 from service.commands.handle import handle
 from service.errors import BadRequest
 from service.http import answers
-from service.http.endpoints import Call, Endpoint
+from service.http.endpoints import Call, Endpoint, Query
 from service.http.present import command_answer
 from service.wire import event_out
 
@@ -34,7 +34,7 @@ async def _readable(call: Call[None]) -> str:
     return board_id
 
 
-async def post_command(call: Call[BoardCommandIn]) -> answers.CommandAnswer:
+async def board_command(call: Call[BoardCommandIn]) -> answers.CommandAnswer:
     """Run a board command; its events, as the caller may see them."""
     body = call.body
     done = await handle(
@@ -129,14 +129,31 @@ ENDPOINTS = (
     Endpoint(
         "POST",
         f"{B}/commands",
-        post_command,
+        board_command,
         answers.CommandAnswer,
         BoardCommandIn,
-        errors=_SEEN,
+        errors=(*_SEEN, "too_many_notes"),
         commands="board",
     ),
-    Endpoint("GET", f"{B}/events", board_events, answers.BoardEvents, errors=(*_SEEN, "bad_query")),
-    Endpoint("GET", f"{B}/at", board_at, BoardView, errors=(*_SEEN, "bad_query")),
+    Endpoint(
+        "GET",
+        f"{B}/events",
+        board_events,
+        answers.BoardEvents,
+        errors=_SEEN,
+        query=(
+            Query("after", "Events after this version (default 0)."),
+            Query("limit", "At most this many events (default 1000, at most 5000)."),
+        ),
+    ),
+    Endpoint(
+        "GET",
+        f"{B}/at",
+        board_at,
+        BoardView,
+        errors=_SEEN,
+        query=(Query("version", "The version to show the board at.", required=True),),
+    ),
     Endpoint("GET", f"{B}/rounds", rounds, answers.Rounds, errors=_SEEN),
     Endpoint(
         "GET",

@@ -87,6 +87,15 @@ def _bad_query(name: str) -> BadRequest:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A query parameter an endpoint reads with ``Call.whole_number``."""
+
+    name: str
+    meaning: str
+    required: bool = False
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """One endpoint of the HTTP API."""
@@ -104,6 +113,8 @@ class Endpoint:
     commands: Kind_ | None = None
     """The stream kind whose commands it runs as clients send them: it may answer every
     refusal of that kind's rules too."""
+    query: tuple[Query, ...] = ()
+    """The whole numbers it reads from the query (``bad_query`` when one is not)."""
     _decoder: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

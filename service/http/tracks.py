@@ -28,7 +28,7 @@ async def get_track(call: Call[None]) -> SolutionTimeline:
     return await call.ctx.reads.track_view(track_id)
 
 
-async def post_command(call: Call[TrackCommandIn]) -> answers.CommandAnswer:
+async def track_command(call: Call[TrackCommandIn]) -> answers.CommandAnswer:
     """Run a solution track command."""
     body = call.body
     done = await handle(
@@ -72,7 +72,7 @@ ENDPOINTS = (
     Endpoint(
         "POST",
         f"{T}/commands",
-        post_command,
+        track_command,
         answers.CommandAnswer,
         TrackCommandIn,
         errors=("track_not_found",),
