@@ -1,6 +1,10 @@
 """Who gets in: sessions, organisers' programmes and workshops, invites, joining, and taking
 people out. Every credential expires and is checked against the log on each use
-(``service.access.auth``); every command goes through ``service.commands``."""
+(``service.access.auth``); every command goes through ``service.commands``.
+
+Handlers that issue a credential build a command and then an answer of many fields, one field
+a line; past 15 lines they still only decode, handle and encode.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """``/api/workshops/{id}…``: a workshop, its overview and decision log; its boards, groups,
-assignments and solution tracks, each created through ``service.commands``."""
+assignments and solution tracks, each created through ``service.commands``.
+
+The reads answer structs of many fields, one field a line (``get_workshop``, ``overview``);
+past 15 lines they still only read, cut for the viewer and encode.
+"""
 
 from __future__ import annotations
 

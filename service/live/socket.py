@@ -1,8 +1,12 @@
-"""``/ws/boards/{board_id}?token=…``: the live board over a WebSocket.
+"""``/ws/boards/{board_id}?ticket=…``: the live board over a WebSocket.
 
-The token and the Origin are checked at the handshake; a refused handshake never upgrades.
+The ticket and the Origin are checked at the handshake; a refused handshake never upgrades.
 Then every frame is decoded with msgspec: a bad one gets a typed ``error`` frame and the
-connection stays open; commands get ``ack`` or ``reject``; events arrive from the hub.
+connection stays open; ``hello`` joins the room (``service.live.welcome``), commands queue
+for ``ack`` or ``reject`` (``service.live.commands``); events arrive from the hub.
+
+``_session`` (a connection's life) and ``_serve`` (its read loop, one ``case`` per frame type)
+run past 15 lines: each is one sequence best read whole.
 """
 
 from __future__ import annotations
@@ -11,38 +15,26 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections import deque
 
 import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from domain import solution
 from domain.errors import PlenaryError
-from domain.streams import board_stream
-from projections.visibility import present_view, pseudonym
 from service import edge
 from service.access.tokens import Claims, Kind, Unauthorized
 from service.commands.access import Caller, check_board
-from service.commands.handle import handle
 from service.context import Plenary
-from service.errors import RateLimited
 from service.live import protocol
+from service.live.commands import CommandQueue, reject
 from service.live.connection import Connection
 from service.live.room import Room
-from service.wire import event_out
+from service.live.welcome import join, member
 
 log = logging.getLogger("plenary.ws")
 
-REPLAY_CAP = 1000
-"""Past this many missed events a resuming client gets a fresh view instead."""
-REPLAY_BYTES = 1 << 20
-"""Past this much stored event data to replay, a resuming client gets a fresh view instead
-(which the board's limits bound), so no welcome grows with what its events carry."""
 SEND_QUEUE_BYTES = 1 << 20
 """Past this many bytes queued for a client it is closed with 4008 (it resumes). The welcome
 does not count: it is as big as the board, and a client that reads it is not behind."""
-MAX_PENDING_COMMANDS = 256
-"""Commands one connection may have waiting for their ack; more are rejected."""
 TICKET: frozenset[Kind] = frozenset({"ticket"})
 CLOSE_TIMEOUT = 1.5
 """How long a close frame may wait for a client that reads nothing before it is dropped."""
@@ -118,44 +110,6 @@ async def _session(ctx: Plenary, websocket: WebSocket, board_id: str, claims: Cl
         conn.shut(protocol.CLOSE_NORMAL, "bye")
 
 
-class CommandQueue:
-    """A connection's commands, run one after another in arrival order while its socket
-    keeps being read (pings, presence), so a busy board never stalls a client's reader."""
-
-    def __init__(self, ctx: Plenary, conn: Connection, board_id: str) -> None:
-        self.ctx, self.conn, self.board_id = ctx, conn, board_id
-        self._queue: deque[protocol.CommandFrame] = deque()
-        self._task: asyncio.Task[None] | None = None
-        self._bucket = ctx.rates.connection()
-
-    def submit(self, frame: protocol.CommandFrame) -> None:
-        try:
-            self.ctx.rates.spend(self.conn.actor.id, self._bucket)
-        except RateLimited as exc:
-            _reject(self.conn, frame.op_id, exc.code, exc.message, exc.retry_after)
-            return
-        if len(self._queue) >= MAX_PENDING_COMMANDS:
-            _reject(
-                self.conn,
-                frame.op_id,
-                "too_many_pending",
-                f"At most {MAX_PENDING_COMMANDS} commands may wait for their ack.",
-            )
-            return
-        self._queue.append(frame)
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name=f"ws-commands-{self.conn.id}")
-
-    async def _run(self) -> None:
-        while self._queue and not self.conn.closed:
-            await _command(self.ctx, self.conn, self.board_id, self._queue.popleft())
-
-    def cancel(self) -> None:
-        self._queue.clear()
-        if self._task is not None:
-            self._task.cancel()
-
-
 async def _refusal(ctx: Plenary, websocket: WebSocket, board_id: str) -> Claims | int:
     """The claims of an acceptable handshake, or the close code that refuses it.
 
@@ -208,132 +162,20 @@ async def _serve(
                 if room is not None:
                     _error(conn, "already_joined", "Send hello once per connection.")
                     continue
-                room = await _join(ctx, conn, board_id, frame)
+                room = await join(ctx, conn, board_id, frame)
             case protocol.CommandFrame():
                 if room is None:
-                    _reject(conn, frame.op_id, "hello_first", "Send hello before commands.")
+                    reject(conn, frame.op_id, "hello_first", "Send hello before commands.")
                     continue
                 commands.submit(frame)
             case protocol.PresenceFrame() if room is not None:
-                room.touch(conn, _member(conn, frame))
+                room.touch(conn, member(conn, frame))
             case protocol.PresenceFrame():
                 _error(conn, "hello_first", "Send hello before presence.")
             case protocol.Ping():
                 conn.push(
                     protocol.encode(protocol.Pong(t=frame.t, server_time=ctx.clock())).decode()
                 )
-
-
-def _member(conn: Connection, frame: protocol.PresenceFrame | None = None) -> protocol.Member:
-    actor = conn.actor
-    if frame is None:
-        return protocol.Member(connection=conn.id, id=actor.id, name=actor.name, role=actor.role)
-    return protocol.Member(
-        connection=conn.id,
-        id=actor.id,
-        name=actor.name,
-        role=actor.role,
-        cursor=frame.cursor,
-        selection=frame.selection,
-        typing=frame.typing,
-    )
-
-
-async def _join(ctx: Plenary, conn: Connection, board_id: str, hello: protocol.Hello) -> Room:
-    """Register first (buffering), then read history, then flush what arrived meanwhile."""
-    room = await ctx.hub.join(conn, board_id)
-    try:
-        welcome = await _welcome(ctx, conn, board_id, hello, room)
-    except BaseException:
-        room.drop(conn)
-        raise
-    conn.push(protocol.encode(welcome).decode(), counted=False)
-    buffered, conn.buffer = conn.buffer, []
-    conn.buffering = False
-    fresh = [r for r in buffered if r.version > conn.sent_version]
-    if fresh:
-        conn.push(room.encode_for(conn, fresh))
-        conn.sent_version = fresh[-1].version
-    room.touch(conn, _member(conn))
-    return room
-
-
-async def _welcome(
-    ctx: Plenary, conn: Connection, board_id: str, hello: protocol.Hello, room: Room
-) -> protocol.Welcome:
-    since = hello.since
-    same_epoch = hello.epoch is None or hello.epoch == ctx.store.epoch
-    you = _you(room, conn)
-    members = [room.shown(m) for m in room.presence.values()]
-    viewer = ctx.reads.viewer(conn.actor)
-    if since is not None and same_epoch and 0 <= room.version - since <= REPLAY_CAP:
-        events = await ctx.store.read_stream(board_stream(board_id), since)
-        if sum(len(r.data) for r in events) <= REPLAY_BYTES:
-            version = events[-1].version if events else since
-            conn.sent_version = version
-            shown = await ctx.reads.present_history(board_id, events, viewer)
-            return protocol.Welcome(
-                board_id=board_id,
-                epoch=ctx.store.epoch,
-                version=version,
-                events=[event_out(r) for r in shown],
-                you=you,
-                members=members,
-                server_time=ctx.clock(),
-            )
-    view = await ctx.reads.board_view(board_id)
-    conn.sent_version = view.version
-    return protocol.Welcome(
-        board_id=board_id,
-        epoch=ctx.store.epoch,
-        version=view.version,
-        view=present_view(view, viewer),
-        you=you,
-        members=members,
-        server_time=ctx.clock(),
-    )
-
-
-def _you(room: Room, conn: Connection) -> protocol.You:
-    actor = conn.actor
-    you = protocol.You(id=actor.id, name=actor.name, role=actor.role, connection=conn.id)
-    if room.anonymity != "pseudonymous":
-        return you
-    alias, name = pseudonym(room.hub.pseudonym_key, room.board_id, actor.id)
-    return msgspec.structs.replace(you, pseudonym=alias, pseudonym_name=name)
-
-
-async def _command(
-    ctx: Plenary, conn: Connection, board_id: str, frame: protocol.CommandFrame
-) -> None:
-    """Run ``frame``'s command through ``service.commands.handle``, as the socket's person,
-    on the socket's board, its workshop, or the track the frame names; ``ack`` or ``reject``."""
-    caller = Caller(actor=conn.actor, workshop_id=conn.workshop_id, scope=conn.scope)
-    command = frame.command
-    on = board_id
-    if isinstance(command, solution.SolutionCommand):
-        on = command.track_id if isinstance(command, solution.StartTrack) else frame.track_id or ""
-    try:
-        done = await handle(ctx, caller, command, frame.op_id, on=on, transport="ws")
-    except PlenaryError as exc:  # a rule said no, a conflict outlasted retries, store down
-        _reject(conn, frame.op_id, exc.code, exc.message)
-        return
-    stream_id = None if done.stream_id == board_stream(board_id) else done.stream_id
-    ack = protocol.Ack(
-        op_id=frame.op_id,
-        version=done.version,
-        stream_id=stream_id,
-        duplicate=done.duplicate,
-        event_versions=[r.version for r in done.events],
-    )
-    conn.push(protocol.encode(ack).decode())
-
-
-def _reject(
-    conn: Connection, op_id: str, code: str, message: str, retry_after: float | None = None
-) -> None:
-    refusal = protocol.Reject(op_id=op_id, code=code, message=message, retry_after=retry_after)
-    conn.push(protocol.encode(refusal).decode())
 
 
 def _error(conn: Connection, code: str, message: str) -> None:

@@ -333,7 +333,7 @@ async def test_resuming_with_since_gets_exactly_the_missed_events_then_live_ones
 async def test_a_resume_past_the_replay_cap_gets_a_fresh_view(
     live: Live, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("service.live.socket.REPLAY_CAP", 5)
+    monkeypatch.setattr("service.live.welcome.REPLAY_CAP", 5)
     async with await live.client() as writer, asyncio.timeout(WAIT):
         for _ in range(7):
             await writer.command(add())
@@ -350,7 +350,7 @@ async def test_a_resume_whose_events_carry_too_much_gets_a_fresh_view(
     async with await live.client() as writer, asyncio.timeout(WAIT):
         for _ in range(4):
             await writer.command(add(text="x" * 400))
-        monkeypatch.setattr("service.live.socket.REPLAY_BYTES", 1500)  # two of those notes' events
+        monkeypatch.setattr("service.live.welcome.REPLAY_BYTES", 1500)  # two of those notes' events
         async with await live.client(since=1, epoch=writer.epoch) as heavy:
             assert heavy.welcome["events"] is None
             assert heavy.welcome["view"]["version"] == 5
