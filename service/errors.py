@@ -196,6 +196,7 @@ CATALOGUE: Mapping[str, Code] = {
     "presentation_recorded": Code(422, "The track was presented already."),
     "rate_limited": Code(429, "More commands than the socket's or the person's rate allows."),
     "store_error": Code(422, "The database refused the write."),
+    "backup_refused": Code(422, "The backup cannot be restored into this store."),
     "store_unavailable": Code(503, "The database does not answer."),
 }
 """Every refusal code Plenary answers with, once; ``docs/api.md``'s table of error codes says

@@ -1,5 +1,5 @@
 """The ``plenary`` command: serve, demo, project, organiser, erase, rebuild, verify, seal,
-export.
+export, import.
 
 Every sub-command takes ``--database URL`` (default ``PLENARY_DATABASE_URL`` or SQLite in
 ``./var/plenary.db``). Exit status: 0 on success, 1 when ``verify`` or ``seal`` finds a broken
@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from domain.errors import PlenaryError
-from service.cli import integrity, people, readside, serving
+from service.cli import backup, integrity, people, readside, serving
 from service.cli.common import Command
 from service.settings import InsecureSecret
 
@@ -30,7 +30,7 @@ def parser() -> argparse.ArgumentParser:
         found.set_defaults(handler=command)
         return found
 
-    for module in (serving, people, readside, integrity):
+    for module in (serving, people, readside, integrity, backup):
         module.register(sub)
     return top
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from service.cli import backup
 from service.cli.common import Sub, progress_bar, with_plenary
 from service.context import Plenary
 from service.readside import export
@@ -30,6 +31,10 @@ def rebuild(args: argparse.Namespace) -> int:
 
 def export_(args: argparse.Namespace) -> int:
     """Write the log or a board to stdout, or to ``--out`` readable by its owner only."""
+    if args.all:
+        return backup.export_all(args)
+    if args.what is None:
+        raise SystemExit("plenary export needs log, board or --all")
     if args.what == "board" and not args.board:
         raise SystemExit("plenary export board needs --board ID")
 
@@ -58,11 +63,18 @@ def register(sub: Sub) -> None:
     exporting = sub(
         "export",
         export_,
-        "Export the raw log (JSONL) or a board (md, csv, json) as a facilitator or an auditor "
-        "sees it. Whoever runs this holds the database and the secret: the role chooses what "
+        "Export the whole store (--all), the raw log (JSONL) or a board (md, csv, json) as a "
+        "facilitator or an auditor sees it. Whoever runs this holds the database and the secret: "
+        "the role chooses what "
         "the export shows, it grants nothing.",
     )
-    exporting.add_argument("what", choices=["log", "board"])
+    exporting.add_argument("what", nargs="?", choices=["log", "board"])
+    exporting.add_argument(
+        "--all",
+        action="store_true",
+        help="a backup of the whole store (events, commands records, person keys) to --out, "
+        "for `plenary import`",
+    )
     exporting.add_argument("--board", metavar="ID")
     exporting.add_argument("--format", choices=export.FORMATS, default="md")
     exporting.add_argument(
