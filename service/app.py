@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from service.commands.runner import CommandRunner
 from service.context import Plenary
 from service.errors import http_error, plenary_error, validation_error
 from service.http.headers import SecurityHeaders
+from service.integrity.desk import AuditDesk
 from service.integrity.sealing import Sealer
 from service.live.hub import Hub
 from service.live.notify import PgWakeups
@@ -87,6 +89,7 @@ async def open_plenary(settings: Settings) -> Plenary:
         auth=Auth(settings, runner),
         rates=Rates(settings.limits),
         reads=reads,
+        desk=AuditDesk(store, settings.data_dir, time.time),
     )
 
 

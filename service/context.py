@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from service.access.auth import Auth
 from service.commands.rates import Rates
 from service.commands.runner import CommandRunner
+from service.integrity.desk import AuditDesk
 from service.live.hub import Hub
 from service.privacy.store import PrivateStore
 from service.readside.projector import Projector
@@ -36,4 +37,6 @@ class Plenary:
     rates: Rates
     """Commands a second, per socket and per person (``service.commands.rates``)."""
     reads: Reads
+    desk: AuditDesk
+    """The chain's state and the signed checkpoints, for auditors (``service.integrity.desk``)."""
     clock: Callable[[], float] = field(default=time.time)

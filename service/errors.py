@@ -197,6 +197,7 @@ CATALOGUE: Mapping[str, Code] = {
     "rate_limited": Code(429, "More commands than the socket's or the person's rate allows."),
     "store_error": Code(422, "The database refused the write."),
     "backup_refused": Code(422, "The backup cannot be restored into this store."),
+    "checkpoint_file_invalid": Code(422, "The kept checkpoints file cannot be used."),
     "store_unavailable": Code(503, "The database does not answer."),
 }
 """Every refusal code Plenary answers with, once; ``docs/api.md``'s table of error codes says

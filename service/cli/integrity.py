@@ -14,7 +14,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from service.cli.common import Sub, progress_bar, settings_of
 from service.integrity import checkpoints
-from service.integrity.audit import audit, statement
+from service.integrity.audit import audit, audit_against, statement
+from service.integrity.checkpoints import SignedCheckpoint
+from service.integrity.desk import KeptFileInvalid, fingerprint, read_kept
 from service.privacy import census
 from service.store import EventStore, VerifyReport
 
@@ -30,11 +32,21 @@ def _public_key(args: argparse.Namespace, data_dir: Path) -> Ed25519PublicKey | 
     return public_key
 
 
+def _kept(args: argparse.Namespace, path: Path) -> tuple[Ed25519PublicKey, list[SignedCheckpoint]]:
+    """The key and checkpoints of a kept file; its key must be ``--public-key`` if given."""
+    public_key, signed = read_kept(path.read_text(encoding="utf-8"))
+    print(f"kept file {path}: {len(signed)} signed checkpoint(s), key {fingerprint(public_key)}")
+    if args.public_key:
+        given = _public_key(args, Path())
+        if given is None or fingerprint(given) != fingerprint(public_key):
+            raise KeptFileInvalid(f"The key in {path} is not the one in {args.public_key}.")
+    return public_key, signed
+
+
 async def _audit(args: argparse.Namespace) -> VerifyReport:
     """Verify read-only and print what was proved (the progress bar on stderr)."""
     settings = settings_of(args)
-    public_key = _public_key(args, settings.data_dir)
-    checkpoints_file = Path(args.checkpoints or settings.data_dir / checkpoints.CHECKPOINTS_FILE)
+    kept = getattr(args, "checkpoint", None)
     bar: Callable[[int], None] | None = None
 
     def progress(done: int, head: int) -> None:
@@ -42,9 +54,18 @@ async def _audit(args: argparse.Namespace) -> VerifyReport:
         bar = bar or progress_bar(head, "verify")
         bar(done)
 
-    report = await audit(
-        settings.database_url, settings.database_schema, checkpoints_file, public_key, progress
-    )
+    if kept:
+        _, signed = await asyncio.to_thread(_kept, args, Path(kept))
+        report = await audit_against(
+            settings.database_url, settings.database_schema, signed, progress
+        )
+    else:
+        public_key = _public_key(args, settings.data_dir)
+        default = settings.data_dir / checkpoints.CHECKPOINTS_FILE
+        checkpoints_file = Path(args.checkpoints or default)
+        report = await audit(
+            settings.database_url, settings.database_schema, checkpoints_file, public_key, progress
+        )
     if bar is not None:
         sys.stderr.write("\n")
     print("\n".join(statement(report)))
@@ -123,6 +144,13 @@ def register(sub: Sub) -> None:
             metavar="FILE",
             help="signed checkpoints (default: <data dir>/checkpoints.jsonl)",
         )
+        if name == "verify":
+            checking.add_argument(
+                "--checkpoint",
+                metavar="FILE",
+                help="check the log against a kept checkpoints file (GET /api/audit/checkpoints) "
+                "instead of the data folder's",
+            )
         checking.add_argument(
             "--public-key",
             metavar="FILE",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from service.http import boards, meta, openapi, people, tracks, workshops
+from service.http import audit, boards, meta, openapi, people, tracks, workshops
 from service.http.endpoints import Endpoint
 
 ENDPOINTS: tuple[Endpoint, ...] = (
@@ -14,6 +14,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *workshops.ENDPOINTS,
     *boards.ENDPOINTS,
     *tracks.ENDPOINTS,
+    *audit.ENDPOINTS,
     *openapi.ENDPOINTS,
 )
 """Every endpoint of the HTTP API."""

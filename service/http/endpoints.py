@@ -32,6 +32,7 @@ B = TypeVar("B")
 Method = Literal["GET", "POST"]
 Kind_ = Literal["board", "workshop", "solution"]
 Handler = Callable[["Call[Any]"], Awaitable[Any]]
+JSON = "application/json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,8 @@ class Endpoint:
     refusal of that kind's rules too."""
     query: tuple[Query, ...] = ()
     """The whole numbers it reads from the query (``bad_query`` when one is not)."""
+    media_type: str = JSON
+    """The answer's type: JSON of ``answer``, or text (the handler returns a ``str``)."""
     _decoder: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -139,7 +142,9 @@ class Endpoint:
                 raise no_such_workshop()
         body = None if self._decoder is None else await _body(request, ctx, self._decoder)
         answer = await self.handler(Call(ctx, request, claims, body))
-        return Response(encoder.encode(answer), self.status, media_type="application/json")
+        if self.media_type != JSON:
+            return Response(answer, self.status, media_type=self.media_type)
+        return Response(encoder.encode(answer), self.status, media_type=JSON)
 
 
 def bearer(request: Request) -> str:

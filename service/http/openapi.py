@@ -31,11 +31,10 @@ from service.errors import (
     WITH_CREDENTIAL,
     WITH_QUERY,
 )
-from service.http.endpoints import Call, Endpoint
+from service.http.endpoints import JSON, Call, Endpoint
 from service.wire import ErrorOut, encoder
 
 PATH = "/api/openapi.json"
-JSON = "application/json"
 REF = "#/components/schemas/{name}"
 BEARER: dict[str, list[str]] = {"bearer": []}
 _PARAMETER = re.compile(r"{([a-z_]+)}")
@@ -118,7 +117,7 @@ def _operation(endpoint: Endpoint, schema_of: dict[Any, Any]) -> dict[str, Any]:
         operation["requestBody"] = {"required": True, "content": {JSON: body}}
     answer = {
         "description": HTTPStatus(endpoint.status).phrase,
-        "content": {JSON: {"schema": schema_of[endpoint.answer]}},
+        "content": {endpoint.media_type: {"schema": schema_of[endpoint.answer]}},
     }
     operation["responses"] = {str(endpoint.status): answer, **_refusals(codes(endpoint))}
     return operation

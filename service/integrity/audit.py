@@ -34,12 +34,35 @@ async def audit(
     held = checkpoints.CheckpointFile([], [])
     if public_key is not None:
         held = await asyncio.to_thread(checkpoints.read, checkpoints_file, public_key)
+    return await _against(url, schema, held, checkpoints_file.name, progress)
+
+
+async def audit_against(
+    url: str,
+    schema: str | None,
+    signed: list[checkpoints.SignedCheckpoint],
+    progress: Callable[[int, int], None] | None = None,
+) -> VerifyReport:
+    """Verify the log at ``url`` against checkpoints already read and checked (a kept file):
+    not ``ok`` when the records disagree or a checkpoint is of another epoch."""
+    return await _against(
+        url, schema, checkpoints.CheckpointFile(signed, []), "the kept file", progress
+    )
+
+
+async def _against(
+    url: str,
+    schema: str | None,
+    held: checkpoints.CheckpointFile,
+    name: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> VerifyReport:
     store = await EventStore.inspect(url, schema=schema)
     try:
         report = await store.verify([signed.checkpoint() for signed in held.genuine], progress)
     finally:
         await store.close()
-    found = checkpoints.problems(held, report.epoch, checkpoints_file.name)
+    found = checkpoints.problems(held, report.epoch, name)
     if found:
         report = msgspec.structs.replace(report, ok=False, problems=tuple(found))
     return report

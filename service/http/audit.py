@@ -1,0 +1,42 @@
+"""``/api/audit``: the audit desk. The chain's state as ``plenary verify`` would report it, and
+the signed checkpoints as a file an auditor keeps (``service.integrity.desk``)."""
+
+from __future__ import annotations
+
+from domain.errors import Forbidden
+from service.http.endpoints import Call, Endpoint
+from service.integrity.desk import ChainState
+
+_DESK_ROLES = frozenset({"auditor", "facilitator"})
+
+
+def _auditor_or_facilitator(call: Call[None]) -> None:
+    if call.claims.role not in _DESK_ROLES:
+        raise Forbidden("The audit desk is for auditors and facilitators.")
+
+
+async def verify(call: Call[None]) -> ChainState:
+    """The whole log verified against its signed checkpoints: head, latest checkpoint, what
+    holds how far."""
+    _auditor_or_facilitator(call)
+    return await call.ctx.desk.state()
+
+
+async def kept_checkpoints(call: Call[None]) -> str:
+    """The signed checkpoints of this log as plain text, with the key that signed them, for
+    `plenary verify --checkpoint FILE`."""
+    _auditor_or_facilitator(call)
+    return await call.ctx.desk.kept_file()
+
+
+ENDPOINTS = (
+    Endpoint("GET", "/api/audit/verify", verify, ChainState, errors=("forbidden",)),
+    Endpoint(
+        "GET",
+        "/api/audit/checkpoints",
+        kept_checkpoints,
+        str,
+        errors=("forbidden",),
+        media_type="text/plain; charset=utf-8",
+    ),
+)
