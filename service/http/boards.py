@@ -9,7 +9,7 @@ from domain import board
 from domain.board import Id
 from domain.errors import NotFound
 from domain.streams import board_stream
-from projections.board_view import BoardView
+from projections.board_view import BOARD_VIEW, BoardView
 from projections.trace import trace as trace_of
 from projections.visibility import present_view
 from service import edge
@@ -19,6 +19,7 @@ from service.errors import BadRequest
 from service.http import answers
 from service.http.endpoints import Call, Endpoint, Query
 from service.http.present import command_answer
+from service.readside import history
 from service.wire import event_out
 
 
@@ -66,12 +67,42 @@ async def board_events(call: Call[None]) -> answers.BoardEvents:
 
 
 async def board_at(call: Call[None]) -> BoardView:
-    """The board as it was at ``version``, under the policy it has now."""
+    """The board as it was at ``version`` or at the instant ``time``, under the policy it has
+    now."""
     board_id = await _readable(call)
-    version = call.whole_number("version")
-    if version is None:
-        raise BadRequest("Give the version to show: ?version=N.", code="bad_query")
+    version = await _version(call, board_id, "version", "time")
     return present_view(await call.ctx.reads.board_at(board_id, version), call.viewer)
+
+
+async def _version(call: Call[None], board_id: str, number: str, instant: str) -> int:
+    """The version the query names: ``number`` itself, or the board's version at ``instant``."""
+    version, when = call.whole_number(number), call.instant(instant)
+    if (version is None) == (when is None):
+        raise BadRequest(f"Give one of ?{number}=N or ?{instant}=T.", code="bad_query")
+    if when is not None:
+        return await history.version_at(call.ctx.store, board_id, when)
+    assert version is not None
+    return version
+
+
+async def board_changes(call: Call[None]) -> history.Changes:
+    """What changed on the board between two versions (or instants), as the caller may see
+    it."""
+    board_id = await _readable(call)
+    first = await _version(call, board_id, "from", "from_time")
+    last = await _version(call, board_id, "to", "to_time")
+    if first > last:
+        raise BadRequest("'from' comes after 'to'.", code="bad_query")
+    reads, viewer = call.ctx.reads, call.viewer
+    after = present_view(await reads.board_at(board_id, last), viewer)
+    before = (
+        present_view(await reads.board_at(board_id, first), viewer)
+        if first > 0
+        else BOARD_VIEW.initial(board_id)
+    )
+    between = await call.ctx.store.read_stream(board_stream(board_id), first, after.version)
+    shown = await reads.present_history(board_id, between, viewer)
+    return history.changes(before, after, shown)
 
 
 async def rounds(call: Call[None]) -> answers.Rounds:
@@ -152,7 +183,23 @@ ENDPOINTS = (
         board_at,
         BoardView,
         errors=_SEEN,
-        query=(Query("version", "The version to show the board at.", required=True),),
+        query=(
+            Query("version", "The version to show the board at (or give time)."),
+            Query("time", "The instant to show the board at (or give version).", instant=True),
+        ),
+    ),
+    Endpoint(
+        "GET",
+        f"{B}/changes",
+        board_changes,
+        history.Changes,
+        errors=_SEEN,
+        query=(
+            Query("from", "The earlier version (or give from_time)."),
+            Query("from_time", "The earlier instant (or give from).", instant=True),
+            Query("to", "The later version (or give to_time)."),
+            Query("to_time", "The later instant (or give to).", instant=True),
+        ),
     ),
     Endpoint("GET", f"{B}/rounds", rounds, answers.Rounds, errors=_SEEN),
     Endpoint(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
 import msgspec
@@ -81,6 +82,23 @@ class Call(Generic[B]):
             raise _bad_query(name)
         return value
 
+    def instant(self, name: str) -> datetime | None:
+        """The query parameter ``name`` as an aware ISO 8601 date and time, or ``None`` when
+        absent; raises ``bad_query``."""
+        raw = self.request.query_params.get(name)
+        if raw is None:
+            return None
+        try:
+            found = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            found = None
+        if found is None or found.tzinfo is None:
+            raise BadRequest(
+                f"'{name}' must be a date and time with its offset, e.g. 2026-05-04T09:30:00Z.",
+                code="bad_query",
+            )
+        return found
+
 
 def _bad_query(name: str) -> BadRequest:
     return BadRequest(
@@ -95,6 +113,8 @@ class Query:
     name: str
     meaning: str
     required: bool = False
+    instant: bool = False
+    """An ISO 8601 date and time with its offset (``Call.instant``), not a whole number."""
 
 
 @dataclass(frozen=True)

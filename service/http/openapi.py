@@ -148,7 +148,11 @@ def _parameters(endpoint: Endpoint) -> list[dict[str, Any]]:
             "in": "query",
             "required": q.required,
             "description": q.meaning,
-            "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+            "schema": (
+                {"type": "string", "format": "date-time"}
+                if q.instant
+                else {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+            ),
         }
         for q in endpoint.query
     ]

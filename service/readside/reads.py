@@ -26,6 +26,7 @@ from projections.programme import PROGRAMME, ProgrammeView
 from projections.solution_timeline import SOLUTION_TIMELINE, SolutionTimeline
 from projections.visibility import Viewer, chain, present_event, private_to, still_private
 from service.commands.runner import CommandRunner
+from service.readside import history
 from service.readside.readmodels import SqlViewStore
 from service.settings import Settings
 from service.store import EventStore
@@ -144,8 +145,11 @@ class Reads:
 
     async def board_at(self, board_id: str, version: int) -> BoardView:
         """The board as it was at ``version``, under the policy it has now: a board made
-        pseudonymous later hides the names in its past too."""
-        then = await self.board_view(board_id, at_most_version=version)
+        pseudonymous later hides the names in its past too. From the view's checkpoints
+        (``service.readside.history``); raises ``NotFound`` when the board does not exist."""
+        then = await history.view_at(self.store, board_id, version)
+        if not then.workshop_id:
+            raise no_such_board()
         anonymity = await self.anonymity_of(board_id)
         return then if then.anonymity == anonymity else replace(then, anonymity=anonymity)
 

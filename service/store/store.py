@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.recorded import EventMeta, RecordedEvent
 from service.store import verify as verifying
 from service.store.batch import PendingAppend, PendingGroup, to_recorded
-from service.store.chain import ZERO_HASH
+from service.store.chain import ZERO_HASH, to_micros
 from service.store.engine import WRITE_LOCK, Backend, create_engine, unavailable_on_error
 from service.store.errors import StoreUnavailable
 from service.store.migrate import advisory_key, notify_channel, read_epoch, upgrade
@@ -245,6 +245,16 @@ class EventStore:
     async def stream_version(self, stream_id: str) -> int:
         """The stream's current version; 0 for a stream with no events."""
         query = sa.select(sa.func.max(events.c.version)).where(events.c.stream_id == stream_id)
+        async with unavailable_on_error("read a stream version"), self.engine.connect() as conn:
+            version = await conn.scalar(query)
+        return int(version or 0)
+
+    async def stream_version_at(self, stream_id: str, instant: datetime) -> int:
+        """The stream's version at ``instant`` (aware): that of its last event recorded at or
+        before it; 0 when none was."""
+        query = sa.select(sa.func.max(events.c.version)).where(
+            events.c.stream_id == stream_id, events.c.recorded_at <= to_micros(instant)
+        )
         async with unavailable_on_error("read a stream version"), self.engine.connect() as conn:
             version = await conn.scalar(query)
         return int(version or 0)

@@ -177,7 +177,10 @@ def test_the_rules_of_each_kind_are_the_codes_its_decider_raises(kind: str) -> N
 
 def test_the_query_parameters_read_are_declared() -> None:
     for endpoint in ENDPOINTS:
-        read = re.findall(r"whole_number\(\s*\"(\w+)\"", inspect.getsource(endpoint.handler))
+        source = inspect.getsource(endpoint.handler)
+        read = re.findall(r"(?:whole_number|instant)\(\s*\"(\w+)\"", source)
+        for pair in re.findall(r"_version\(call, board_id, (\"\w+\", \"\w+\")\)", source):
+            read += re.findall(r"\"(\w+)\"", pair)  # boards._version: a number or an instant
         assert sorted(read) == sorted(q.name for q in endpoint.query), endpoint.path
 
 
