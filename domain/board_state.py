@@ -33,6 +33,8 @@ class Origin(msgspec.Struct, frozen=True, kw_only=True):
     board_id: str
     item_id: str
     version: int
+    group: str = ""
+    """The source board's title when the item was promoted: the group it came from."""
 
 
 class NoteState(msgspec.Struct, frozen=True, kw_only=True):

@@ -6,9 +6,11 @@ its rank, the ballot size), the item's place on the grid, and the item's notes a
 version, so an auditor reads why without replaying anything.
 
 Promotion copies clusters and notes from a breakout board to the plenary board. The service
-reads the source board and asks ``plan_promotion`` (a rule of this module, not of the
-service) what to copy; the plenary board's ``items.promote`` then records the copies with
-their lineage: origin board, origin id and origin version.
+reads the source board and the plenary board and asks ``plan_promotion`` (a rule of this
+module, not of the service) what to copy and where it goes on the plenary (``domain.layout``:
+a free column, clear of everything there); the plenary board's ``items.promote`` then records
+the copies at those places with their lineage: origin board, origin id, origin version and
+the source board's title (its group).
 
 Longer than most modules, on purpose: a decision's rules and the evidence it records read
 the same ballot, grid and notes, and promotion's plan is the rule for what a decision
@@ -21,6 +23,7 @@ import hashlib
 
 import msgspec
 
+from domain import layout
 from domain.actor import Actor
 from domain.board_state import (
     Board,
@@ -223,12 +226,13 @@ def promoted_id(promotion_id: str, origin_id: str) -> str:
     return "p-" + digest[:48]
 
 
-def plan_promotion(source: Board, command: PromoteItems, *, workshop_id: str) -> Promotion:
-    """What ``command`` copies from ``source`` into a board of workshop ``workshop_id``: the
-    named clusters with their live, visible notes, plus the named loose notes. Raises
-    ``NotFound`` for an unknown or deleted item, ``InvalidCommand`` (``foreign_board``,
-    ``note_hidden``, ``not_breakout``, ``empty_promotion``)."""
-    if source.workshop_id != workshop_id:
+def plan_promotion(source: Board, command: PromoteItems, *, target: Board) -> Promotion:
+    """What ``command`` copies from ``source`` onto the board ``target``, and where: the named
+    clusters with their live, visible notes, plus the named loose notes, laid out in a free
+    column of ``target`` (``laid_out``). Raises ``NotFound`` for an unknown or deleted item,
+    ``InvalidCommand`` (``foreign_board``, ``note_hidden``, ``not_breakout``,
+    ``empty_promotion``)."""
+    if source.workshop_id != target.workshop_id:
         raise InvalidCommand("Items are promoted within one workshop.", code="foreign_board")
     if source.kind != "breakout":
         raise InvalidCommand("Items are promoted from a breakout board.", code="not_breakout")
@@ -238,7 +242,9 @@ def plan_promotion(source: Board, command: PromoteItems, *, workshop_id: str) ->
     pid, version = command.promotion_id, source.version
 
     def origin(item_id: str) -> Origin:
-        return Origin(board_id=source.board_id, item_id=item_id, version=version)
+        return Origin(
+            board_id=source.board_id, item_id=item_id, version=version, group=source.title
+        )
 
     # People wrote on a pseudonymous board trusting their names stay off it: the copies carry
     # no author there (the origin leads an auditor to the source board's log).
@@ -262,12 +268,44 @@ def plan_promotion(source: Board, command: PromoteItems, *, workshop_id: str) ->
             raise InvalidCommand("A hidden note is not revealed yet.", code="note_hidden")
         if nid not in notes:
             notes[nid] = _promoted_note(pid, nid, note, None, origin(nid), anonymous)
-    return Promotion(
-        source_board_id=source.board_id,
-        source_version=version,
-        clusters=tuple(clusters),
-        notes=tuple(notes.values()),
+    return laid_out(
+        target,
+        Promotion(
+            source_board_id=source.board_id,
+            source_version=version,
+            clusters=tuple(clusters),
+            notes=tuple(notes.values()),
+        ),
     )
+
+
+def laid_out(target: Board, plan: Promotion) -> Promotion:
+    """``plan`` with its items placed in the first free column of ``target``: each cluster
+    with its notes in rows under its label, then the loose notes; clear of every item on
+    ``target`` and of each other (``domain.layout``)."""
+    places = layout.place_block(
+        layout.occupied(target),
+        [c.cluster_id for c in plan.clusters],
+        [(n.note_id, n.cluster_id) for n in plan.notes],
+    )
+    replace = msgspec.structs.replace
+    return replace(
+        plan,
+        clusters=tuple(
+            replace(c, x=places[c.cluster_id][0], y=places[c.cluster_id][1]) for c in plan.clusters
+        ),
+        notes=tuple(replace(n, x=places[n.note_id][0], y=places[n.note_id][1]) for n in plan.notes),
+    )
+
+
+def _fits(target: Board, plan: Promotion) -> bool:
+    """Whether ``plan``'s items, where it put them, stay clear of everything on ``target``."""
+    mine = layout.covered(
+        ((c.cluster_id, c.x, c.y) for c in plan.clusters),
+        (((n.note_id, n.x, n.y), n.cluster_id) for n in plan.notes),
+    )
+    there = layout.occupied(target)
+    return not any(a.overlaps(b) for a in mine for b in there)
 
 
 def _promoted_note(
@@ -296,6 +334,8 @@ def _decide_promote(state: Board, command: PromoteItems) -> list[Event]:
     for new_id in [c.cluster_id for c in plan.clusters] + [n.note_id for n in plan.notes]:
         if new_id in state.notes or new_id in state.clusters:
             raise AlreadyExists(f"The id {new_id!r} is already used.", code="duplicate_id")
+    if not _fits(state, plan):  # the board changed since the plan was made: place anew
+        plan = laid_out(state, plan)
     return [
         ItemsPromoted(
             promotion_id=command.promotion_id,

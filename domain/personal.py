@@ -71,6 +71,10 @@ NOT_PERSONAL: Mapping[str, frozenset[Path]] = {
     "workshop.created": frozenset({("title",), ("agenda", "*", "title"), ("date",)}),
     "board.created": frozenset({("title",)}),
     "board.added": frozenset({("title",)}),
+    # A copy's group is its source board's title (board.created/board.added: not personal).
+    "items.promoted": frozenset(
+        {("notes", "*", "origin", "group"), ("clusters", "*", "origin", "group")}
+    ),
     "group.created": frozenset({("name",)}),
     "programme.created": frozenset({("title",)}),
     "timer.started": frozenset({("label",)}),

@@ -1,7 +1,8 @@
 """Preparation steps: what a command needs from beyond its own stream, read before it is run.
 
-A promotion gets its plan: the service reads the source board and ``decisions.plan_promotion``
-(the rule lives in the domain) decides what to copy, replacing any plan a client sent.
+A promotion gets its plan: the service reads the source board and the plenary board, and
+``decisions.plan_promotion`` (the rule lives in the domain) decides what to copy and where it
+goes on the plenary, replacing any plan a client sent.
 """
 
 from __future__ import annotations
@@ -53,5 +54,5 @@ async def _planned(
     source = (await runner.load(board.DECIDER, board_stream(source_id))).state
     if not source.created:
         raise no_such_board()
-    plan = decisions.plan_promotion(source, command, workshop_id=target.workshop_id)
+    plan = decisions.plan_promotion(source, command, target=target)
     return msgspec.structs.replace(command, plan=plan)

@@ -331,7 +331,11 @@ def promote(
 
 
 def origin(item_id: str) -> Origin:
-    return Origin(board_id=SOURCE_ID, item_id=item_id, version=SOURCE.version)
+    return Origin(board_id=SOURCE_ID, item_id=item_id, version=SOURCE.version, group="Group A")
+
+
+TARGET = board.Board(board_id="plen", workshop_id=WORKSHOP_ID, kind="plenary", created=True)
+"""An empty plenary board to promote onto."""
 
 
 def copied_note(
@@ -357,12 +361,17 @@ def copied_note(
     )
 
 
+# On an empty plenary: the cluster at the margin (24, 24), its notes in a row under its label
+# (16 in, 44 down, 150 wide and 24 apart), the loose note under the cluster's region (which
+# ends 16 under its notes' greatest height, 180) and 24 apart.
 MOBILITY = PromotedCluster(
-    cluster_id=promoted_id("p1", "c1"), label="Mobility", x=10.0, y=10.0, origin=origin("c1")
+    cluster_id=promoted_id("p1", "c1"), label="Mobility", x=24.0, y=24.0, origin=origin("c1")
 )
-BIKES = copied_note("n1", "Bike lanes", "alice", cluster_id=MOBILITY.cluster_id, x=1.0, y=2.0)
-TREES = copied_note("n2", "Trees", "bob", cluster_id=MOBILITY.cluster_id, colour="green")
-LOOSE = copied_note("n3", "Loose", "alice", x=-4.0, y=5.0, colour="pink")
+BIKES = copied_note("n1", "Bike lanes", "alice", cluster_id=MOBILITY.cluster_id, x=40.0, y=68.0)
+TREES = copied_note(
+    "n2", "Trees", "bob", cluster_id=MOBILITY.cluster_id, colour="green", x=214.0, y=68.0
+)
+LOOSE = copied_note("n3", "Loose", "alice", x=24.0, y=288.0, colour="pink")
 
 
 def test_the_source_version_is_its_event_count() -> None:
@@ -370,7 +379,7 @@ def test_the_source_version_is_its_event_count() -> None:
 
 
 def test_a_cluster_comes_with_its_live_visible_notes() -> None:
-    assert plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1",))) == Promotion(
+    assert plan_promotion(SOURCE, target=TARGET, command=promote(("c1",))) == Promotion(
         source_board_id=SOURCE_ID,
         source_version=SOURCE.version,
         clusters=(MOBILITY,),
@@ -379,46 +388,44 @@ def test_a_cluster_comes_with_its_live_visible_notes() -> None:
 
 
 def test_a_loose_note_comes_alone() -> None:
-    plan = plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(note_ids=("n3",)))
+    plan = plan_promotion(SOURCE, target=TARGET, command=promote(note_ids=("n3",)))
     assert plan.clusters == ()
-    assert plan.notes == (LOOSE,)
+    assert plan.notes == (msgspec.structs.replace(LOOSE, y=24.0),)  # alone: at the margin
 
 
 def test_a_note_named_loose_and_through_its_cluster_is_copied_once_in_the_cluster() -> None:
-    plan = plan_promotion(
-        SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1", "c1"), ("n1", "n3", "n3"))
-    )
+    plan = plan_promotion(SOURCE, target=TARGET, command=promote(("c1", "c1"), ("n1", "n3", "n3")))
     assert plan.clusters == (MOBILITY,)
     assert plan.notes == (BIKES, TREES, LOOSE)
 
 
 def test_items_are_promoted_within_one_workshop() -> None:
     with pytest.raises(InvalidCommand) as refused:
-        plan_promotion(SOURCE, promote(("c1",)), workshop_id="another-workshop")
+        plan_promotion(SOURCE, promote(("c1",)), target=board.Board(workshop_id="another"))
     assert refused.value.code == "foreign_board"
 
 
 def test_copies_from_a_pseudonymous_board_carry_no_author() -> None:
     pseudonymous = board.evolve(SOURCE, facilitation.AnonymitySet(policy="pseudonymous"))
-    plan = plan_promotion(pseudonymous, workshop_id=WORKSHOP_ID, command=promote(("c1",), ("n3",)))
+    plan = plan_promotion(pseudonymous, target=TARGET, command=promote(("c1",), ("n3",)))
     assert [n.author for n in plan.notes] == ["", "", ""]
     assert [n.text for n in plan.notes] == ["Bike lanes", "Trees", "Loose"]
 
 
 def test_a_note_promoted_without_its_cluster_is_loose_on_the_plenary() -> None:
-    plan = plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(note_ids=("n1",)))
+    plan = plan_promotion(SOURCE, target=TARGET, command=promote(note_ids=("n1",)))
     assert [n.cluster_id for n in plan.notes] == [None]
 
 
 def test_promoted_ids_are_stable_within_and_distinct_across_promotions() -> None:
     first = plan_promotion(
-        SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1",), ("n3",), promotion_id="p1")
+        SOURCE, target=TARGET, command=promote(("c1",), ("n3",), promotion_id="p1")
     )
     again = plan_promotion(
-        SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1",), ("n3",), promotion_id="p1")
+        SOURCE, target=TARGET, command=promote(("c1",), ("n3",), promotion_id="p1")
     )
     second = plan_promotion(
-        SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1",), ("n3",), promotion_id="p2")
+        SOURCE, target=TARGET, command=promote(("c1",), ("n3",), promotion_id="p2")
     )
     ids = {promoted_id("p1", i) for i in ("c1", "n1", "n2", "n3")}
     assert {c.cluster_id for c in first.clusters} | {n.note_id for n in first.notes} == ids
@@ -440,7 +447,7 @@ def test_items_are_promoted_from_a_breakout_board_only() -> None:
     )
     with pytest.raises(InvalidCommand) as refused:
         plan_promotion(
-            plenary, workshop_id=WORKSHOP_ID, command=promote(note_ids=("n1",), source_board_id="p")
+            plenary, target=TARGET, command=promote(note_ids=("n1",), source_board_id="p")
         )
     assert refused.value.code == "not_breakout"
 
@@ -448,7 +455,7 @@ def test_items_are_promoted_from_a_breakout_board_only() -> None:
 @pytest.mark.parametrize("count", [0, 101])
 def test_a_promotion_copies_1_to_100_items(count: int) -> None:
     with pytest.raises(InvalidCommand) as refused:
-        plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(note_ids=("n3",) * count))
+        plan_promotion(SOURCE, target=TARGET, command=promote(note_ids=("n3",) * count))
     assert refused.value.code == "empty_promotion"
 
 
@@ -467,7 +474,7 @@ def test_only_live_visible_items_are_promoted(
     cluster_ids: tuple[str, ...], note_ids: tuple[str, ...], error: type[DomainError], code: str
 ) -> None:
     with pytest.raises(error) as refused:
-        plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(cluster_ids, note_ids))
+        plan_promotion(SOURCE, target=TARGET, command=promote(cluster_ids, note_ids))
     assert refused.value.code == code
 
 
@@ -476,7 +483,7 @@ def test_only_live_visible_items_are_promoted(
 PLENARY = board.BoardCreated(
     board_id="plen", workshop_id=WORKSHOP_ID, title="Plenary", kind="plenary"
 )
-PLAN = plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1",), ("n3",)))
+PLAN = plan_promotion(SOURCE, target=TARGET, command=promote(("c1",), ("n3",)))
 PROMOTED = decisions.ItemsPromoted(
     promotion_id="p1",
     source_board_id=SOURCE_ID,
@@ -521,8 +528,9 @@ def test_promoted_items_are_like_any_other() -> None:
 
 
 def test_the_same_items_are_promoted_again_under_another_promotion() -> None:
+    # Planned on the board as it is now: beside the first copies.
     again = plan_promotion(
-        SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1",), promotion_id="p2")
+        SOURCE, target=board.fold([PLENARY, PROMOTED]), command=promote(("c1",), promotion_id="p2")
     )
     state = (
         given(PLENARY, PROMOTED)
@@ -546,8 +554,8 @@ def test_items_are_promoted_to_the_plenary_board_only() -> None:
 
 
 def test_a_promotion_id_is_used_once() -> None:
-    cluster_only = plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(("c1",)))
-    loose_only = plan_promotion(SOURCE, workshop_id=WORKSHOP_ID, command=promote(note_ids=("n3",)))
+    cluster_only = plan_promotion(SOURCE, target=TARGET, command=promote(("c1",)))
+    loose_only = plan_promotion(SOURCE, target=TARGET, command=promote(note_ids=("n3",)))
     first = decisions.ItemsPromoted(
         promotion_id="p1",
         source_board_id=SOURCE_ID,

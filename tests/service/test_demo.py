@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain import layout
 from projections.programme import outcomes
 from service.app import close_plenary, open_plenary
 from service.settings import Settings
@@ -47,6 +48,18 @@ async def test_the_demo_programme_populates_every_feature(app_settings: Settings
         assert len(plenary.promotions) == 4
         assert all(c.origin is not None for c in plenary.clusters.values())
         assert all(n.origin is not None for n in plenary.notes.values())
+        # Readable: the four groups' clusters side by side, no item over another.
+        assert (
+            layout.overlapping(
+                ((c.id, c.x, c.y) for c in plenary.clusters.values()),
+                (((n.id, n.x, n.y), n.cluster_id) for n in plenary.notes.values()),
+            )
+            == []
+        )
+        assert len({c.x for c in plenary.clusters.values()}) == 4
+        groups = {c.origin.group for c in plenary.clusters.values() if c.origin}
+        titles = {(await ctx.reads.board_view(g.board_id)).title for g in workshop.groups.values()}
+        assert groups == titles
         assert [d.outcome for d in plenary.decisions] == ["select", "park"]
         assert plenary.decisions[0].evidence.rank == 1
 

@@ -436,7 +436,12 @@ def test_promotion_copies_the_source_items_with_their_origin_and_ignores_a_sent_
     new_c1 = promoted_id("pr1", "c1")
 
     def origin(item_id: str) -> JSON:
-        return {"board_id": group_a, "item_id": item_id, "version": source_version}
+        return {
+            "board_id": group_a,
+            "item_id": item_id,
+            "version": source_version,
+            "group": "Group A",
+        }
 
     assert {cid: (c["label"], c["origin"]) for cid, c in view["clusters"].items()} == {
         new_c1: ("Safe cycling", origin("c1"))

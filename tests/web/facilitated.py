@@ -63,6 +63,9 @@ def _source(anonymity: str) -> board.Board:
 
 
 SOURCES = {policy: _source(policy) for policy in ("named", "pseudonymous")}
+_PLENARY = board.Board(board_id="plenary", workshop_id=WORKSHOP_ID, kind="plenary", created=True)
+"""An empty plenary board: plans are drawn against it, and placed anew when the board they
+reach is not empty."""
 
 
 def _promote(
@@ -77,7 +80,7 @@ def _promote(
         note_ids=note_ids,
     )
     try:
-        plan = decisions.plan_promotion(SOURCES[anonymity], command, workshop_id=WORKSHOP_ID)
+        plan = decisions.plan_promotion(SOURCES[anonymity], command, target=_PLENARY)
     except DomainError:
         return command
     return msgspec.structs.replace(command, plan=plan)
