@@ -10,9 +10,11 @@ import {
 import {
   decidedOutcomes, latestResults, mayVote, openRound, phasesOf, refusal, selfId,
 } from "./facilitation.js";
+import { NOT_FOUND_CODES, showNotFound } from "./dom.js";
 import { uuidv7 } from "./ids.js";
 import { HomePage } from "./home.js";
 import { describe, Panels } from "./panels.js";
+import { PromotePanel } from "./promote.js";
 import { Sync } from "./sync.js";
 import { WorkshopPage } from "./workshop.js";
 
@@ -80,7 +82,12 @@ class BoardPage {
     this.members = new Map(); // connection → member
     this.ui = { dragging: null, editing: null };
     this.renderer = new BoardRenderer($("canvas"));
-    this.panels = new Panels((command) => this.command(command));
+    const send = (command) => this.command(command);
+    this.panels = new Panels(send, {
+      trace: (d) => this.workshopUrl({ board: boardId, trace: d.id }),
+      track: (trackId) => this.workshopUrl({ track: trackId }),
+    });
+    this.promote = new PromotePanel(api, send);
     this.view = this.confirmed;
     this.frame = 0;
     this.sync = new Sync(boardId, () => api.ticket(boardId).then((t) => t.ticket), {
@@ -91,12 +98,29 @@ class BoardPage {
       presence: (f) => this.presence(f),
       status: (state) => setStatus(state),
       error: (f) => console.warn("plenary: server error frame", f.code, f.message),
-      fatal: (message) => showAlert(message),
+      fatal: (message, code) => this.fatal(message, code),
       probe: () => this.probe(),
     });
   }
 
   get readOnly() { return !mayChangeBoard(this.me); }
+
+  /** A page of this board's workshop: {} its overview, {board, trace} or {track}. The token
+   * rides in the fragment, which never reaches a server. */
+  workshopUrl(params = {}) {
+    const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
+    return `/w/${encodeURIComponent(this.view.workshop_id)}${query ? `?${query}` : ""}`
+      + `#token=${encodeURIComponent(this.api.token)}`;
+  }
+
+  /** The link no longer opens the board: a not-found page if there is nothing here for it. */
+  fatal(message, code) {
+    if (NOT_FOUND_CODES.has(code)) {
+      showNotFound("Board", `There is no board “${this.boardId}”, or this link does not open it.`);
+    } else {
+      showAlert(message);
+    }
+  }
 
   /** Me as the shown view names me ({id, role}): my pseudonym on a pseudonymous board. */
   get self() { return { id: selfId(this.view, this.me), role: this.me.role }; }
@@ -113,7 +137,15 @@ class BoardPage {
     document.body.classList.toggle("read-only", this.readOnly);
     $("tools").hidden = this.readOnly;
     $("read-only").hidden = !this.readOnly;
+    const hint = this.readOnly
+      ? "You follow this board: notes, clusters and votes appear here as people make them."
+      : "Double-click a note (or press Enter on it) to edit it. Drag it onto a cluster to group it.";
+    $("board-hint").textContent = hint;
+    $("canvas-help").textContent = this.readOnly
+      ? "Notes can be focused with Tab to be read."
+      : "Notes can be focused with Tab; Enter edits, Delete removes, arrow keys move.";
     this.panels.start(this.me, () => this.sync.now());
+    this.promote.wire();
     this.wire();
     this.sync.start();
     this.render();
@@ -166,8 +198,8 @@ class BoardPage {
       await this.api.board(this.boardId);
       return null;
     } catch (error) {
-      if (["unauthorized", "board_not_found", "http_401", "http_404"].includes(error.code)) {
-        return `This link does not open the board: ${error.message}`;
+      if (["unauthorized", "http_401"].includes(error.code) || NOT_FOUND_CODES.has(error.code)) {
+        return { message: `This link does not open the board: ${error.message}`, code: error.code };
       }
       return null;
     }
@@ -242,8 +274,14 @@ class BoardPage {
       outcomes: decidedOutcomes(this.view),
     });
     this.panels.render(this.view, self.id);
+    this.promote.render(this.view, this.me);
     this.renderTools();
     $("title").textContent = this.view.title;
+    if (this.view.workshop_id) {
+      const link = $("workshop-link");
+      link.href = this.workshopUrl();
+      link.hidden = false;
+    }
     if (this.view.title) document.title = `${this.view.title} · Plenary`;
     $("version").textContent = `v${this.confirmed.version}`;
     $("note-count").textContent = `${Object.keys(this.view.notes).length} notes`;
@@ -519,6 +557,7 @@ async function main() {
       status: () => $("status").dataset.state,
       clockOffset: () => page.sync.offset,
       dropConnection: () => page.sync.ws?.close(4000, "dropped by hand"),
+      chimes: () => page.panels.chime.rung,
     };
     page.start();
   } else {

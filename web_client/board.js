@@ -5,8 +5,11 @@ import {
 } from "./facilitation.js";
 
 export const COLOURS = ["yellow", "pink", "blue", "green", "orange", "purple", "grey"];
+// The sizes items are drawn at: domain/layout.py lays promoted items out by the same numbers
+// (tests/web/test_layout_parity.py checks that they agree), so they never overlap here.
 export const NOTE_W = 150;
-export const NOTE_H = 110;
+export const NOTE_H = 110; // the least height; a long text grows a note up to NOTE_MAX_H
+export const NOTE_MAX_H = 180;
 export const CLUSTER_MIN = { w: 320, h: 200 };
 const PAD = 16;
 const HEADER = 44;
@@ -179,6 +182,9 @@ export class BoardRenderer {
     this.clusters = new Map();
     this.cursors = new Map();
     this.rects = new Map();
+    canvas.style.setProperty("--note-w", `${NOTE_W}px`);
+    canvas.style.setProperty("--note-h", `${NOTE_H}px`);
+    canvas.style.setProperty("--note-max-h", `${NOTE_MAX_H}px`);
   }
 
   heights() {
@@ -228,7 +234,14 @@ export class BoardRenderer {
       }
       const text = el.querySelector(".text");
       if (text.textContent !== note.text) text.textContent = note.text;
-      el.setAttribute("aria-label", `${note.hidden ? "Private note" : "Note"}: ${note.text}`);
+      const group = note.origin?.group ?? "";
+      el.setAttribute("aria-label", `${note.hidden ? "Private note" : "Note"}: ${note.text}`
+        + (group ? ` (from ${group})` : ""));
+      if (note.text.length > 100) el.title = note.text; // a long text is cut short on the note
+      else el.removeAttribute("title");
+      // Inside a cluster of the same group, the cluster's tag says it once for all its notes.
+      const said = Boolean(group) && view.clusters[note.cluster_id]?.origin?.group === group;
+      groupTag(el.querySelector(".group-tag"), said ? "" : group);
       el.querySelector(".delete").hidden = !ui.mayEdit(note);
       el.querySelector(".mine").hidden = note.author !== ui.me.id;
       el.querySelector(".private-mark").hidden = !note.hidden;
@@ -253,7 +266,7 @@ export class BoardRenderer {
     secret.className = "private-mark";
     secret.textContent = "private";
     secret.title = "Only you see this note until the facilitator reveals the notes";
-    foot.append(mine, secret, extrasElement());
+    foot.append(groupTagElement(), mine, secret, extrasElement());
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "delete";
@@ -278,7 +291,7 @@ export class BoardRenderer {
         head.className = "head";
         const label = document.createElement("h2");
         label.className = "label";
-        head.append(label, extrasElement());
+        head.append(label, groupTagElement(), extrasElement());
         el.append(head);
         this.clusters.set(cluster.id, el);
         this.canvas.prepend(el);
@@ -291,7 +304,10 @@ export class BoardRenderer {
       const text = `${cluster.label}`;
       if (label.textContent !== text) label.textContent = text;
       el.dataset.count = String(count);
-      el.setAttribute("aria-label", `Cluster: ${cluster.label}, ${count} notes`);
+      const group = cluster.origin?.group ?? "";
+      el.setAttribute("aria-label", `Cluster: ${cluster.label}, ${count} notes`
+        + (group ? `, from ${group}` : ""));
+      groupTag(el.querySelector(".group-tag"), group);
       renderExtras(el.querySelector(".extras"), cluster.id, cluster.label, ui);
     }
   }
@@ -321,6 +337,20 @@ export class BoardRenderer {
 }
 
 // --------------------------------------------------------------------------- item extras
+
+/** The tag of a promoted copy: the group (source board) it came from. */
+function groupTagElement() {
+  const tag = document.createElement("span");
+  tag.className = "group-tag";
+  tag.setAttribute("aria-hidden", "true"); // said in the item's own label
+  tag.hidden = true;
+  return tag;
+}
+
+function groupTag(tag, group) {
+  tag.hidden = !group;
+  if (tag.textContent !== group) tag.textContent = group;
+}
 
 function button(className, text) {
   const b = document.createElement("button");

@@ -26,6 +26,25 @@ export const srOnly = (text) => el("span", "visually-hidden", text);
 export const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 export const shorten = (text, max = 60) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+/** Refusals that mean "there is nothing here for this link": a not-found page, not an alert. */
+export const NOT_FOUND_CODES = new Set(["board_not_found", "workshop_not_found", "track_not_found",
+  "http_404", "forbidden"]);
+
+/** The page for a board or workshop that does not exist, or that this link cannot open: it
+ * replaces whatever the page was about to show. */
+export function showNotFound(what, message) {
+  for (const id of ["board", "workshop", "home"]) {
+    const node = document.getElementById(id);
+    if (node) node.hidden = true;
+  }
+  for (const id of ["status", "title", "workshop-link"]) document.getElementById(id).hidden = true;
+  document.getElementById("not-found-title").textContent = `${what} not found`;
+  document.getElementById("not-found-text").textContent = message;
+  document.getElementById("not-found").hidden = false;
+  document.title = `${what} not found · Plenary`;
+  document.getElementById("not-found-title").focus();
+}
+
 /** Show `node`'s message in a role=alert/status element, or clear it. */
 export function say(node, message) {
   node.textContent = message ?? "";

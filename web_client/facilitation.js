@@ -206,9 +206,17 @@ export function ranked(round) {
   }));
 }
 
-/** Item id → its place in the latest closed round that had it on the ballot. */
+/** Whether an open round hides its tallies: then earlier rounds' results are set aside too,
+ * so that no one votes by the last round's ranks. */
+export function blindRound(view) {
+  return Boolean(openRound(view)?.hide_tallies);
+}
+
+/** Item id → its place in the latest closed round that had it on the ballot (none while a
+ * round that hides its tallies is open). */
 export function latestResults(view) {
   const found = new Map();
+  if (blindRound(view)) return found;
   const rounds = Object.values(view.rounds);
   rounds.forEach((round, index) => {
     if (round.open) return;

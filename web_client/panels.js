@@ -3,10 +3,11 @@
 // (`.host-only`) are shown to facilitators only. Static structure lives in index.html; this
 // module updates it in place so focus and half-typed input survive live updates.
 import {
-  clock, itemTitle, mayVote, OUTCOME_LABELS, PHASE_LABELS, PHASES, openRound, ranked,
+  blindRound, clock, itemTitle, mayVote, OUTCOME_LABELS, PHASE_LABELS, PHASES, openRound, ranked,
   roundNumber, secondsLeft, used,
 } from "./facilitation.js";
 import { uuidv7 } from "./ids.js";
+import { Chime } from "./chime.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -49,9 +50,12 @@ export function describe(recorded, view) {
 }
 
 export class Panels {
-  /** `command(command)` sends a board command and returns its op_id (null if not sent). */
-  constructor(command) {
+  /** `command(command)` sends a board command and returns its op_id (null if not sent);
+   * `links` ({trace(decision), track(trackId)}) give the addresses a decision links to. */
+  constructor(command, links) {
     this.command = command;
+    this.links = links;
+    this.chime = new Chime();
     this.view = null;
     this.me = null;
     this.now = () => Date.now();
@@ -65,8 +69,10 @@ export class Panels {
   start(me, now) {
     this.me = me;
     this.now = now;
+    this.chime.listen();
     const host = me.role === "facilitator";
     for (const node of document.querySelectorAll(".host-only")) node.hidden = !host;
+    $("timer-dismiss").addEventListener("click", () => { $("banner-timer").hidden = true; });
     $("phases").replaceChildren(...PHASES.map((phase, index) => {
       const item = el("li", "step");
       item.dataset.phase = phase;
@@ -77,7 +83,10 @@ export class Panels {
       }
       const num = el("span", "num", String(index + 1));
       num.setAttribute("aria-hidden", "true");
-      step.append(num, el("span", "name", PHASE_LABELS[phase]));
+      // The name people hear holds the text they see ("Vote"), so voice control finds it.
+      const before = el("span", "visually-hidden before", host ? "Move to the " : "");
+      const after = el("span", "visually-hidden after", " phase");
+      step.append(num, before, el("span", "name", PHASE_LABELS[phase]), after);
       item.append(step);
       return item;
     }));
@@ -87,9 +96,10 @@ export class Panels {
   wire() {
     $("timer-start").addEventListener("submit", (ev) => {
       ev.preventDefault();
-      const value = Number($("timer-minutes").value);
-      if (!(value > 0)) return;
-      this.command({ type: "timer.start", seconds: Math.round(value * 60), label: "" });
+      const seconds = Math.round(Number($("timer-minutes").value) * 60
+        + Number($("timer-seconds").value));
+      if (!(seconds > 0)) return;
+      this.command({ type: "timer.start", seconds, label: $("timer-label").value.trim() });
     });
     $("timer-extend").addEventListener("click", () => this.command({ type: "timer.extend", seconds: 60 }));
     $("timer-stop").addEventListener("click", () => this.command({ type: "timer.stop" }));
@@ -99,8 +109,17 @@ export class Panels {
     $("lock-toggle").addEventListener("click", () => {
       this.command({ type: this.view.locked ? "board.unlock" : "board.lock" });
     });
-    $("anonymity").addEventListener("change", (ev) => {
-      this.command({ type: "anonymity.set", policy: ev.target.value });
+    $("anonymity").addEventListener("change", (ev) => this.askAnonymity(ev.target.value));
+    $("pseudonym-cancel").addEventListener("click", () => $("pseudonym-dialog").close("cancel"));
+    $("pseudonym-confirm").addEventListener("click", () => $("pseudonym-dialog").close("confirm"));
+    $("pseudonym-dialog").addEventListener("close", () => {
+      const dialog = $("pseudonym-dialog");
+      if (dialog.returnValue === "confirm") {
+        this.command({ type: "anonymity.set", policy: "pseudonymous" });
+      } else {
+        $("anonymity").value = this.view.anonymity; // cancelled (or Escape): nothing changes
+      }
+      $("anonymity").focus();
     });
     $("vote-open").addEventListener("submit", (ev) => {
       ev.preventDefault();
@@ -126,6 +145,19 @@ export class Panels {
         $("decision-rationale").value = "";
       }
     });
+  }
+
+  /** Names shown again at once; pseudonyms only once the facilitator confirms. */
+  askAnonymity(policy) {
+    if (policy === this.view.anonymity) return;
+    if (policy !== "pseudonymous") {
+      this.command({ type: "anonymity.set", policy });
+      return;
+    }
+    const dialog = $("pseudonym-dialog");
+    dialog.returnValue = "";
+    dialog.showModal();
+    $("pseudonym-cancel").focus();
   }
 
   changePhase(phase) {
@@ -170,9 +202,8 @@ export class Panels {
       if (index === current) step.setAttribute("aria-current", "step");
       else step.removeAttribute("aria-current");
       if (step.tagName === "BUTTON") {
-        step.setAttribute("aria-label", index === current
-          ? `${PHASE_LABELS[item.dataset.phase]} (current phase)`
-          : `Move to the ${PHASE_LABELS[item.dataset.phase].toLowerCase()} phase`);
+        step.querySelector(".before").textContent = index === current ? "" : "Move to the ";
+        step.querySelector(".after").textContent = index === current ? " (current phase)" : " phase";
       }
     }
     $("facilitation").dataset.phase = view.phase;
@@ -215,10 +246,15 @@ export class Panels {
     const host = this.me?.role === "facilitator";
     $("timer-extend").hidden = !host || !timer;
     $("timer-stop").hidden = !host || !timer;
+    const shown = $("timer-label-shown");
+    shown.hidden = !timer?.label;
+    if (shown.textContent !== (timer?.label ?? "")) shown.textContent = timer?.label ?? "";
     if (!timer) {
       box.textContent = "No timer";
       box.dataset.state = "idle";
+      box.setAttribute("aria-label", "Time left");
       box.removeAttribute("title");
+      $("banner-timer").hidden = true;
       clearInterval(this.ticker);
       this.ticker = null;
       this.lastLeft = null;
@@ -229,10 +265,21 @@ export class Panels {
     const text = left > 0 ? clock(left) : "Time’s up";
     if (box.textContent !== text) box.textContent = text;
     box.dataset.state = left > 0 ? (left <= 30 ? "ending" : "running") : "done";
+    box.setAttribute("aria-label", timer.label ? `Time left: ${timer.label}` : "Time left");
     box.title = timer.label || `${minutes(timer.seconds)} in all`;
-    // Said when it runs out here, not on opening a board whose timer ended long ago.
-    if (left === 0 && this.lastLeft > 0) this.announce("Time is up.");
+    if (left > 0) $("banner-timer").hidden = true;
+    // Alerts when it runs out here, not on opening a board whose timer ended long ago.
+    if (left === 0 && this.lastLeft > 0) this.timeUp(timer);
     this.lastLeft = left;
+  }
+
+  /** The timer ran out while this page watched: a banner (role=alert) and a chime. */
+  timeUp(timer) {
+    const banner = $("banner-timer");
+    banner.querySelector(".message").textContent = timer.label
+      ? `Time’s up: ${timer.label}` : "Time’s up.";
+    banner.hidden = false;
+    this.chime.ring();
   }
 
   renderVoting(view, self) {
@@ -267,7 +314,8 @@ export class Panels {
   renderRounds(view, self) {
     const rounds = Object.values(view.rounds);
     const titles = rounds.flatMap((r) => r.item_ids.map((id) => itemTitle(view, id)));
-    const key = JSON.stringify([rounds, titles, self]);
+    const blind = blindRound(view);
+    const key = JSON.stringify([rounds, titles, self, blind]);
     if (this.keys.rounds === key) return;
     this.keys.rounds = key;
     const items = rounds.map((round, index) => {
@@ -278,7 +326,10 @@ export class Panels {
       item.append(head);
       const mine = round.votes[self] ?? {};
       let rows;
-      if (!round.open) {
+      if (!round.open && blind) {
+        item.append(el("p", "meta", "Its results are set aside while the open round hides its tallies."));
+        rows = [];
+      } else if (!round.open) {
         rows = ranked(round);
         item.append(el("p", "meta", `${plural(round.voters, "voter", "voters")} · closed ${timeOf(round.closed_at)}`));
       } else if (!round.hide_tallies) {
@@ -307,7 +358,7 @@ export class Panels {
 
   renderDecisions(view) {
     if (this.me.role === "facilitator") this.renderDecisionForm(view);
-    const key = JSON.stringify([view.decisions, Object.keys(view.rounds)]);
+    const key = JSON.stringify([view.decisions, Object.keys(view.rounds), view.workshop_id]);
     if (this.keys.decisions === key) return;
     this.keys.decisions = key;
     const entries = view.decisions.map((d) => {
@@ -321,10 +372,28 @@ export class Panels {
       item.append(head, el("p", "rationale", d.rationale));
       item.append(this.evidence(view, d.evidence));
       item.append(el("p", "meta", `v${d.version} · ${timeOf(d.decided_at)}`));
+      item.append(this.decisionLinks(d));
       return item;
     });
     $("decisions").replaceChildren(...entries);
     if (!entries.length) $("decisions").append(el("li", "empty", "No decisions yet."));
+  }
+
+  /** Where to read more: the decision's trace, and its solution track once it has one. */
+  decisionLinks(d) {
+    const links = el("p", "decision-links");
+    const short = shorten(d.title, 40);
+    const trace = el("a", "", "Trace");
+    trace.href = this.links.trace(d);
+    trace.setAttribute("aria-label", `Trace of the decision on “${short}”`);
+    links.append(trace);
+    if (d.track_id) {
+      const track = el("a", "", "Solution track");
+      track.href = this.links.track(d.track_id);
+      track.setAttribute("aria-label", `Solution track of “${short}”`);
+      links.append(" · ", track);
+    }
+    return links;
   }
 
   evidence(view, ev) {

@@ -19,7 +19,8 @@ const FATAL_CODES = new Set([4401, 4403, 4404]);
 export class Sync {
   /**
    * handlers: welcome(frame, view|null), events(list), ack(frame), reject(frame),
-   * presence(frame), status(state, detail), error(frame), fatal(message), probe() → Promise<string|null>
+   * presence(frame), status(state, detail), error(frame), fatal(message, code),
+   * probe() → Promise<{message, code}|null>
    */
   constructor(boardId, ticket, handlers) {
     this.boardId = boardId;
@@ -103,7 +104,7 @@ export class Sync {
     } catch (error) {
       if (this.stopped) return;
       if (error.code !== "network" && error.code !== "http_503") {
-        return this.fail(error.message); // refused: this link no longer opens the board
+        return this.fail(error.message, error.code); // refused: this link does not open the board
       }
       this.on.status("reconnecting");
       this.attempt += 1;
@@ -225,11 +226,14 @@ export class Sync {
     this.ws = null;
     this.joined = false;
     if (this.stopped) return;
-    if (FATAL_CODES.has(event.code)) return this.fail(event.reason || "The board refused this link.");
+    if (FATAL_CODES.has(event.code)) {
+      const code = event.code === 4404 ? "board_not_found" : `ws_${event.code}`;
+      return this.fail(event.reason || "The board refused this link.", code);
+    }
     if (!wasJoined && this.attempt >= 1 && this.on.probe) {
       // A refused handshake reaches the browser as 1006; ask over HTTP why.
       const why = await this.on.probe();
-      if (why) return this.fail(why);
+      if (why) return this.fail(why.message, why.code);
     }
     this.on.status("reconnecting");
     const delay = event.code === CLOSE_SLOW || event.code === CLOSE_RESYNC
@@ -247,9 +251,9 @@ export class Sync {
     return ceiling / 2 + Math.random() * (ceiling / 2);
   }
 
-  fail(message) {
+  fail(message, code = "") {
     this.stopped = true;
     this.on.status("offline");
-    this.on.fatal(message);
+    this.on.fatal(message, code);
   }
 }

@@ -4,7 +4,9 @@
 // server route: ?board={board_id}&trace={decision_id} traces a decision (trace.js) and
 // ?track={track_id} shows a solution track (track.js). Links are real links, so they open in
 // a new tab too; a plain click swaps the view in place and Back returns.
-import { dayEl, el, ROLE_LABELS, roleName, timeEl, WORKSHOP_KINDS } from "./dom.js";
+import {
+  dayEl, el, NOT_FOUND_CODES, ROLE_LABELS, roleName, showNotFound, timeEl, WORKSHOP_KINDS,
+} from "./dom.js";
 import {
   renderAgenda, renderBoards, renderDecisions, renderPeople, renderProgramme, renderTracks,
 } from "./overview.js";
@@ -124,6 +126,11 @@ export class WorkshopPage {
       const failed = [workshop, overview, decisions, programme].find((r) => r.status === "rejected");
       if (failed && (!this.data.overview || !this.data.workshop)
         && [workshop, overview].includes(failed)) {
+        if (NOT_FOUND_CODES.has(failed.reason.code)) {
+          this.stopped = true;
+          showNotFound("Workshop", `There is no workshop “${this.id}”, or this link does not open it.`);
+          return;
+        }
         this.pageAlert(`This link does not open the workshop: ${failed.reason.message}`);
         // A refused token stays refused: stop asking (a dropped connection may come back).
         if (failed.reason.code !== "network") this.stopped = true;

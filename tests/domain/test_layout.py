@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain import board, decisions, layout
+from domain.board_state import Origin
 from tests.factories import ALICE, FACILITATOR, WORKSHOP_ID
 
 PLENARY_ID = "plen"
@@ -77,12 +78,16 @@ def overlapping(state: board.Board, new: set[str]) -> list[tuple[str, str]]:
     return [(a, b) for a, b in pairs if a in new or b in new]
 
 
+def origins(state: board.Board) -> dict[str, Origin]:
+    """Item id → where it came from, for every promoted copy on ``state``."""
+    found = {nid: n.origin for nid, n in state.notes.items() if n.origin is not None}
+    return found | {cid: c.origin for cid, c in state.clusters.items() if c.origin is not None}
+
+
 def promoted_ids(state: board.Board, *promotion_ids: str) -> set[str]:
     ids = set()
-    for item_id, item in [*state.notes.items(), *state.clusters.items()]:
-        if item.origin is not None and any(
-            decisions.promoted_id(p, item.origin.item_id) == item_id for p in promotion_ids
-        ):
+    for item_id, origin in origins(state).items():
+        if any(decisions.promoted_id(p, origin.item_id) == item_id for p in promotion_ids):
             ids.add(item_id)
     return ids
 
@@ -141,8 +146,7 @@ def test_a_plan_overtaken_by_another_promotion_is_placed_anew() -> None:
 
 def test_each_copy_names_the_group_it_came_from() -> None:
     state = promote(GROUP_B, promote(GROUP_A, plenary(), "p1", ("ga-c0",)), "p2", ("gb-c0",))
-    groups = {i.origin.group for i in [*state.notes.values(), *state.clusters.values()] if i.origin}
-    assert groups == {"Group A", "Group B"}
+    assert {origin.group for origin in origins(state).values()} == {"Group A", "Group B"}
     assert all(n.origin is not None for n in state.notes.values())
 
 
@@ -175,7 +179,8 @@ def plenaries(draw: st.DrawFn) -> board.Board:
                 note_id=nid, text="own", x=draw(coords), y=draw(coords), colour="grey", author="fay"
             )
         )
-        if clusters and draw(st.booleans()):
+        joins: bool = draw(st.booleans())
+        if clusters and joins:
             events.append(
                 board.NoteClustered(note_id=nid, cluster_id=draw(st.sampled_from(clusters)))
             )
