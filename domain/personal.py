@@ -60,7 +60,13 @@ SEALED: Mapping[str, tuple[tuple[Path, Owner], ...]] = {
     # Stakeholders are other people, named by whoever planned the validation.
     "validation.planned": ((("stakeholders", "*"), "actor"),),
     "validation.recorded": ((("findings",), "actor"),),
-    "practice.documented": ((("title",), "actor"), (("description",), "actor")),
+    "practice.documented": (
+        (("title",), "actor"),
+        (("description",), "actor"),
+        (("context",), "actor"),
+        (("result",), "actor"),
+        (("reuse",), "actor"),
+    ),
     "presentation.recorded": ((("summary",), "actor"), (("link",), "actor")),
 }
 """Event type → the personal string fields it holds and whose key seals each."""

@@ -5,7 +5,8 @@ An organiser creates a programme and owns it; only its owner adds workshops to i
 workshop belongs to a programme when both sides say so: its ``workshop.created`` names the
 programme and the programme's stream records ``workshop.included`` (the service records both
 in one step), so naming someone else's programme counts for nothing. The counting rules are
-domain knowledge, so they live here; ``projections.programme`` applies them to the log.
+domain knowledge, so they live here; ``projections.programme`` applies them to the log. The
+targets are the programme's own (set when it is created; the planned outcomes' by default).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from domain.board import TITLE_MAX, Id
 from domain.checks import check_text
 from domain.codec import tag_of
 from domain.decider import Decider
-from domain.errors import AlreadyExists, Forbidden, NotFound
+from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
 from domain.roles import authorize
 
 OutcomeName = Literal[
@@ -31,6 +32,7 @@ class PlannedOutcome(msgspec.Struct, frozen=True, kw_only=True):
     name: OutcomeName
     label: str
     target: int
+    """The target of a programme that sets none (``OutcomeTargets``' defaults)."""
     counts: str
     """What counts toward it, in words people read in the outcome tracker."""
 
@@ -65,6 +67,32 @@ PLANNED_OUTCOMES: Final[tuple[PlannedOutcome, ...]] = (
     ),
 )
 
+TARGET_MAX: Final = 1000
+_DEFAULT = {o.name: o.target for o in PLANNED_OUTCOMES}
+
+
+class OutcomeTargets(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """How many of each planned outcome a programme aims for (0 to ``TARGET_MAX`` each)."""
+
+    initiatives_identified: int = _DEFAULT["initiatives_identified"]
+    ideas_presented: int = _DEFAULT["ideas_presented"]
+    ideas_developed: int = _DEFAULT["ideas_developed"]
+    practices_documented: int = _DEFAULT["practices_documented"]
+
+    def of(self, name: OutcomeName) -> int:
+        """The target for the outcome ``name``."""
+        target: int = getattr(self, name)
+        return target
+
+
+def _check_targets(targets: OutcomeTargets) -> None:
+    for o in PLANNED_OUTCOMES:
+        if not 0 <= targets.of(o.name) <= TARGET_MAX:
+            raise InvalidCommand(
+                f"A target is a whole number from 0 to {TARGET_MAX}.", code="invalid_targets"
+            )
+
+
 INITIATIVE_KINDS: Final = frozenset({"initiatives"})
 """Workshop kinds whose notes are initiatives."""
 IDEA_KINDS: Final = frozenset({"ideation", "consolidation"})
@@ -81,6 +109,7 @@ class ProgrammeCommand(msgspec.Struct, frozen=True, kw_only=True, tag_field="typ
 class CreateProgramme(ProgrammeCommand, frozen=True, kw_only=True, tag="programme.create"):
     programme_id: Id
     title: str
+    targets: OutcomeTargets = msgspec.field(default_factory=OutcomeTargets)
 
 
 class IncludeWorkshop(ProgrammeCommand, frozen=True, kw_only=True, tag="workshop.include"):
@@ -101,6 +130,8 @@ class ProgrammeCreated(ProgrammeEvent, frozen=True, kw_only=True, tag="programme
     title: str
     owner: str
     """The organiser who created it; only they add workshops to it."""
+    targets: OutcomeTargets = msgspec.field(default_factory=OutcomeTargets)
+    """Added later: an event stored before has the default targets."""
 
 
 class WorkshopIncluded(ProgrammeEvent, frozen=True, kw_only=True, tag="workshop.included"):
@@ -123,16 +154,21 @@ initial_state = Programme()
 
 def decide(state: Programme, command: Command, actor: Actor) -> list[Event]:
     """Events for ``command``; ``[]`` when nothing changes. Raises ``forbidden``,
-    ``invalid_title``, ``programme_exists``, ``programme_not_found``, ``not_owner``."""
+    ``invalid_title``, ``invalid_targets``, ``programme_exists``, ``programme_not_found``,
+    ``not_owner``."""
     authorize(actor, tag_of(command))
     match command:
         case CreateProgramme():
             check_text(command.title, 1, TITLE_MAX, "invalid_title")
+            _check_targets(command.targets)
             if state.created:
                 raise AlreadyExists("This programme exists already.", code="programme_exists")
             return [
                 ProgrammeCreated(
-                    programme_id=command.programme_id, title=command.title, owner=actor.id
+                    programme_id=command.programme_id,
+                    title=command.title,
+                    owner=actor.id,
+                    targets=command.targets,
                 )
             ]
         case IncludeWorkshop():

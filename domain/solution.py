@@ -111,11 +111,18 @@ class RecordValidationResult(SolutionCommand, frozen=True, kw_only=True, tag="va
 
 
 class DocumentPractice(SolutionCommand, frozen=True, kw_only=True, tag="practice.document"):
-    """A good practice the programme counts among its outcomes."""
+    """A good practice the programme counts among its outcomes, in four parts: the
+    ``context`` it grew in, what was done (``description``), the ``result``, and what others
+    can ``reuse``. Only the title and what was done are required (the command's first
+    shape had nothing else)."""
 
     practice_id: Id
     title: str
     description: str
+    """What was done."""
+    context: str = ""
+    result: str = ""
+    reuse: str = ""
 
 
 class RecordPresentation(SolutionCommand, frozen=True, kw_only=True, tag="presentation.record"):
@@ -201,6 +208,10 @@ class PracticeDocumented(SolutionEvent, frozen=True, kw_only=True, tag="practice
     practice_id: str
     title: str
     description: str
+    # Added later: an event stored before reads them as "".
+    context: str = ""
+    result: str = ""
+    reuse: str = ""
 
 
 class PresentationRecorded(SolutionEvent, frozen=True, kw_only=True, tag="presentation.recorded"):
@@ -314,16 +325,7 @@ def decide(state: Track, command: Command, actor: Actor) -> list[Event]:
         case RecordValidationResult():
             return _decide_result(state, command)
         case DocumentPractice():
-            _check_new(state.practices, command.practice_id, "practice")
-            check_text(command.title, 1, TITLE_MAX, "invalid_title")
-            check_text(command.description, 1, TEXT_MAX, "invalid_description")
-            return [
-                PracticeDocumented(
-                    practice_id=command.practice_id,
-                    title=command.title,
-                    description=command.description,
-                )
-            ]
+            return _decide_practice(state, command)
         case RecordPresentation():
             return _decide_presentation(state, command)
 
@@ -467,6 +469,24 @@ def _decide_result(state: Track, command: RecordValidationResult) -> list[Event]
             validation_id=command.validation_id,
             findings=command.findings,
             verdict=command.verdict,
+        )
+    ]
+
+
+def _decide_practice(state: Track, command: DocumentPractice) -> list[Event]:
+    _check_new(state.practices, command.practice_id, "practice")
+    check_text(command.title, 1, TITLE_MAX, "invalid_title")
+    check_text(command.description, 1, TEXT_MAX, "invalid_description")
+    for text in (command.context, command.result, command.reuse):
+        check_text(text, 0, TEXT_MAX, "invalid_text")
+    return [
+        PracticeDocumented(
+            practice_id=command.practice_id,
+            title=command.title,
+            description=command.description,
+            context=command.context,
+            result=command.result,
+            reuse=command.reuse,
         )
     ]
 

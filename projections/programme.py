@@ -19,7 +19,7 @@ from datetime import datetime
 
 import msgspec
 
-from domain.programme import IDEA_KINDS, INITIATIVE_KINDS, PLANNED_OUTCOMES
+from domain.programme import IDEA_KINDS, INITIATIVE_KINDS, PLANNED_OUTCOMES, OutcomeTargets
 from domain.recorded import RecordedEvent
 from domain.streams import BOARD_PREFIX, PROGRAMME_PREFIX, SOLUTION_PREFIX, WORKSHOP_PREFIX
 
@@ -60,6 +60,7 @@ class ProgrammeEntry(msgspec.Struct, frozen=True, kw_only=True):
     owner: str
     workshops: tuple[str, ...] = ()
     """Workshops the programme's stream includes, in order."""
+    targets: OutcomeTargets = msgspec.field(default_factory=OutcomeTargets)
 
 
 class BoardEntry(msgspec.Struct, frozen=True, kw_only=True):
@@ -136,6 +137,7 @@ class _ProgrammeCreated(msgspec.Struct):
     programme_id: str
     title: str
     owner: str
+    targets: OutcomeTargets = msgspec.field(default_factory=OutcomeTargets)
 
 
 class _Included(msgspec.Struct):
@@ -204,7 +206,7 @@ def _apply_programme(view: ProgrammeView, programme_id: str, rec: RecordedEvent)
     replace = msgspec.structs.replace
     if rec.type == "programme.created":
         p = msgspec.json.decode(rec.data, type=_ProgrammeCreated)
-        entry = ProgrammeEntry(id=p.programme_id, title=p.title, owner=p.owner)
+        entry = ProgrammeEntry(id=p.programme_id, title=p.title, owner=p.owner, targets=p.targets)
         return replace(view, programmes={**view.programmes, programme_id: entry})
     found = view.programmes.get(programme_id)
     if rec.type != "workshop.included" or found is None:
@@ -288,7 +290,10 @@ def members(view: ProgrammeView, programme: str) -> list[WorkshopEntry]:
 
 
 def outcomes(view: ProgrammeView, programme: str = "default") -> list[OutcomeCount]:
-    """The outcome tracker of ``programme``: each planned outcome, its target and its count."""
+    """The outcome tracker of ``programme``: each planned outcome, the programme's target for
+    it (the default for a programme never created) and its count."""
+    entry = view.programmes.get(programme)
+    targets = entry.targets if entry is not None else OutcomeTargets()
     workshops = {w.id for w in members(view, programme)}
     boards = [b for b in view.boards.values() if b.workshop_id in workshops and b.counted]
     tracks = [t for t in view.tracks.values() if t.workshop_id in workshops]
@@ -302,9 +307,9 @@ def outcomes(view: ProgrammeView, programme: str = "default") -> list[OutcomeCou
         OutcomeCount(
             name=o.name,
             label=o.label,
-            target=o.target,
+            target=targets.of(o.name),
             actual=actual[o.name],
-            met=actual[o.name] >= o.target,
+            met=actual[o.name] >= targets.of(o.name),
             counts=o.counts,
         )
         for o in PLANNED_OUTCOMES
@@ -315,7 +320,7 @@ class ProgrammeProjection:
     """The ``programme`` projection: one view, key ``all``."""
 
     name = "programme"
-    version = 3
+    version = 4
 
     def key_of(self, recorded: RecordedEvent) -> str | None:
         return KEY if recorded.type in _TYPES else None

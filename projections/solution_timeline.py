@@ -1,6 +1,13 @@
 """The solution track people follow in phase II: where it came from, its sprints with their
 updates, assessments, validations, good practices, the final presentation, and one flat
-timeline of everything that happened, in stream version order."""
+timeline of everything that happened, in stream version order.
+
+The timeline's lines name things by their titles (a sprint by its goal, a validation by its
+method, a practice by its title), never by id; who did each is its ``actor`` and ``role``,
+for the reader to name as the workshop names people.
+
+Past 300 lines, on purpose: the views, the timeline's wording and the fold that fills them are
+read together."""
 
 from __future__ import annotations
 
@@ -18,6 +25,8 @@ _decode_event = msgspec.json.Decoder(solution.Event).decode
 TrackStatus = Literal["planned", "on_track", "at_risk", "blocked", "presented"]
 SUMMARY_MAX = 80
 """Characters of free text a timeline summary quotes before it cuts with an ellipsis."""
+NAME_MAX = 48
+"""Characters of a sprint's goal the timeline names it by."""
 
 
 class Origin(msgspec.Struct, frozen=True, kw_only=True):
@@ -83,8 +92,13 @@ class PracticeView(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     title: str
     description: str
+    """What was done."""
     recorded_at: datetime
     version: int
+    context: str = ""
+    result: str = ""
+    reuse: str = ""
+    """What others can reuse."""
 
 
 class PresentationView(msgspec.Struct, frozen=True, kw_only=True):
@@ -101,7 +115,10 @@ class TimelineEntry(msgspec.Struct, frozen=True, kw_only=True):
     kind: str
     """The event's tag (``"sprint.updated"``)."""
     summary: str
-    """One short line for people."""
+    """One short line for people, naming things by title, never by id."""
+    actor: str = ""
+    """Who recorded it (a person's id: name them as the workshop does)."""
+    role: str = ""
 
 
 class SolutionTimeline(msgspec.Struct, frozen=True, kw_only=True):
@@ -125,43 +142,51 @@ class SolutionTimeline(msgspec.Struct, frozen=True, kw_only=True):
     timeline: tuple[TimelineEntry, ...] = ()
 
 
-def _short(text: str) -> str:
+def _short(text: str, limit: int = SUMMARY_MAX) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _summary(event: solution.Event) -> str:
-    """The timeline's line for ``event``."""
+def _summary(event: solution.Event, view: SolutionTimeline) -> str:
+    """The timeline's line for ``event``, read against ``view`` as it was before it."""
     match event:
         case solution.TrackStarted():
-            return f"Track “{_short(event.title)}” started from decision {event.decision_id}"
+            return f"Track “{_short(event.title)}” started from a selected decision"
         case solution.SprintPlanned():
             span = f"{event.starts_on} to {event.ends_on}"
-            return f"Sprint {event.sprint_id} planned, {span}: {_short(event.goal)}"
+            return f"Sprint “{_short(event.goal, NAME_MAX)}” planned, {span}"
         case solution.SprintUpdated():
-            line = f"Sprint {event.sprint_id} update: {event.status.replace('_', ' ')}"
+            line = f"Update on sprint {_goal(view, event.sprint_id)}: "
+            line += event.status.replace("_", " ")
             return f"{line} ({_short(event.blockers)})" if event.status == "blocked" else line
         case solution.SprintClosed():
             ending = f": {_short(event.outcome)}" if event.outcome.strip() else ""
-            return f"Sprint {event.sprint_id} closed{ending}"
+            return f"Sprint {_goal(view, event.sprint_id)} closed{ending}"
         case solution.AssessmentRecorded():
-            of = f"sprint {event.sprint_id}" if event.sprint_id else "the track"
+            of = f"sprint {_goal(view, event.sprint_id)}" if event.sprint_id else "the whole track"
             mean = sum(c.score for c in event.criteria) / max(len(event.criteria), 1)
             return f"Assessment of {of}: {len(event.criteria)} criteria, mean score {mean:.1f}"
         case solution.ValidationPlanned():
-            people = len(event.stakeholders)
+            groups = len(event.stakeholders)
             return (
-                f"Validation {event.validation_id} planned ({_short(event.method)}) with "
-                f"{people} stakeholder{'s' if people != 1 else ''}, "
-                f"{event.starts_on} to {event.ends_on}"
+                f"Validation “{_short(event.method)}” planned with {groups} stakeholder "
+                f"group{'s' if groups != 1 else ''}, {event.starts_on} to {event.ends_on}"
             )
         case solution.ValidationRecorded():
-            return f"Validation {event.validation_id}: {event.verdict.replace('_', ' ')}"
+            method = next((v.method for v in view.validations if v.id == event.validation_id), "")
+            verdict = event.verdict.replace("_", " ")
+            return f"Validation “{_short(method)}”: {verdict}"
         case solution.PracticeDocumented():
             return f"Good practice documented: {_short(event.title)}"
         case solution.PresentationRecorded():
             return f"Final presentation on {event.presented_on}"
     return ""
+
+
+def _goal(view: SolutionTimeline, sprint_id: str) -> str:
+    """``“goal”``: the name the timeline gives a sprint."""
+    goal = next((s.goal for s in view.sprints if s.id == sprint_id), "")
+    return f"“{_short(goal, NAME_MAX)}”"
 
 
 def _sprint(view: SolutionTimeline, sprint_id: str, **changes: object) -> SolutionTimeline:
@@ -249,6 +274,9 @@ def _apply_event(
                 id=event.practice_id,
                 title=event.title,
                 description=event.description,
+                context=event.context,
+                result=event.result,
+                reuse=event.reuse,
                 recorded_at=at,
                 version=version,
             )
@@ -269,7 +297,7 @@ class SolutionTimelineProjection:
     """The ``solution_timeline`` projection, keyed by track id."""
 
     name = "solution_timeline"
-    version = 1
+    version = 2
 
     def key_of(self, recorded: RecordedEvent) -> str | None:
         return solution_id_of(recorded.stream_id)
@@ -283,7 +311,9 @@ class SolutionTimelineProjection:
             at=recorded.recorded_at,
             version=recorded.version,
             kind=recorded.type,
-            summary=_summary(event),
+            summary=_summary(event, view),
+            actor=recorded.meta.actor,
+            role=recorded.meta.role,
         )
         view = _apply_event(view, event, recorded)
         return msgspec.structs.replace(

@@ -101,6 +101,7 @@ CATALOGUE: Mapping[str, Code] = {
     "invalid_text": Code(422, "Text, label or title out of bounds."),
     "invalid_label": Code(422, "Text, label or title out of bounds."),
     "invalid_title": Code(422, "Text, label or title out of bounds."),
+    "invalid_targets": Code(422, "A programme's outcome target outside 0–1000."),
     "invalid_coordinates": Code(422, "Not finite or beyond ±1,000,000."),
     "duplicate_id": Code(
         422,
@@ -322,6 +323,7 @@ RULES: Mapping[str, tuple[str, ...]] = {
     ),
     "programme": (
         "forbidden",
+        "invalid_targets",
         "invalid_title",
         "not_owner",
         "programme_exists",

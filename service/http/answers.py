@@ -9,6 +9,7 @@ from __future__ import annotations
 import msgspec
 
 from domain.board_state import Anonymity, Origin, Phase
+from domain.programme import OutcomeTargets
 from domain.types import Role
 from domain.workshop import AgendaItem
 from projections.board_view import DecisionView, RoundView, TimerView
@@ -219,6 +220,7 @@ class ProgrammeCreated(Answer, frozen=True, kw_only=True):
     title: str
     owner: str
     version: int
+    targets: OutcomeTargets
 
 
 class Organiser(Answer, frozen=True, kw_only=True):

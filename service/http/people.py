@@ -47,6 +47,8 @@ class CreateWorkshopIn(msgspec.Struct, frozen=True, kw_only=True):
 
 class CreateProgrammeIn(msgspec.Struct, frozen=True, kw_only=True):
     title: str
+    targets: programme.OutcomeTargets = msgspec.field(default_factory=programme.OutcomeTargets)
+    """The planned outcomes' targets; each left out keeps its default."""
     programme_id: Id | None = None
     command_id: Id | None = None
 
@@ -102,11 +104,17 @@ async def create_programme(call: Call[CreateProgrammeIn]) -> answers.ProgrammeCr
     """A programme owned by the calling organiser."""
     body = call.body
     programme_id = body.programme_id or new_id()
-    command = programme.CreateProgramme(programme_id=programme_id, title=body.title)
+    command = programme.CreateProgramme(
+        programme_id=programme_id, title=body.title, targets=body.targets
+    )
     caller = Caller(actor=call.actor)
     done = await handle(call.ctx, caller, command, body.command_id or new_id(), on=programme_id)
     return answers.ProgrammeCreated(
-        id=programme_id, title=body.title, owner=call.claims.sub, version=done.version
+        id=programme_id,
+        title=body.title,
+        owner=call.claims.sub,
+        version=done.version,
+        targets=body.targets,
     )
 
 
@@ -293,7 +301,7 @@ ENDPOINTS = (
         CreateProgrammeIn,
         201,
         ORGANISER,
-        ("programme_exists", "invalid_title"),
+        ("programme_exists", "invalid_title", "invalid_targets"),
     ),
     Endpoint("GET", "/api/programmes", my_programmes, answers.Programmes, credential=ORGANISER),
     Endpoint(

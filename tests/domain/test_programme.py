@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from domain import programme
 from domain.actor import Actor
 from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
@@ -25,6 +27,32 @@ def test_an_organiser_creates_a_programme_and_owns_it() -> None:
         .then(CREATED)
     )
     assert (state.owner, state.created) == ("oda", True)
+
+
+def test_an_organiser_sets_the_outcome_targets_when_creating_a_programme() -> None:
+    aims = programme.OutcomeTargets(ideas_presented=4, practices_documented=8)
+    state = (
+        given(programme.DECIDER)
+        .when(CreateProgramme(programme_id="p1", title="Cities 2026", targets=aims), by=ODA)
+        .then(ProgrammeCreated(programme_id="p1", title="Cities 2026", owner="oda", targets=aims))
+    )
+    assert state.created
+    assert [aims.of(o.name) for o in programme.PLANNED_OUTCOMES] == [5, 4, 1, 8]
+
+
+def test_without_targets_a_programme_aims_for_the_planned_outcomes() -> None:
+    assert [CREATED.targets.of(o.name) for o in programme.PLANNED_OUTCOMES] == [5, 2, 1, 5]
+    # The first shape of the event, stored before programmes had targets.
+    stored = b'{"type":"programme.created","programme_id":"p1","title":"C","owner":"oda"}'
+    assert programme.DECIDER.decode_event(stored).targets == programme.OutcomeTargets()
+
+
+@pytest.mark.parametrize("target", [-1, 1001])
+def test_a_target_is_0_to_1000(target: int) -> None:
+    aims = programme.OutcomeTargets(ideas_developed=target)
+    given(programme.DECIDER).when(
+        CreateProgramme(programme_id="p1", title="C", targets=aims), by=ODA
+    ).then_refused(InvalidCommand, "invalid_targets")
 
 
 def test_a_programme_is_created_once() -> None:

@@ -511,6 +511,37 @@ def test_a_participant_documents_a_good_practice() -> None:
     )
 
 
+def test_a_practice_is_documented_in_four_parts() -> None:
+    parts = {
+        "practice_id": "p1",
+        "title": "Weekly demo",
+        "context": "Nobody saw the prototype",
+        "description": "Show it every Friday",
+        "result": "Twice the feedback",
+        "reuse": "A fixed slot, open to all",
+    }
+    given(STARTED).when(solution.DocumentPractice(**parts)).then(
+        solution.PracticeDocumented(**parts)
+    )
+
+
+@pytest.mark.parametrize("part", ["context", "result", "reuse"])
+def test_each_part_of_a_practice_has_at_most_2000_characters(part: str) -> None:
+    too_long = {part: "x" * 2001}
+    given(STARTED).when(
+        solution.DocumentPractice(practice_id="p1", title="T", description="D", **too_long)
+    ).then_refused(InvalidCommand, "invalid_text")
+
+
+def test_a_practice_of_the_first_shape_still_folds_and_still_counts_once() -> None:
+    stored = b'{"type":"practice.documented","practice_id":"p1","title":"T","description":"D"}'
+    first_shape = solution.DECIDER.decode_event(stored)
+    assert first_shape == solution.PracticeDocumented(practice_id="p1", title="T", description="D")
+    given(STARTED, first_shape).when(
+        solution.DocumentPractice(practice_id="p1", title="T", description="D")
+    ).then_refused(AlreadyExists, "duplicate_id")
+
+
 def test_a_practice_id_is_used_once() -> None:
     documented = solution.PracticeDocumented(practice_id="p1", title="T", description="D")
     given(STARTED, documented).when(
@@ -670,7 +701,13 @@ _weighted_commands: list[st.SearchStrategy[solution.Command]] = [
         )
     ]
     * 2,
-    st.builds(solution.DocumentPractice, practice_id=small_ids, title=texts, description=texts),
+    st.builds(
+        solution.DocumentPractice,
+        practice_id=small_ids,
+        title=texts,
+        description=texts,
+        reuse=texts,
+    ),
     st.builds(solution.RecordPresentation, presented_on=days, summary=texts),
     st.just(START),
 ]

@@ -179,3 +179,23 @@ def test_a_board_whose_stream_came_first_counts_once_its_workshop_lists_it() -> 
     )
     _note(log, "b2", "n1")
     assert _counts(_view(log))["initiatives_identified"] == (1, False)
+
+
+def test_the_tracker_counts_against_the_programme_s_own_targets() -> None:
+    log = Log()
+    aims = programme.OutcomeTargets(initiatives_identified=2, practices_documented=1)
+    created = programme.ProgrammeCreated(programme_id="p", title="P", owner="o", targets=aims)
+    log.append(programme_stream("p"), [created])
+    _workshop(log, "init", "initiatives")
+    for n in ("n1", "n2"):
+        _note(log, "init-plenary", n)
+    _workshop(log, "lone", "initiatives", programme_id="lone")  # a default programme
+    tracked = {o.name: (o.target, o.actual, o.met) for o in outcomes(_view(log), "p")}
+    assert tracked == {
+        "initiatives_identified": (2, 2, True),
+        "ideas_presented": (2, 0, False),
+        "ideas_developed": (1, 0, False),
+        "practices_documented": (1, 0, False),
+    }
+    assert [o.target for o in outcomes(_view(log), "lone")] == [5, 2, 1, 5]
+    assert [o.target for o in outcomes(_view(log), "never-created")] == [5, 2, 1, 5]

@@ -186,22 +186,24 @@ def test_the_view_tells_a_track_from_its_decision_to_its_presentation() -> None:
     assert (v1.result.verdict, v1.result.version, v1.planned_at) == ("needs_changes", 8, at(7))
     assert view.presentation is not None
     assert view.presentation.presented_on == "2025-06-20"
+    # Things by their titles, never by id; who did each is the entry's actor.
     assert [(e.version, e.kind, e.summary) for e in view.timeline] == [
-        (1, "track.started", "Track “Shared cargo bikes” started from decision d1"),
-        (2, "sprint.planned", "Sprint s2 planned, 2025-04-01 to 2025-04-14: Goal s2"),
-        (3, "sprint.planned", "Sprint s1 planned, 2025-03-03 to 2025-03-14: Goal s1"),
-        (4, "sprint.updated", "Sprint s1 update: blocked (waiting)"),
-        (5, "sprint.closed", "Sprint s1 closed: Prototype built"),
-        (6, "assessment.recorded", "Assessment of sprint s1: 2 criteria, mean score 3.5"),
+        (1, "track.started", "Track “Shared cargo bikes” started from a selected decision"),
+        (2, "sprint.planned", "Sprint “Goal s2” planned, 2025-04-01 to 2025-04-14"),
+        (3, "sprint.planned", "Sprint “Goal s1” planned, 2025-03-03 to 2025-03-14"),
+        (4, "sprint.updated", "Update on sprint “Goal s1”: blocked (waiting)"),
+        (5, "sprint.closed", "Sprint “Goal s1” closed: Prototype built"),
+        (6, "assessment.recorded", "Assessment of sprint “Goal s1”: 2 criteria, mean score 3.5"),
         (
             7,
             "validation.planned",
-            "Validation v1 planned (interviews) with 2 stakeholders, 2025-05-01 to 2025-05-10",
+            "Validation “interviews” planned with 2 stakeholder groups, 2025-05-01 to 2025-05-10",
         ),
-        (8, "validation.recorded", "Validation v1: needs changes"),
+        (8, "validation.recorded", "Validation “interviews”: needs changes"),
         (9, "practice.documented", "Good practice documented: Weekly demo"),
         (10, "presentation.recorded", "Final presentation on 2025-06-20"),
     ]
+    assert {(e.actor, e.role) for e in view.timeline} == {(FACILITATOR.id, "facilitator")}
     assert [e.at for e in view.timeline] == [at(p) for p in range(1, 11)]
 
 
@@ -228,8 +230,9 @@ def test_long_texts_are_cut_in_the_timeline_but_kept_whole_in_the_view() -> None
     )
     assert view.sprints[0].goal == goal
     line = view.timeline[-1].summary
-    assert line.endswith("…")
-    assert len(line) < len("Sprint s1 planned, 2025-03-03 to 2025-03-04: ") + 81
+    assert line.startswith("Sprint “word word")
+    assert "…” planned, 2025-03-03 to 2025-03-04" in line
+    assert len(line) <= len("Sprint “” planned, 2025-03-03 to 2025-03-04") + 48
 
 
 def test_a_view_only_takes_the_events_of_its_own_track() -> None:
@@ -241,3 +244,38 @@ def test_a_view_only_takes_the_events_of_its_own_track() -> None:
     assert (other.version, other.position, len(other.sprints)) == (2, 3, 1)
     foreign = Log().append("workshop-w1", [STARTED])[0]
     assert SOLUTION_TIMELINE.key_of(foreign) is None
+
+
+def test_a_practice_shows_its_four_parts_and_one_of_the_first_shape_shows_what_it_has() -> None:
+    structured = solution.PracticeDocumented(
+        practice_id="p1",
+        title="Walk the route together",
+        description="Residents and engineers walked each school route",
+        context="Parents distrusted traffic counts",
+        result="Three crossings moved",
+        reuse="Walk first, count later",
+    )
+    # The first shape of the event, as stored before the practice had four parts.
+    first_shape = msgspec.json.encode(
+        {"type": "practice.documented", "practice_id": "p2", "title": "Demo", "description": "D"}
+    )
+    log = Log()
+    log.append(solution_stream(TRACK_ID), [STARTED, structured], FACILITATOR)
+    (old,) = log.append(solution_stream(TRACK_ID), [decode_event(first_shape)], FACILITATOR)
+    stored = [*log.events[:-1], msgspec.structs.replace(old, data=first_shape)]
+    view = _view(stored)
+    new, older = view.practices
+    assert (new.context, new.description, new.result, new.reuse) == (
+        "Parents distrusted traffic counts",
+        "Residents and engineers walked each school route",
+        "Three crossings moved",
+        "Walk first, count later",
+    )
+    assert (older.title, older.description, older.context, older.result, older.reuse) == (
+        "Demo",
+        "D",
+        "",
+        "",
+        "",
+    )
+    assert view.timeline[-1].summary == "Good practice documented: Demo"

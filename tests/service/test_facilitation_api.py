@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, NamedTuple, Self
 
@@ -600,7 +601,8 @@ def test_a_solution_track_starts_from_a_selecting_decision_and_keeps_a_timeline(
             },
             anna.token,
         ),
-        (practice("p1"), anna.token),
+        (practice("p1"), anna.token),  # the first shape: a title and what was done
+        (structured_practice("p2"), ben.token),
         (
             {
                 "type": "presentation.record",
@@ -625,14 +627,38 @@ def test_a_solution_track_starts_from_a_selecting_decision_and_keeps_a_timeline(
         "validation.planned",
         "validation.recorded",
         "practice.documented",
+        "practice.documented",
         "presentation.recorded",
     ]
-    assert [e["version"] for e in track["timeline"]] == list(range(1, 9))
+    assert [e["version"] for e in track["timeline"]] == list(range(1, 10))
+    # Who did each is the entry's actor; its line names things by title, never by id.
+    assert [(e["actor"], e["role"]) for e in track["timeline"]][:4] == [
+        (fac.me, "facilitator"),
+        (anna.id, "participant"),
+        (anna.id, "participant"),
+        (ben.id, "participant"),
+    ]
+    assert track["timeline"][2]["summary"] == (
+        "Sprint “A pilot street” planned, 2026-03-16 to 2026-03-27"
+    )
+    assert track["timeline"][4]["summary"] == (
+        "Validation “Street interviews” planned with 2 stakeholder groups, 2026-03-30 to 2026-04-03"
+    )
+    ids = {"t1", "s1", "s2", "u1", "v1", "p1", "p2", "d1", board, fac.me, anna.id, ben.id}
+    for entry in track["timeline"]:
+        assert not ids & set(re.findall(r"[\w-]+", entry["summary"])), entry["summary"]
     assert track["origin"] == {"workshop_id": fac.id, "board_id": board, "decision_id": "d1"}
     assert [s["id"] for s in track["sprints"]] == ["s1", "s2"]
     assert [u["id"] for u in track["sprints"][0]["updates"]] == ["u1"]
     assert track["validations"][0]["result"]["verdict"] == "validated"
-    assert [p["id"] for p in track["practices"]] == ["p1"]
+    first, four_parts = track["practices"]
+    assert (first["id"], first["context"], first["result"], first["reuse"]) == ("p1", "", "", "")
+    assert {k: four_parts[k] for k in ("context", "description", "result", "reuse")} == {
+        "context": "Children were never asked",
+        "description": "Walk the route with them first.",
+        "result": "Two crossings moved",
+        "reuse": "A walk before any plan",
+    }
     assert track["status"] == "presented"
 
     stranger = Facilitator(client, title="Elsewhere")
@@ -641,7 +667,7 @@ def test_a_solution_track_starts_from_a_selecting_decision_and_keeps_a_timeline(
     assert refusal(stranger.get("/api/tracks/t1")) == (404, "track_not_found")
     assert refusal(stranger.track_do("t1", update("u3", "s1"))) == (404, "track_not_found")
     assert refusal(fac.get("/api/tracks/no-such-track")) == (404, "track_not_found")
-    assert fac.read("/api/tracks/t1")["version"] == 8
+    assert fac.read("/api/tracks/t1")["version"] == 9
 
 
 def sprint(sprint_id: str, starts_on: str, ends_on: str) -> JSON:
@@ -673,7 +699,63 @@ def practice(practice_id: str) -> JSON:
     }
 
 
+def structured_practice(practice_id: str) -> JSON:
+    return {
+        **practice(practice_id),
+        "context": "Children were never asked",
+        "result": "Two crossings moved",
+        "reuse": "A walk before any plan",
+    }
+
+
 # --------------------------------------------------------------------------- programme
+
+
+def test_an_organiser_sets_the_programme_s_targets_and_the_tracker_counts_against_them(
+    client: TestClient,
+) -> None:
+    oda = organiser_headers(client, "Oda")
+    aims = {"ideas_developed": 2, "practices_documented": 1}
+    made = client.post(
+        "/api/programmes",
+        json={"title": "Cities", "programme_id": "cities", "targets": aims},
+        headers=oda,
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["targets"] == {
+        "initiatives_identified": 5,
+        "ideas_presented": 2,
+        "ideas_developed": 2,
+        "practices_documented": 1,
+    }
+    for targets, code in (
+        ({"ideas_presented": 1001}, "invalid_targets"),
+        ({"ideas_presented": -1}, "invalid_targets"),
+        ({"ideas_presented": "two"}, "invalid_command"),
+        ({"good_vibes": 3}, "invalid_command"),
+    ):
+        refused = client.post(
+            "/api/programmes", json={"title": "Bad", "targets": targets}, headers=oda
+        )
+        assert refusal(refused) == (422, code), targets
+    ideation = Facilitator(client, "Ideation", oda, kind="ideation", programme="cities")
+    board = ideation.board("Group A")
+    anna = ideation.join("Anna")
+    chosen_cluster(ideation, board, [anna, ideation.join("Ben")])
+    ideation.do(board, decision("d1", "c1"))
+    assert ideation.track({"board_id": board, "decision_id": "d1", "track_id": "t1"}).is_success
+    for command in (sprint("s1", "2026-03-02", "2026-03-13"), structured_practice("p1")):
+        assert ideation.track_do("t1", command).status_code == 200
+    counted = {
+        o["name"]: (o["target"], o["actual"], o["met"])
+        for o in ideation.read("/api/programme", anna.token)["outcomes"]
+    }
+    assert counted == {
+        "initiatives_identified": (5, 0, False),
+        "ideas_presented": (2, 0, False),
+        "ideas_developed": (2, 0, False),
+        "practices_documented": (1, 1, True),
+    }
 
 
 def test_the_programme_counts_its_outcomes_and_only_its_own_workshops(client: TestClient) -> None:
