@@ -52,6 +52,9 @@ export class Api {
     return this.call("GET", `/api/boards/${enc(boardId)}/decisions/${enc(decisionId)}/trace`);
   }
   track(id) { return this.call("GET", `/api/tracks/${enc(id)}`); }
+  /** Start a solution track from a decision: {board_id, decision_id, title?, summary?,
+   * command_id}; answers {id, version, title}. */
+  startTrack(workshopId, body) { return this.call("POST", `/api/workshops/${enc(workshopId)}/tracks`, body); }
   /** A solution-track command; pass the same `commandId` again to retry it safely. */
   trackCommand(id, command, commandId) {
     return this.call("POST", `/api/tracks/${enc(id)}/commands`, { command_id: commandId, command });

@@ -6,6 +6,8 @@ import {
   TRACK_STATUS, WORKSHOP_KINDS,
 } from "./dom.js";
 import { OUTCOME_LABELS, PHASE_LABELS, PHASES } from "./facilitation.js";
+import { renderOutcomes } from "./outcomes.js";
+import { trackControl } from "./track_start.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -97,6 +99,8 @@ function decisionCard(page, d) {
   trace.href = page.link({ board: d.board_id, trace: d.id });
   trace.append(srOnly(` the decision on “${shorten(d.title, 80)}”`));
   card.append(head, meta, el("p", "rationale", d.rationale), evidenceList(d.evidence), trace);
+  const track = trackControl(page, d);
+  if (track) card.append(track);
   return card;
 }
 
@@ -123,8 +127,8 @@ export function renderProgramme(page, programme) {
   if (!programme) return;
   $("programme-name").textContent = programme.programme === "default"
     ? "Workshops created without a programme count together."
-    : `Programme ${programme.programme}: every workshop in it counts together.`;
-  $("outcomes").replaceChildren(...programme.outcomes.map((o) => outcomeBar(o)));
+    : `Programme “${programme.title || programme.programme}”: every workshop in it counts together.`;
+  renderOutcomes($("outcomes"), programme.outcomes);
   const workshops = programme.workshops.map((w) => {
     const li = el("li", w.id === page.id ? "current" : "");
     const title = w.id === page.id ? el("a", "", w.title) : el("span", "", w.title);
@@ -191,30 +195,4 @@ function peopleList(people, me) {
     ul.append(li);
   }
   return ul;
-}
-
-let outcomeSeq = 0;
-
-/** A planned outcome as a labelled progress bar, its count and what counts as help text. */
-function outcomeBar(o) {
-  const n = ++outcomeSeq;
-  const li = el("li", "outcome");
-  li.dataset.name = o.name;
-  li.dataset.met = String(o.met);
-  const label = el("span", "outcome-label", o.label);
-  label.id = `outcome-label-${n}`;
-  const value = el("span", "outcome-value", `${o.actual} / ${o.target}`);
-  value.setAttribute("aria-hidden", "true");
-  const state = badge("met", String(o.met), o.met ? "Met" : "Not met yet");
-  const bar = document.createElement("progress");
-  const max = Math.max(o.target, 1);
-  bar.max = max;
-  bar.value = Math.min(o.actual, max);
-  bar.setAttribute("aria-labelledby", label.id);
-  bar.setAttribute("aria-valuetext", `${o.actual} of ${o.target}, ${o.met ? "met" : "not met yet"}`);
-  const help = el("p", "outcome-help", `Counts ${o.counts}.`);
-  help.id = `outcome-help-${n}`;
-  bar.setAttribute("aria-describedby", help.id);
-  li.append(box("div", "outcome-head", label, value, state), bar, help);
-  return li;
 }

@@ -5,6 +5,7 @@
 // are never looked up, and the server withholds hashes there (docs/api.md).
 import { badge, box, el, evidenceList, plural, shorten, srOnly, timeEl } from "./dom.js";
 import { OUTCOME_LABELS } from "./facilitation.js";
+import { trackControl } from "./track_start.js";
 
 const $ = (id) => document.getElementById(id);
 const KIND_WORDS = {
@@ -32,6 +33,7 @@ export class TraceView {
     $("trace-body").hidden = true;
     $("trace-title").textContent = "Decision trace";
     $("trace-facts").replaceChildren();
+    $("trace-track").replaceChildren();
     $("trace-status").textContent = "Loading the trace…";
     if (moveFocus) $("trace-title").focus();
     let trace, board, origin = null;
@@ -75,6 +77,7 @@ export class TraceView {
     $("trace-facts").replaceChildren(badge("outcome", d.outcome, OUTCOME_LABELS[d.outcome] ?? d.outcome),
       " on ", boardLink, " · ", timeEl(d.decided_at), ` · by ${by}`,
       ` · board version ${d.version}, log position ${d.position}`);
+    $("trace-track").replaceChildren(trackControl(this.page, { ...d, board_id: board.id }) ?? "");
     $("trace-rationale").textContent = d.rationale;
     $("trace-evidence").replaceChildren(evidenceList(d.evidence));
     this.renderOrigin(origin);

@@ -1,12 +1,11 @@
 // The solution track view (?track={track_id}): where the track came from, its sprints and
-// their updates, assessments, validations with stakeholders, good practices, the final
-// presentation and the flat timeline. Facilitators and participants post sprint updates and
-// document good practices here; a refusal shows the server's own message.
+// their updates, assessments, validations with stakeholder groups, good practices, the final
+// presentation and the flat timeline, which names people, decisions and boards, never their
+// ids. Facilitators and participants work on the track with the forms of track_forms.js.
 import {
-  badge, box, dayEl, el, formatPeriod, plural, say, shorten, srOnly, timeEl, TRACK_STATUS,
-  VERDICTS,
+  badge, box, dayEl, el, formatPeriod, plural, shorten, srOnly, timeEl, TRACK_STATUS, VERDICTS,
 } from "./dom.js";
-import { uuidv7 } from "./ids.js";
+import { TrackForms } from "./track_forms.js";
 
 const $ = (id) => document.getElementById(id);
 const UPDATE_STATUS = { on_track: "On track", at_risk: "At risk", blocked: "Blocked" };
@@ -17,41 +16,14 @@ export class TrackView {
     this.id = null;
     this.track = null;
     this.loading = null;
-    // A form's command (and its id) lives until the server answers, so sending it again
-    // after a dropped connection cannot record the same update twice.
-    this.pendingIds = { update: null, practice: null };
+    this.forms = new TrackForms(this);
   }
 
-  wire() {
-    $("update-form").addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      const sprintId = $("update-sprint").value;
-      if (!sprintId) return;
-      this.send("update", {
-        type: "sprint.update", update_id: uuidv7(), sprint_id: sprintId,
-        status: $("update-status").value, done: $("update-done").value.trim(),
-        next: $("update-next").value.trim(), blockers: $("update-blockers").value.trim(),
-      }, () => {
-        for (const id of ["update-done", "update-next", "update-blockers"]) $(id).value = "";
-        const sprint = this.track.sprints.find((s) => s.id === sprintId);
-        return `Update posted to ${sprintName(this.track, sprint)}.`;
-      });
-    });
-    $("practice-form").addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      const title = $("practice-title").value.trim();
-      this.send("practice", {
-        type: "practice.document", practice_id: uuidv7(), title,
-        description: $("practice-description").value.trim(),
-      }, () => {
-        $("practice-title").value = "";
-        $("practice-description").value = "";
-        return `Good practice documented: ${title}.`;
-      });
-    });
-    $("update-status").addEventListener("change", () => {
-      $("update-blockers").required = $("update-status").value === "blocked";
-    });
+  wire() { this.forms.wire(); }
+
+  /** "Sprint 2": a sprint's place in date order. */
+  sprintName(sprint) {
+    return sprint ? `Sprint ${this.track.sprints.indexOf(sprint) + 1}` : "the sprint";
   }
 
   async load(trackId, moveFocus) {
@@ -63,10 +35,7 @@ export class TrackView {
       $("track-title").textContent = "Solution track";
       $("track-facts").replaceChildren();
       $("track-summary").textContent = "";
-      for (const name of ["update", "practice"]) {
-        say($(`${name}-error`), null);
-        say($(`${name}-done-msg`), null);
-      }
+      this.forms.reset();
     }
     $("track-status").textContent = this.track ? "" : "Loading the track…";
     if (moveFocus) $("track-title").focus();
@@ -83,42 +52,14 @@ export class TrackView {
     if (moveFocus) $("track-title").focus();
   }
 
-  /** Send a track command from form `name`; on success reset it and show the track again. */
-  async send(name, command, succeeded) {
-    const form = $(`${name}-form`);
-    const button = form.querySelector("button[type=submit]");
-    say($(`${name}-error`), null);
-    say($(`${name}-done-msg`), null);
-    // Sent again unchanged after a dropped connection: the same command under the same id.
-    const pending = this.pendingIds[name];
-    const resend = pending && JSON.stringify(withoutIds(pending.command))
-      === JSON.stringify(withoutIds(command));
-    const sending = resend ? pending : { id: uuidv7(), command };
-    this.pendingIds[name] = sending;
-    button.disabled = true;
-    try {
-      await this.page.api.trackCommand(this.id, sending.command, sending.id);
-      this.pendingIds[name] = null;
-      const message = succeeded();
-      await this.load(this.id, false);
-      say($(`${name}-done-msg`), message);
-    } catch (error) {
-      if (error.code !== "network") this.pendingIds[name] = null; // the server answered: done
-      say($(`${name}-error`), error.message);
-    } finally {
-      button.disabled = false;
-    }
-  }
-
   render(track) {
     this.track = track;
     const page = this.page;
     $("track-title").textContent = track.title;
     page.setTitle(track.title);
     const origin = track.origin;
-    const decision = page.data.decisions
-      ?.find((d) => d.board_id === origin.board_id && d.id === origin.decision_id);
-    const from = el("a", "", decision ? `“${shorten(decision.title, 60)}”` : origin.decision_id);
+    const decision = this.decision(track);
+    const from = el("a", "", decision ? `“${shorten(decision.title, 60)}”` : "its decision");
     from.dataset.nav = "";
     from.href = page.link({ board: origin.board_id, trace: origin.decision_id });
     const facts = [badge("status", track.status, TRACK_STATUS[track.status] ?? track.status),
@@ -133,28 +74,46 @@ export class TrackView {
     this.renderValidations(track);
     this.renderPractices(track);
     this.renderPresentation(track);
+    this.renderTimeline(track, decision);
+    this.forms.render(track);
+    $("track-body").hidden = false;
+  }
+
+  /** The decision the track started from, from the workshop's decision log (null: unseen). */
+  decision(track) {
+    const origin = track.origin;
+    return this.page.data.decisions
+      ?.find((d) => d.board_id === origin.board_id && d.id === origin.decision_id) ?? null;
+  }
+
+  /** One line per event: what happened, by titles, and who did it, by name. */
+  renderTimeline(track, decision) {
     $("timeline").replaceChildren(...track.timeline.map((t) => {
       const li = el("li", "timeline-item");
       li.dataset.kind = t.kind;
-      li.append(timeEl(t.at), el("span", "timeline-text", t.summary));
+      const text = el("span", "timeline-text", t.summary);
+      if (t.kind === "track.started" && decision) {
+        text.append(`: “${shorten(decision.title, 60)}” on ${decision.board_title}`);
+      }
+      const who = t.actor ? el("span", "timeline-who", `by ${this.page.whoInProse(t.actor, t.role)}`)
+        : null;
+      li.append(box("span", "timeline-when", timeEl(t.at)), text, who ?? "");
       return li;
     }));
-    this.renderForms(track);
-    $("track-body").hidden = false;
   }
 
   renderSprints(track) {
     const items = track.sprints.map((s) => {
       const li = el("li", "sprint");
       li.dataset.sprint = s.id;
-      li.append(box("div", "sprint-head", el("h3", "", `${sprintName(track, s)}: ${s.goal}`),
+      li.append(box("div", "sprint-head", el("h3", "", `${this.sprintName(s)}: ${s.goal}`),
         badge("sprint-state", s.closed ? "closed" : "open", s.closed ? "Closed" : "Open")));
       const when = el("p", "meta", formatPeriod(s.starts_on, s.ends_on));
       when.title = `${s.starts_on} to ${s.ends_on}, both days included`;
       li.append(when);
       if (s.outcome) li.append(box("p", "outcome-line", el("strong", "", "Outcome: "), s.outcome));
       const updates = el("ol", "updates");
-      updates.setAttribute("aria-label", `Updates of ${sprintName(track, s)}`);
+      updates.setAttribute("aria-label", `Updates of ${this.sprintName(s)}`);
       for (const u of s.updates) {
         const item = el("li", "update");
         item.dataset.status = u.status;
@@ -178,7 +137,7 @@ export class TrackView {
     const blocks = track.assessments.map((a) => {
       const sprint = track.sprints.find((s) => s.id === a.sprint_id);
       const section = box("section", "assessment",
-        el("h3", "", sprint ? `Assessment of ${sprintName(track, sprint)}`
+        el("h3", "", sprint ? `Assessment of ${this.sprintName(sprint)}`
           : "Assessment of the whole track"));
       const table = el("table", "criteria");
       table.append(box("caption", "visually-hidden", "Criteria and scores from 1 to 5"));
@@ -216,7 +175,7 @@ export class TrackView {
       const groups = plural(v.stakeholders.length, "stakeholder group", "stakeholder groups");
       section.append(el("p", "meta", `${formatPeriod(v.starts_on, v.ends_on)} · ${groups}`));
       const who = el("ul", "stakeholders");
-      who.setAttribute("aria-label", "Stakeholders");
+      who.setAttribute("aria-label", `Stakeholder groups of “${shorten(v.method, 60)}”`);
       for (const name of v.stakeholders) who.append(el("li", "", name));
       section.append(who);
       if (v.result) {
@@ -229,8 +188,15 @@ export class TrackView {
   }
 
   renderPractices(track) {
-    const items = track.practices.map((p) => box("li", "practice", el("h3", "", p.title),
-      el("p", "", p.description), box("p", "meta", "Documented ", timeEl(p.recorded_at))));
+    const items = track.practices.map((p) => {
+      const parts = el("dl", "practice-parts");
+      for (const [term, text] of [["Context", p.context], ["What was done", p.description],
+        ["Result", p.result], ["What others can reuse", p.reuse]]) {
+        if (text) parts.append(el("dt", "", term), el("dd", "", text));
+      }
+      return box("li", "practice", el("h3", "", p.title), parts,
+        box("p", "meta", "Documented ", timeEl(p.recorded_at)));
+    });
     $("practices").replaceChildren(...items);
     if (!items.length) $("practices").append(el("li", "empty", "No good practice documented yet."));
   }
@@ -254,35 +220,10 @@ export class TrackView {
     }
     $("presentation").replaceChildren(...parts);
   }
-
-  renderForms(track) {
-    const may = this.page.mayReport;
-    $("track-forms").hidden = !may;
-    if (!may) return;
-    const select = $("update-sprint");
-    const chosen = select.value;
-    const open = track.sprints.filter((s) => !s.closed);
-    select.replaceChildren(...open.map((s) => new Option(
-      `${sprintName(track, s)}: ${shorten(s.goal, 40)} (${formatPeriod(s.starts_on, s.ends_on)})`, s.id)));
-    if (open.some((s) => s.id === chosen)) select.value = chosen;
-    const none = !open.length;
-    for (const node of $("update-form").elements) node.disabled = none;
-    $("update-none").hidden = !none;
-  }
-}
-
-/** "Sprint 2": a sprint's place in date order. */
-function sprintName(track, sprint) {
-  return sprint ? `Sprint ${track.sprints.indexOf(sprint) + 1}` : "the sprint";
 }
 
 function th(text) {
   const cell = el("th", "", text);
   cell.scope = "col";
   return cell;
-}
-
-function withoutIds(command) {
-  const { update_id: _u, practice_id: _p, ...rest } = command;
-  return rest;
 }

@@ -207,7 +207,9 @@ export class WorkshopPage {
       : " · refreshes every 5 s");
     $("boards-updated").replaceChildren(...updated);
     this.draw("agenda", overview.agenda, () => renderAgenda(overview.agenda));
-    this.draw("decisions", [this.data.decisions, [...this.names]], () => renderDecisions(this));
+    // A decision links to its track by the track's title: redraw when the tracks change.
+    this.draw("decisions", [this.data.decisions, [...this.names], overview.tracks],
+      () => renderDecisions(this));
     this.draw("tracks", overview.tracks, () => renderTracks(this, overview.tracks));
     this.draw("programme", this.data.programme, () => renderProgramme(this, this.data.programme));
     this.draw("people", [workshop.participants, workshop.groups, overview.people],

@@ -193,7 +193,10 @@ async def test_a_participant_reads_the_track_and_posts_a_sprint_update(
     await expect(page.locator("#update-done-msg")).to_have_text("Update posted to Sprint 2.")
     await expect(page.locator("#update-error")).to_be_hidden()
     await expect(timeline).to_have_count(14)
-    await expect(timeline.last).to_contain_text("Sprint sprint-2 update: at risk")
+    await expect(timeline.last).to_contain_text(
+        "Update on sprint “Pilot pop-up sessions in three neighbourhoods”: at risk"
+    )
+    await expect(timeline.last.locator(".timeline-who")).to_have_text("by Marta (Lisbon) (you)")
     await expect(sprints.nth(1).locator(".update").last).to_contain_text("The library closes")
     assert not opened.errors
 
