@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import msgspec
 
 from domain.actor import Actor
-from domain.board_state import PHASES, Anonymity, Board, Phase, Timer
+from domain.board_state import PHASES, Anonymity, Board, Id, Phase, Timer
 from domain.checks import check_characters
 from domain.errors import Forbidden, InvalidCommand, NotFound
 from domain.types import Colour
@@ -84,6 +84,13 @@ class UnlockBoard(FacilitationCommand, frozen=True, kw_only=True, tag="board.unl
     pass
 
 
+class GatherBoard(FacilitationCommand, frozen=True, kw_only=True, tag="board.gather"):
+    """Everyone on this board to ``board_id``, the workshop's plenary board (the service
+    checks that it is one: the board cannot see the workshop's other boards)."""
+
+    board_id: Id
+
+
 Command = (
     ChangePhase
     | StartTimer
@@ -94,6 +101,7 @@ Command = (
     | SetAnonymity
     | LockBoard
     | UnlockBoard
+    | GatherBoard
 )
 
 
@@ -154,6 +162,12 @@ class BoardUnlocked(FacilitationEvent, frozen=True, kw_only=True, tag="board.unl
     pass
 
 
+class BoardGathered(FacilitationEvent, frozen=True, kw_only=True, tag="board.gathered"):
+    """The facilitator called everyone on this board to the plenary board ``board_id``."""
+
+    board_id: str
+
+
 Event = (
     PhaseChanged
     | TimerStarted
@@ -164,6 +178,7 @@ Event = (
     | AnonymitySet
     | BoardLocked
     | BoardUnlocked
+    | BoardGathered
 )
 
 
@@ -257,6 +272,9 @@ def _decide_board_mode(state: Board, command: Command) -> list[Event]:
             return [] if state.locked else [BoardLocked()]
         case UnlockBoard():
             return [BoardUnlocked()] if state.locked else []
+        case GatherBoard(board_id=target):
+            # Recorded each time: calling people again is a new call, not a no-op.
+            return [BoardGathered(board_id=target)]
     raise InvalidCommand(f"Unknown board command {type(command).__name__}.", code="unknown_command")
 
 

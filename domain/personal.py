@@ -84,6 +84,7 @@ NOT_PERSONAL: Mapping[str, frozenset[Path]] = {
     "group.created": frozenset({("name",)}),
     "programme.created": frozenset({("title",)}),
     "timer.started": frozenset({("label",)}),
+    "agenda.started": frozenset({("title",)}),
     # A method ("interviews") and a criterion's name ("feasibility") name a way of working.
     "validation.planned": frozenset({("method",), ("starts_on",), ("ends_on",)}),
     "assessment.recorded": frozenset({("criteria", "*", "name")}),

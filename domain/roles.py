@@ -41,6 +41,8 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         "anonymity.set": _FACILITATORS,
         "board.lock": _FACILITATORS,
         "board.unlock": _FACILITATORS,
+        # Sent by the service on every breakout board at once (POST …/all).
+        "board.gather": _FACILITATORS,
         "vote.open": _FACILITATORS,
         # Facilitators cast only in rounds that let them: the voting rules check that.
         "vote.cast": _EDITORS,
@@ -67,6 +69,7 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         # The operator answers erasure requests too (``plenary erase``): GDPR requests reach
         # whoever runs the service, not only a workshop's facilitators.
         "person.erase": frozenset({"facilitator", "operator"}),
+        "agenda.start": _FACILITATORS,
     },
     "solution": {
         # Starting a track from a decision and presenting its outcome speak for the

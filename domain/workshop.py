@@ -79,6 +79,9 @@ class JoinWorkshop(WorkshopCommand, frozen=True, kw_only=True, tag="participant.
     name: str
     organisation: str = ""
     role: WorkshopRole
+    invite_id: Id | None = None
+    """The invite the person joined with (the service fills it in), so the list of invites
+    says which were used."""
 
 
 class CreateGroup(WorkshopCommand, frozen=True, kw_only=True, tag="group.create"):
@@ -122,6 +125,12 @@ class ErasePerson(WorkshopCommand, frozen=True, kw_only=True, tag="person.erase"
     actor_id: Id
 
 
+class StartAgendaItem(WorkshopCommand, frozen=True, kw_only=True, tag="agenda.start"):
+    """The day moves on to the agenda's block ``index`` (from 0): the live agenda shows it."""
+
+    index: int
+
+
 Command = (
     CreateWorkshop
     | AddBoard
@@ -132,6 +141,7 @@ Command = (
     | RevokeInvite
     | RemoveParticipant
     | ErasePerson
+    | StartAgendaItem
 )
 
 
@@ -161,6 +171,7 @@ class ParticipantJoined(WorkshopEvent, frozen=True, kw_only=True, tag="participa
     name: str
     organisation: str
     role: WorkshopRole
+    invite_id: str | None = None
 
 
 class GroupCreated(WorkshopEvent, frozen=True, kw_only=True, tag="group.created"):
@@ -200,6 +211,12 @@ class PersonErased(WorkshopEvent, frozen=True, kw_only=True, tag="person.erased"
     actor_id: str
 
 
+class AgendaItemStarted(WorkshopEvent, frozen=True, kw_only=True, tag="agenda.started"):
+    index: int
+    title: str
+    minutes: int
+
+
 Event = (
     WorkshopCreated
     | BoardAdded
@@ -210,6 +227,7 @@ Event = (
     | InviteRevoked
     | ParticipantRemoved
     | PersonErased
+    | AgendaItemStarted
 )
 
 
@@ -235,6 +253,8 @@ class InviteRef(msgspec.Struct, frozen=True, kw_only=True):
     expires_at: int
     by: str
     revoked: bool = False
+    joined: int = 0
+    """How many people joined with it."""
 
 
 class GroupRef(msgspec.Struct, frozen=True, kw_only=True):
@@ -258,6 +278,8 @@ class Workshop(msgspec.Struct, frozen=True, kw_only=True):
     participants: dict[str, ParticipantRef] = msgspec.field(default_factory=dict)
     groups: dict[str, GroupRef] = msgspec.field(default_factory=dict)
     invites: dict[str, InviteRef] = msgspec.field(default_factory=dict)
+    agenda_current: int | None = None
+    """The agenda block running now (``agenda.start``), if one was started."""
 
     def members(self, group_id: str) -> list[str]:
         """The ids of the people in ``group_id``, in the order they joined the workshop."""
@@ -309,6 +331,16 @@ def decide(state: Workshop, command: Command, actor: Actor) -> list[Event]:
             return _decide_remove(state, command, actor)
         case ErasePerson():
             return _decide_erase(state, command, actor)
+        case StartAgendaItem(index=index):
+            if not 0 <= index < len(state.agenda):
+                raise InvalidCommand(
+                    f"The agenda has no block {index} (it has {len(state.agenda)}).",
+                    code="invalid_agenda",
+                )
+            if state.agenda_current == index:
+                return []
+            item = state.agenda[index]
+            return [AgendaItemStarted(index=index, title=item.title, minutes=item.minutes)]
 
 
 def _decide_create(state: Workshop, command: CreateWorkshop, actor: Actor) -> list[Event]:
@@ -363,6 +395,7 @@ def _decide_join(state: Workshop, command: JoinWorkshop, actor: Actor) -> list[E
             name=command.name,
             organisation=command.organisation,
             role=command.role,
+            invite_id=command.invite_id,
         )
     ]
 
@@ -472,7 +505,12 @@ def evolve(state: Workshop, event: Event) -> Workshop:
             person = ParticipantRef(
                 name=event.name, organisation=event.organisation, role=event.role
             )
-            return replace(state, participants={**state.participants, event.actor_id: person})
+            invites = state.invites
+            used = invites.get(event.invite_id or "")
+            if event.invite_id is not None and used is not None:
+                invites = {**invites, event.invite_id: replace(used, joined=used.joined + 1)}
+            participants = {**state.participants, event.actor_id: person}
+            return replace(state, participants=participants, invites=invites)
         case GroupCreated():
             group = GroupRef(name=event.name, board_id=event.board_id)
             return replace(state, groups={**state.groups, event.group_id: group})
@@ -498,6 +536,8 @@ def evolve(state: Workshop, event: Event) -> Workshop:
             person = state.participants[event.actor_id]
             erased = replace(person, removed=True, erased=True, group_id=None)
             return replace(state, participants={**state.participants, event.actor_id: erased})
+        case AgendaItemStarted():
+            return replace(state, agenda_current=event.index)
     return state
 
 

@@ -116,6 +116,13 @@ class PromotionView(msgspec.Struct, frozen=True, kw_only=True):
     promoted_at: datetime
 
 
+class GatheredView(msgspec.Struct, frozen=True, kw_only=True):
+    """The last call to the plenary: which board, and when."""
+
+    board_id: str
+    at: datetime
+
+
 class BoardView(msgspec.Struct, frozen=True, kw_only=True):
     """A board at ``version`` (0: not created yet). Deleted notes and clusters are absent."""
 
@@ -137,6 +144,8 @@ class BoardView(msgspec.Struct, frozen=True, kw_only=True):
     grid: dict[str, PlacementView] = msgspec.field(default_factory=dict)
     decisions: tuple[DecisionView, ...] = ()
     promotions: tuple[PromotionView, ...] = ()
+    gathered: GatheredView | None = None
+    """The last "everyone to the plenary" on this board (``board.gathered``)."""
     withheld: frozenset[str] = frozenset()
     """Notes deleted while hidden: never revealed, so their history stays private."""
 
@@ -244,6 +253,8 @@ def _apply_facilitation(view: BoardView, event: board.Event, rec: RecordedEvent)
             return replace(view, anonymity=event.policy)
         case facilitation.BoardLocked() | facilitation.BoardUnlocked():
             return replace(view, locked=isinstance(event, facilitation.BoardLocked))
+        case facilitation.BoardGathered():
+            return replace(view, gathered=GatheredView(board_id=event.board_id, at=rec.recorded_at))
         case decisions.DecisionRecorded():
             return replace(view, decisions=(*view.decisions, _decision(event, rec)))
         case decisions.ItemsPromoted():

@@ -23,7 +23,7 @@ export const PARTICIPANT_PHASES = {
 /** The facilitation part of an empty board view. */
 export function facilitationDefaults() {
   return { phase: "collect", locked: false, private_writing: false, anonymity: "named",
-    timer: null, rounds: {}, grid: {}, decisions: [], promotions: [] };
+    timer: null, rounds: {}, grid: {}, decisions: [], promotions: [], gathered: null };
 }
 
 const later = (iso, seconds) => new Date(Date.parse(iso) + seconds * 1000).toISOString();
@@ -46,6 +46,7 @@ export function foldFacilitation(view, data, rec) {
     case "anonymity.set": return { ...view, anonymity: data.policy };
     case "board.locked": return { ...view, locked: true };
     case "board.unlocked": return { ...view, locked: false };
+    case "board.gathered": return { ...view, gathered: { board_id: data.board_id, at } };
     case "grid.placed":
       return { ...view, grid: { ...view.grid,
         [data.item_id]: { impact: data.impact, effort: data.effort, version: rec.version } } };
@@ -153,8 +154,8 @@ export function phasesOf(type) {
 /** Board commands only a facilitator may issue (the role table, domain/roles.py). */
 export const FACILITATOR_COMMANDS = new Set([
   "board.create", "phase.change", "timer.start", "timer.extend", "timer.stop", "private.start",
-  "notes.reveal", "anonymity.set", "board.lock", "board.unlock", "vote.open", "vote.close",
-  "decision.record", "items.promote", "decision.track",
+  "notes.reveal", "anonymity.set", "board.lock", "board.unlock", "board.gather", "vote.open",
+  "vote.close", "decision.record", "items.promote", "decision.track",
 ]);
 
 /** Why `me` may not issue `type` now (null: they may). Mirrors the role table and

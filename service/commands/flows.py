@@ -8,7 +8,9 @@ so a refused step leaves no event in any stream, even under concurrency.
 - ``create_group``: the group that works on a breakout board, with ``add_board`` first when
   that board does not exist yet;
 - ``start_track``: the solution track, and its decision marked with it on the decision's own
-  board, so that two starts from one decision can never both pass.
+  board, so that two starts from one decision can never both pass;
+- ``on_every_breakout``: one facilitator's board command (a phase, a timer, a lock, the call
+  to the plenary) on every breakout board of the workshop, one correlation id for all.
 
 A board, workshop or programme whose stream exists already is refused by its own decider
 (``board_exists``, ``workshop_exists``, ``programme_exists``), so no flow can claim another
@@ -21,9 +23,10 @@ import uuid
 
 import msgspec
 
-from domain import board, decisions, programme, solution, workshop
+from domain import board, decisions, facilitation, programme, solution, workshop
 from domain.actor import Actor
 from domain.board import BoardKind
+from domain.errors import no_such_board
 from domain.roles import authorize
 from domain.streams import board_stream, programme_stream, solution_stream, workshop_stream
 from service.commands.access import Caller, check_board
@@ -160,3 +163,35 @@ async def start_track(
         ),
     ]
     return (await runner.execute_all(steps, caller.actor))[0]
+
+
+async def on_every_breakout(
+    runner: CommandRunner, caller: Caller, command: board.Command, command_id: str
+) -> list[tuple[str, Outcome]]:
+    """Run the board ``command`` on every breakout board of the caller's workshop (by id), as
+    one: every event is correlated by ``command_id`` (the first board's command id; the others'
+    are derived from it), and a refusal on any board records nothing on any. A
+    ``board.gather`` must name a plenary board of the workshop (``board_not_found``).
+    Each board with its outcome; no breakout board, no outcome."""
+    stream = workshop_stream(caller.workshop_id)
+    state = (await runner.load(workshop.DECIDER, stream)).state
+    if isinstance(command, facilitation.GatherBoard):
+        plenary = state.boards.get(command.board_id)
+        if plenary is None or plenary.kind != "plenary":
+            raise no_such_board()
+    targets = sorted(b for b, ref in state.boards.items() if ref.kind == "breakout")
+
+    def guard(board_id: str) -> Guard:
+        return lambda on: check_board(caller, on, board_id)
+
+    steps = [
+        Step(
+            board.DECIDER,
+            board_stream(board_id),
+            command,
+            command_id if i == 0 else derived_id(command_id, f"all:{board_id}"),
+            guard(board_id),
+        )
+        for i, board_id in enumerate(targets)
+    ]
+    return list(zip(targets, await runner.execute_all(steps, caller.actor), strict=True))

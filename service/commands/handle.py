@@ -18,6 +18,7 @@ from domain.actor import Actor
 from domain.codec import tag_of
 from domain.errors import InvalidCommand
 from domain.recorded import RecordedEvent
+from domain.roles import authorize
 from domain.streams import (
     ORGANISERS_STREAM,
     board_stream,
@@ -73,6 +74,41 @@ async def handle(
     who = actor or caller.actor
     stream_id, outcome = await _run(ctx, caller, who, route, command, command_id, on)
     return Answer(stream_id, outcome.version, outcome.events, outcome.duplicate)
+
+
+TOGETHER = frozenset(
+    {
+        "phase.change",
+        "timer.start",
+        "timer.stop",
+        "private.start",
+        "notes.reveal",
+        "board.lock",
+        "board.unlock",
+        "board.gather",
+    }
+)
+"""Board commands a facilitator runs on every breakout board at once
+(``POST /api/workshops/{id}/all``)."""
+
+
+async def handle_all(
+    ctx: Plenary, caller: Caller, command: Any, command_id: str
+) -> list[tuple[str, Answer]]:
+    """Run the board ``command`` on every breakout board of the caller's workshop as one
+    (``flows.on_every_breakout``): each board with its answer. Raises ``invalid_command`` for a
+    command not in ``TOGETHER``, ``forbidden`` for a role that may not send it or a token
+    narrowed to one board, and every rule's refusal on any board (then nothing is recorded)."""
+    tag = tag_of(command)
+    if tag not in TOGETHER:
+        raise InvalidCommand(f"{tag!r} is not run on every board at once.", code="invalid_command")
+    check_whole_workshop(caller)
+    authorize(caller.actor, tag)  # also when the workshop has no breakout board yet
+    done = await flows.on_every_breakout(ctx.runner, caller, command, command_id)
+    return [
+        (board_id, Answer(board_stream(board_id), o.version, o.events, o.duplicate))
+        for board_id, o in done
+    ]
 
 
 async def _run(

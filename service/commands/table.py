@@ -66,6 +66,8 @@ _SPECIAL: dict[str, tuple[frozenset[Transport], str]] = {
     "board.add": (NONE, "Create boards with POST /api/workshops/{id}/boards."),
     "participant.join": (NONE, "Join with POST /api/workshops/{id}/join."),
     "invite.create": (NONE, "Invite with POST /api/workshops/{id}/invites."),
+    "board.gather": (NONE, "Call everyone to the plenary with POST /api/workshops/{id}/all."),
+    "agenda.start": (NONE, "Start an agenda block with POST /api/workshops/{id}/agenda/start."),
 }
 """Routes whose transports differ from their kind's: what a client may not send itself."""
 
@@ -77,6 +79,7 @@ _WHOLE_WORKSHOP = frozenset(
         "person.erase",
         "board.add",
         "workshop.create",
+        "agenda.start",
     }
 )
 """Commands a token narrowed to one board may not send (``forbidden``)."""

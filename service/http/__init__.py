@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from service.http import audit, boards, meta, openapi, people, tracks, workshops
+from service.http import audit, boards, console, meta, openapi, people, tracks, workshops
 from service.http.endpoints import Endpoint
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *meta.ENDPOINTS,
     *people.ENDPOINTS,
     *workshops.ENDPOINTS,
+    *console.ENDPOINTS,
     *boards.ENDPOINTS,
     *tracks.ENDPOINTS,
     *audit.ENDPOINTS,

@@ -116,6 +116,8 @@ class WorkshopAnswer(Answer, frozen=True, kw_only=True):
     participants: list[Person]
     groups: list[Group]
     you: You
+    agenda_current: int | None = None
+    """The agenda block started last (``agenda.start``), or ``None``."""
 
 
 class GroupOfBoard(Answer, frozen=True, kw_only=True):
@@ -154,6 +156,7 @@ class Overview(Answer, frozen=True, kw_only=True):
     people: dict[str, int]
     boards: list[BoardCard]
     tracks: list[TrackEntry]
+    agenda_current: int | None = None
 
 
 class LoggedDecision(DecisionView, frozen=True, kw_only=True):
@@ -257,6 +260,8 @@ class Invite(Answer, frozen=True, kw_only=True):
     actor_id: str
     invite_id: str
     expires_at: int
+    qr_svg: str
+    """The link as a QR code, an SVG document (made by the server: no third party sees it)."""
 
 
 class InviteRow(Answer, frozen=True, kw_only=True):
@@ -267,6 +272,8 @@ class InviteRow(Answer, frozen=True, kw_only=True):
     expires_at: int
     revoked: bool
     expired: bool
+    joined: int
+    """How many people joined with it."""
 
 
 class Invites(Answer, frozen=True, kw_only=True):
@@ -301,3 +308,40 @@ class Joined(Answer, frozen=True, kw_only=True, omit_defaults=True):
     version: int
     board_id: str | None = None
     """Present when the invite names one board."""
+
+
+# --------------------------------------------------------------------------- the console
+
+
+class BoardDone(CommandAnswer, frozen=True, kw_only=True):
+    """What a command run on every breakout board did on one of them."""
+
+    board_id: str
+
+
+class DoneOnAll(Answer, frozen=True, kw_only=True):
+    correlation_id: str
+    """Every event recorded carries it."""
+    boards: list[BoardDone]
+
+
+class AgendaStarted(Answer, frozen=True, kw_only=True):
+    index: int
+    version: int
+
+
+class Here(Answer, frozen=True, kw_only=True):
+    id: str
+    name: str
+    role: str
+    sockets: int
+
+
+class BoardPresence(Answer, frozen=True, kw_only=True):
+    board_id: str
+    people: list[Here]
+
+
+class Presence(Answer, frozen=True, kw_only=True):
+    boards: list[BoardPresence]
+    """Every board of the workshop, with who has it open now."""

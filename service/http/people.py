@@ -8,7 +8,7 @@ a line; past 15 lines they still only decode, handle and encode.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -25,6 +25,7 @@ from service.commands.limits import Limits
 from service.errors import BadRequest
 from service.http import answers
 from service.http.endpoints import Call, Endpoint
+from service.http.qr import qr_svg
 from service.ids import new_id
 
 ORGANISER: frozenset[Kind] = frozenset({"organiser"})
@@ -57,6 +58,8 @@ class InviteIn(msgspec.Struct, frozen=True, kw_only=True):
     role: WorkshopRole
     name: str = ""
     board_id: Id | None = None
+    expires_in_hours: Annotated[int, msgspec.Meta(ge=1, le=24 * 366)] | None = None
+    """Sooner than the invite lifetime (``PLENARY_INVITE_DAYS``), never later."""
 
     def within(self, limits: Limits) -> None:
         """The name fits a person's name (``invalid_name`` otherwise)."""
@@ -192,6 +195,9 @@ async def create_invite(call: Call[InviteIn]) -> answers.Invite:
         raise Forbidden("This link invites to its own board only.", code="forbidden")
     person = Actor(id=new_id(), role=body.role, name=body.name)
     invite = auth.claims("invite", person, claims.wid, board=body.board_id)
+    if body.expires_in_hours is not None:
+        sooner = int(call.ctx.clock()) + body.expires_in_hours * 3600
+        invite = msgspec.structs.replace(invite, exp=min(invite.exp, sooner))
     command = workshop.CreateInvite(
         invite_id=invite.jti,
         role=body.role,
@@ -201,13 +207,15 @@ async def create_invite(call: Call[InviteIn]) -> answers.Invite:
     )
     await handle(call.ctx, call.caller, command, new_id())
     target = f"/b/{body.board_id}" if body.board_id else f"/w/{claims.wid}"
+    url = auth.url(invite, target)
     return answers.Invite(
         token=auth.token(invite),
-        url=auth.url(invite, target),
+        url=url,
         role=body.role,
         actor_id=invite.sub,
         invite_id=invite.jti,
         expires_at=invite.exp,
+        qr_svg=qr_svg(url),
     )
 
 
@@ -225,6 +233,7 @@ async def list_invites(call: Call[None]) -> answers.Invites:
             expires_at=i.expires_at,
             revoked=i.revoked,
             expired=i.expires_at < now,
+            joined=i.joined,
         )
         for iid, i in state.invites.items()
         if scope is None or i.board_id == scope
@@ -271,7 +280,11 @@ async def join(call: Call[JoinIn]) -> answers.Joined:
         raise BadRequest("Join with an invite token, not a personal one.", code="not_an_invite")
     person = Actor(id=new_id(), role=claims.role, name=call.body.name)
     command = workshop.JoinWorkshop(
-        actor_id=person.id, name=person.name, organisation=call.body.organisation, role=claims.role
+        actor_id=person.id,
+        name=person.name,
+        organisation=call.body.organisation,
+        role=claims.role,
+        invite_id=claims.jti or None,
     )
     done = await handle(call.ctx, call.caller, command, new_id(), actor=person)
     session = auth.claims("session", person, claims.wid, board=claims.board)

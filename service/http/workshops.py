@@ -84,6 +84,7 @@ async def get_workshop(call: Call[None]) -> answers.WorkshopAnswer:
         participants=_people(state, masked, claims.sub),
         groups=_groups(state, masked),
         you=you,
+        agenda_current=state.agenda_current,
     )
 
 
@@ -155,6 +156,7 @@ async def overview(call: Call[None]) -> answers.Overview:
         people=people,
         boards=cards,
         tracks=tracks,
+        agenda_current=state.agenda_current,
     )
 
 

@@ -106,6 +106,14 @@ class Hub:
                 if conn.workshop_id == workshop_id and _revokes(event, conn):
                     conn.shut(protocol.CLOSE_REVOKED, "access revoked")
 
+    def here(self, board_id: str) -> dict[str, int]:
+        """Who has ``board_id`` open on this instance: person id → their open sockets."""
+        room = self.rooms.get(board_id)
+        people: dict[str, int] = {}
+        for conn in [] if room is None else room.members.values():
+            people[conn.actor.id] = people.get(conn.actor.id, 0) + 1
+        return people
+
     def admit(self, board_id: str, most: int) -> bool:
         """Count one more socket on ``board_id``, unless it has ``most`` already; ``release``
         it when the socket ends."""

@@ -149,7 +149,11 @@ def on_workshop(
         if created:
             history = [
                 workshop.WorkshopCreated(
-                    workshop_id="w1", title="W", kind="challenges", facilitator="f"
+                    workshop_id="w1",
+                    title="W",
+                    kind="challenges",
+                    facilitator="f",
+                    agenda=(workshop.AgendaItem(title="Welcome", minutes=10),),
                 ),
                 workshop.BoardAdded(board_id="b1", title="A", kind="breakout"),
                 workshop.BoardAdded(board_id="b2", title="B", kind="breakout"),
@@ -294,6 +298,7 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     "anonymity.set": on_board(facilitation.SetAnonymity(policy="pseudonymous")),
     "board.lock": on_board(facilitation.LockBoard()),
     "board.unlock": on_board(facilitation.UnlockBoard(), facilitation.BoardLocked()),
+    "board.gather": on_board(facilitation.GatherBoard(board_id="plenary")),
     "vote.open": in_phase("vote", voting.OpenRound(round_id="r1")),
     "vote.cast": in_phase("vote", voting.CastVote(round_id="r1", item_id="c1"), ROUND),
     "vote.retract": in_phase(
@@ -354,6 +359,7 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     "invite.revoke": on_workshop(lambda _: workshop.RevokeInvite(invite_id="i1")),
     "participant.remove": on_workshop(lambda _: workshop.RemoveParticipant(actor_id=PIA)),
     "person.erase": on_workshop(lambda _: workshop.ErasePerson(actor_id=PIA)),
+    "agenda.start": on_workshop(lambda _: workshop.StartAgendaItem(index=0)),
     **SOLUTION_SAMPLES,
     "programme.create": on_programme(programme.CreateProgramme(programme_id="p1", title="P")),
     "workshop.include": on_programme(programme.IncludeWorkshop(workshop_id="w1")),

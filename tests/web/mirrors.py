@@ -50,6 +50,7 @@ SAMPLES: dict[str, board.Command] = {
     "anonymity.set": facilitation.SetAnonymity(policy="pseudonymous"),
     "board.lock": facilitation.LockBoard(),
     "board.unlock": facilitation.UnlockBoard(),
+    "board.gather": facilitation.GatherBoard(board_id="plenary"),
     "vote.open": voting.OpenRound(round_id="probe"),
     "vote.cast": voting.CastVote(round_id="r1", item_id="c1"),
     "vote.retract": voting.RetractVote(round_id="r1", item_id="c1"),
