@@ -12,7 +12,9 @@ import {
 } from "./facilitation.js";
 import { NOT_FOUND_CODES, showNotFound } from "./dom.js";
 import { uuidv7 } from "./ids.js";
+import { showGathered } from "./gather.js";
 import { HomePage } from "./home.js";
+import { joinIfInvited } from "./join.js";
 import { describe, Panels } from "./panels.js";
 import { PromotePanel } from "./promote.js";
 import { Sync } from "./sync.js";
@@ -77,6 +79,7 @@ class BoardPage {
     this.api = api;
     this.boardId = boardId;
     this.me = { id: claims.sub, name: claims.name, role: claims.role, connection: null };
+    this.scope = claims.board; // the one board this token opens, if it is narrowed
     this.confirmed = emptyView(boardId);
     this.pending = []; // {opId, command, ackedAt: version | null}
     this.members = new Map(); // connection → member
@@ -286,6 +289,7 @@ class BoardPage {
     $("version").textContent = `v${this.confirmed.version}`;
     $("note-count").textContent = `${Object.keys(this.view.notes).length} notes`;
     this.renderPeople();
+    showGathered(this.view, { boardId: this.boardId, token: this.api.token, scope: this.scope });
   }
 
   /** Note and cluster forms follow the lock and the phase (participants); say why not. */
@@ -544,6 +548,7 @@ async function main() {
     await new HomePage(api, me).start();
     return;
   }
+  if (await joinIfInvited(api, me, token)) return;
   if (kind === "b" && id) {
     const colours = $("note-colour");
     colours.replaceChildren(...COLOURS.map((c) => new Option(c, c)));

@@ -58,15 +58,21 @@ function boardState(b) {
   return line;
 }
 
-export function renderAgenda(agenda) {
+/** The agenda, the block started last highlighted; `controls(item, i)` adds a facilitator's
+ * buttons to each block. */
+export function renderAgenda(agenda, current = null, controls = null) {
   let start = 0;
-  const items = agenda.map((item) => {
-    const li = el("li", "agenda-item");
+  const items = agenda.map((item, i) => {
+    const li = el("li", i === current ? "agenda-item current" : "agenda-item");
+    li.dataset.index = String(i);
+    if (i === current) li.setAttribute("aria-current", "step");
     const at = el("span", "agenda-at", `+${Math.floor(start / 60)}:${String(start % 60).padStart(2, "0")}`);
     at.title = `Starts ${duration(start)} into the day`;
     start += item.minutes;
-    li.append(at, el("span", "agenda-title", item.title),
-      el("span", "agenda-minutes", `${item.minutes} min`));
+    const title = el("span", "agenda-title", item.title);
+    if (i === current) title.append(srOnly(" (now)"));
+    li.append(at, title, el("span", "agenda-minutes", `${item.minutes} min`));
+    if (controls) li.append(controls(item, i));
     return li;
   });
   $("agenda").replaceChildren(...items);
@@ -146,7 +152,9 @@ export function renderProgramme(page, programme) {
 
 export function renderPeople(page, workshop, tally) {
   const byRole = { facilitator: [], participant: [], observer: [], auditor: [] };
-  if (workshop.you?.role === "facilitator") {
+  // Everyone who joined is listed once; a facilitator who came in otherwise (not joined) too.
+  const listed = workshop.participants.some((p) => p.id === workshop.you?.id);
+  if (workshop.you?.role === "facilitator" && !listed) {
     byRole.facilitator.push({ ...workshop.you, organisation: "", group: null });
   }
   for (const p of workshop.participants) (byRole[p.role] ??= []).push(p);

@@ -10,6 +10,8 @@ import {
 import {
   renderAgenda, renderBoards, renderDecisions, renderPeople, renderProgramme, renderTracks,
 } from "./overview.js";
+import { agendaControls, Console } from "./console.js";
+import { PeopleConsole } from "./people.js";
 import { TraceView } from "./trace.js";
 import { TrackView } from "./track.js";
 
@@ -29,6 +31,10 @@ export class WorkshopPage {
     this.stopped = false; // the token was refused: polling stops
     this.trace = new TraceView(this);
     this.track = new TrackView(this);
+    // The facilitator's console: run every group at once, invite and group people.
+    const host = claims.role === "facilitator" && !claims.board;
+    this.console = host ? new Console(this) : null;
+    this.people = host ? new PeopleConsole(this) : null;
   }
 
   /** May I post to solution tracks? (roles.md: facilitators and participants) */
@@ -51,6 +57,8 @@ export class WorkshopPage {
     setInterval(() => { if (due()) this.refresh(); }, REFRESH_MS);
     this.trace.wire();
     this.track.wire();
+    this.console?.start();
+    this.people?.start();
     await this.route(false);
   }
 
@@ -206,7 +214,10 @@ export class WorkshopPage {
     updated.push(this.data.refreshError ? ` · could not refresh: ${this.data.refreshError}`
       : " · refreshes every 5 s");
     $("boards-updated").replaceChildren(...updated);
-    this.draw("agenda", overview.agenda, () => renderAgenda(overview.agenda));
+    this.draw("agenda", [overview.agenda, overview.agenda_current],
+      () => renderAgenda(overview.agenda, overview.agenda_current, this.console && agendaControls));
+    this.console?.render(workshop);
+    this.people?.render();
     // A decision links to its track by the track's title: redraw when the tracks change.
     this.draw("decisions", [this.data.decisions, [...this.names], overview.tracks],
       () => renderDecisions(this));

@@ -1,5 +1,8 @@
 """``/api/workshops/{id}/…`` for the facilitator's console: one board command on every
-breakout board at once, the live agenda, and who has which board open now."""
+breakout board at once, the live agenda, and who has which board open now.
+
+``presence`` is longer than most handlers: it only reads the workshop and the hub and lays
+out one answer of nested shapes."""
 
 from __future__ import annotations
 

@@ -2,11 +2,11 @@
 
 A step is a command and who issues it. Note and cluster work comes from
 ``tests.factories.steps``; the rest is facilitation (phases, the timer, private writing and
-the reveal, the lock), vote rounds that hide their tallies or show them, casts and retracts,
-the grid, decisions and, on a plenary board, promotions from a breakout board. Some steps are
-drawn from fixed pools, valid or not, as ``tests.factories`` draws; most are a ``Pick``,
-resolved against the board when its turn comes, so that sessions move through phases and
-rounds and most of what they try is accepted.
+the reveal, the lock, the call to the plenary), vote rounds that hide their tallies or show
+them, casts and retracts, the grid, decisions and, on a plenary board, promotions from a
+breakout board. Some steps are drawn from fixed pools, valid or not, as ``tests.factories``
+draws; most are a ``Pick``, resolved against the board when its turn comes, so that sessions
+move through phases and rounds and most of what they try is accepted.
 """
 
 from __future__ import annotations
@@ -269,6 +269,7 @@ _RAW: dict[str, st.SearchStrategy[board.Command]] = {
     "reveal": st.just(facilitation.RevealNotes()),
     "lock": st.just(facilitation.LockBoard()),
     "unlock": st.just(facilitation.UnlockBoard()),
+    "gather": st.builds(facilitation.GatherBoard, board_id=st.sampled_from(("plenary", "p2"))),
     "round": _open_round,
     "vote": st.builds(voting.CastVote, round_id=round_ids, item_id=items),
     "place": st.builds(voting.PlaceOnGrid, item_id=items, impact=_grid_values, effort=_grid_values),
