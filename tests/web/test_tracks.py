@@ -307,6 +307,8 @@ async def test_a_track_starts_from_the_trace_by_keyboard_and_a_participant_gets_
         f"/api/workshops/{s.id}/invites", {"role": "participant", "name": "Cleo"}, s.token
     )
     other = await open_page(browser, f"{served.base_url}/w/{s.id}#token={invite['token']}")
+    await other.page.get_by_label("Your name").fill("Cleo")  # an invite link asks who you are
+    await other.page.get_by_role("button", name="Join the workshop").click()
     card = other.page.locator(f'#decision-log [data-decision="{s.ids["selected"]}"]')
     await expect(card.get_by_role("link", name=f"Solution track: {NOTE}")).to_be_visible()
     await expect(
