@@ -16,7 +16,7 @@ import math
 
 import msgspec
 
-from domain import decisions, facilitation, voting
+from domain import board_setup, decisions, facilitation, voting
 from domain.actor import Actor
 from domain.board_state import (
     Board,
@@ -126,7 +126,9 @@ NoteCommand = (
     | DeleteCluster
     | ClusterNote
 )
-Command = NoteCommand | facilitation.Command | voting.Command | decisions.Command
+Command = (
+    NoteCommand | facilitation.Command | voting.Command | decisions.Command | board_setup.Command
+)
 
 
 # --------------------------------------------------------------------------- events
@@ -223,7 +225,7 @@ NoteEvent = (
     | ClusterDeleted
     | NoteClustered
 )
-Event = NoteEvent | facilitation.Event | voting.Event | decisions.Event
+Event = NoteEvent | facilitation.Event | voting.Event | decisions.Event | board_setup.Event
 
 
 initial_state = Board()
@@ -291,6 +293,8 @@ def decide(state: Board, command: Command, actor: Actor) -> list[Event]:
         return list(voting.decide(state, command, actor))
     if isinstance(command, decisions.DecisionCommand):
         return list(decisions.decide(state, command, actor))
+    if isinstance(command, board_setup.SetupCommand):
+        return list(board_setup.decide(state, command))
     return _decide_on_board(state, command, actor)
 
 
@@ -417,6 +421,8 @@ def evolve(state: Board, event: Event) -> Board:
         return voting.evolve(state, event)
     if isinstance(event, decisions.DecisionEvent):
         return decisions.evolve(state, event)
+    if isinstance(event, board_setup.SetupEvent):
+        return board_setup.evolve(state, event)
     return _evolve_note(state, event)
 
 
@@ -499,5 +505,5 @@ DECIDER: Decider[Board, Command, Event] = Decider(
     state_type=Board,
     event_type=Event,
     command_type=Command,
-    snapshot_kind="board-state/4",
+    snapshot_kind="board-state/5",
 )

@@ -107,6 +107,15 @@ class DecisionState(msgspec.Struct, frozen=True, kw_only=True):
     """The solution track that works the decision out, once started (one at most)."""
 
 
+class VoteDefaults(msgspec.Struct, frozen=True, kw_only=True):
+    """What a new vote round on the board starts from in the facilitator's form (``vote.open``
+    still says every value itself): dots each, most on one item, tallies hidden."""
+
+    budget: int = 5
+    per_item_max: int = 3
+    hide_tallies: bool = True
+
+
 class Board(msgspec.Struct, frozen=True, kw_only=True):
     """What the rules need to know about a board. Treat the dicts as immutable."""
 
@@ -129,6 +138,11 @@ class Board(msgspec.Struct, frozen=True, kw_only=True):
     grid: dict[str, Placement] = msgspec.field(default_factory=dict)
     decisions: dict[str, DecisionState] = msgspec.field(default_factory=dict)
     promotions: frozenset[str] = frozenset()
+    prompt: str = ""
+    """The sentence shown on the board: what people are asked (``board.configure``)."""
+    phases: tuple[Phase, ...] = PHASES
+    """The phases the board uses, in order; ``phase.change`` moves only to one of them."""
+    vote_defaults: VoteDefaults = msgspec.field(default_factory=VoteDefaults)
 
 
 # --------------------------------------------------------------------------- lookups

@@ -214,6 +214,10 @@ def decide(state: Board, command: Command) -> list[Event]:
         case ChangePhase(phase=phase):
             if phase == state.phase:
                 return []
+            if phase not in state.phases:
+                raise InvalidCommand(
+                    f"This board does not use the {phase} phase.", code="phase_not_used"
+                )
             if state.open_round is not None:
                 raise InvalidCommand(
                     "Close the open vote round before leaving the vote phase.", code="round_open"

@@ -71,10 +71,35 @@ SEALED: Mapping[str, tuple[tuple[Path, Owner], ...]] = {
 }
 """Event type → the personal string fields it holds and whose key seals each."""
 
+_PREWORK: tuple[Path, ...] = (
+    ("questions", "*", "id"),
+    ("questions", "*", "label"),
+    ("questions", "*", "hint"),
+)
+"""A prework form's strings, below where it sits in an event."""
+
 NOT_PERSONAL: Mapping[str, frozenset[Path]] = {
     # What a workshop is organised around, written for everyone and shown everywhere; erasing
     # a facilitator must not blank the workshop's structure.
-    "workshop.created": frozenset({("title",), ("agenda", "*", "title"), ("date",)}),
+    "workshop.created": frozenset(
+        {("title",), ("agenda", "*", "title"), ("date",), *(("prework", *q) for q in _PREWORK)}
+    ),
+    "agenda.changed": frozenset({("agenda", "*", "title")}),
+    # A board's prompt and a template are the facilitator's framing of the work, as titles are.
+    "board.configured": frozenset({("prompt",)}),
+    "template.saved": frozenset(
+        {
+            ("template", "id"),
+            ("template", "name"),
+            ("template", "description"),
+            ("template", "agenda", "*", "title"),
+            ("template", "plenary", "title"),
+            ("template", "plenary", "prompt"),
+            ("template", "breakout", "title"),
+            ("template", "breakout", "prompt"),
+            *(("template", "prework", *q) for q in _PREWORK),
+        }
+    ),
     "board.created": frozenset({("title",)}),
     "board.added": frozenset({("title",)}),
     # A copy's group is its source board's title (board.created/board.added: not personal).

@@ -1,7 +1,9 @@
 """A co-design programme (stream ``programme-<id>``): who owns it, its workshops, and its
 planned outcomes with what counts toward each.
 
-An organiser creates a programme and owns it; only its owner adds workshops to it. A
+An organiser creates a programme and owns it; only its owner adds workshops to it. The
+facilitators of its workshops save workshops as templates in it (``template.save``): a template
+is the programme's way of working, offered to its owner for the programme's next workshops. A
 workshop belongs to a programme when both sides say so: its ``workshop.created`` names the
 programme and the programme's stream records ``workshop.included`` (the service records both
 in one step), so naming someone else's programme counts for nothing. The counting rules are
@@ -15,6 +17,7 @@ from typing import Final, Literal
 
 import msgspec
 
+from domain import templates
 from domain.actor import Actor
 from domain.board import TITLE_MAX, Id
 from domain.checks import check_text
@@ -118,7 +121,15 @@ class IncludeWorkshop(ProgrammeCommand, frozen=True, kw_only=True, tag="workshop
     workshop_id: Id
 
 
-Command = CreateProgramme | IncludeWorkshop
+class SaveTemplate(ProgrammeCommand, frozen=True, kw_only=True, tag="template.save"):
+    """Keep ``template`` (made by the service from ``workshop_id``'s agenda and boards) as a
+    template of this programme, under ``template.id``."""
+
+    workshop_id: Id
+    template: templates.Template
+
+
+Command = CreateProgramme | IncludeWorkshop | SaveTemplate
 
 
 class ProgrammeEvent(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
@@ -138,7 +149,13 @@ class WorkshopIncluded(ProgrammeEvent, frozen=True, kw_only=True, tag="workshop.
     workshop_id: str
 
 
-Event = ProgrammeCreated | WorkshopIncluded
+class TemplateSaved(ProgrammeEvent, frozen=True, kw_only=True, tag="template.saved"):
+    workshop_id: str
+    template: templates.Template
+    by: str
+
+
+Event = ProgrammeCreated | WorkshopIncluded | TemplateSaved
 
 
 class Programme(msgspec.Struct, frozen=True, kw_only=True):
@@ -147,6 +164,7 @@ class Programme(msgspec.Struct, frozen=True, kw_only=True):
     owner: str = ""
     created: bool = False
     workshops: tuple[str, ...] = ()
+    templates: dict[str, templates.Template] = msgspec.field(default_factory=dict)
 
 
 initial_state = Programme()
@@ -155,7 +173,8 @@ initial_state = Programme()
 def decide(state: Programme, command: Command, actor: Actor) -> list[Event]:
     """Events for ``command``; ``[]`` when nothing changes. Raises ``forbidden``,
     ``invalid_title``, ``invalid_targets``, ``programme_exists``, ``programme_not_found``,
-    ``not_owner``."""
+    ``not_owner``, and for a template ``workshop_not_found``, ``duplicate_id``,
+    ``template_limit_reached`` and the template's own checks (``domain.templates.check_template``)."""
     authorize(actor, tag_of(command))
     match command:
         case CreateProgramme():
@@ -181,6 +200,26 @@ def decide(state: Programme, command: Command, actor: Actor) -> list[Event]:
             if command.workshop_id in state.workshops:
                 return []
             return [WorkshopIncluded(workshop_id=command.workshop_id)]
+        case SaveTemplate():
+            return _decide_save(state, command, actor)
+
+
+def _decide_save(state: Programme, command: SaveTemplate, actor: Actor) -> list[Event]:
+    if not state.created:
+        raise NotFound("There is no such programme.", code="programme_not_found")
+    if command.workshop_id not in state.workshops:
+        raise NotFound("The workshop is not in this programme.", code="workshop_not_found")
+    templates.check_template(command.template)
+    if command.template.id in state.templates:
+        raise AlreadyExists(
+            f"The template {command.template.id!r} exists already.", code="duplicate_id"
+        )
+    if len(state.templates) >= templates.TEMPLATES_MAX:
+        raise InvalidCommand(
+            f"A programme keeps {templates.TEMPLATES_MAX} templates at most.",
+            code="template_limit_reached",
+        )
+    return [TemplateSaved(workshop_id=command.workshop_id, template=command.template, by=actor.id)]
 
 
 def evolve(state: Programme, event: Event) -> Programme:
@@ -196,6 +235,9 @@ def evolve(state: Programme, event: Event) -> Programme:
             )
         case WorkshopIncluded():
             return msgspec.structs.replace(state, workshops=(*state.workshops, event.workshop_id))
+        case TemplateSaved():
+            saved = {**state.templates, event.template.id: event.template}
+            return msgspec.structs.replace(state, templates=saved)
 
 
 DECIDER: Decider[Programme, Command, Event] = Decider(
@@ -206,5 +248,5 @@ DECIDER: Decider[Programme, Command, Event] = Decider(
     state_type=Programme,
     event_type=Event,
     command_type=Command,
-    snapshot_kind="programme-state/1",
+    snapshot_kind="programme-state/2",
 )

@@ -43,6 +43,7 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         "board.unlock": _FACILITATORS,
         # Sent by the service on every breakout board at once (POST …/all).
         "board.gather": _FACILITATORS,
+        "board.configure": _FACILITATORS,
         "vote.open": _FACILITATORS,
         # Facilitators cast only in rounds that let them: the voting rules check that.
         "vote.cast": _EDITORS,
@@ -58,6 +59,7 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
     "workshop": {
         # An organiser creates a workshop and becomes its first facilitator (in the same step).
         "workshop.create": _FACILITATORS,
+        "agenda.set": _FACILITATORS,
         "board.add": _FACILITATORS,
         # Anyone invited joins, but only as themselves: the workshop decider checks the id.
         "participant.join": _EVERYONE,
@@ -87,6 +89,9 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
     "programme": {
         "programme.create": _ORGANISERS,
         "workshop.include": _ORGANISERS,
+        # A facilitator of one of the programme's workshops saves it as a template of the
+        # programme; the service checks that the workshop is theirs.
+        "template.save": _FACILITATORS,
     },
     "organisers": {
         "organiser.add": _OPERATOR,

@@ -13,6 +13,18 @@ Role = WorkshopRole | Literal["organiser", "operator"]
 the operator (whoever runs ``plenary`` on the server: adds and removes organisers)."""
 ROLES: tuple[Role, ...] = (*WORKSHOP_ROLES, "organiser", "operator")
 
+WorkshopKind = Literal[
+    "challenges",
+    "initiatives",
+    "ideation",
+    "consolidation",
+    "kickoff",
+    "work_sprint",
+    "validation_sprint",
+    "final_presentation",
+]
+"""The programme's workshop kinds; each has a built-in template (``docs/templates.md``)."""
+
 Colour = Literal["yellow", "pink", "blue", "green", "orange", "purple", "grey"]
 COLOURS: tuple[Colour, ...] = ("yellow", "pink", "blue", "green", "orange", "purple", "grey")
 

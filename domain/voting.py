@@ -161,6 +161,17 @@ def _ballot(state: Board, command: OpenRound) -> tuple[str, ...]:
     return tuple(sorted(ids))
 
 
+def check_dots(budget: int, per_item_max: int) -> None:
+    """Raise ``invalid_budget`` unless ``budget`` is 1 to ``BUDGET_MAX`` dots, and
+    ``invalid_per_item_max`` unless ``per_item_max`` is 1 to the budget."""
+    if not 1 <= budget <= BUDGET_MAX:
+        raise InvalidCommand(f"A budget is 1 to {BUDGET_MAX} dots.", code="invalid_budget")
+    if not 1 <= per_item_max <= budget:
+        raise InvalidCommand(
+            "The most dots per item is 1 to the budget.", code="invalid_per_item_max"
+        )
+
+
 def _decide_open(state: Board, command: OpenRound) -> list[Event]:
     if state.phase != "vote":
         raise InvalidCommand("Rounds open in the vote phase.", code="wrong_phase")
@@ -168,12 +179,7 @@ def _decide_open(state: Board, command: OpenRound) -> list[Event]:
         raise AlreadyExists(f"The round {command.round_id!r} exists.", code="duplicate_id")
     if state.open_round is not None:
         raise InvalidCommand(f"The round {state.open_round!r} is still open.", code="round_open")
-    if not 1 <= command.budget <= BUDGET_MAX:
-        raise InvalidCommand(f"A budget is 1 to {BUDGET_MAX} dots.", code="invalid_budget")
-    if not 1 <= command.per_item_max <= command.budget:
-        raise InvalidCommand(
-            "The most dots per item is 1 to the budget.", code="invalid_per_item_max"
-        )
+    check_dots(command.budget, command.per_item_max)
     ballot = _ballot(state, command)
     if not ballot or len(ballot) > BALLOT_MAX:
         raise InvalidCommand(

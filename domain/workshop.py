@@ -10,47 +10,31 @@ Split, a rule would sit away from the state it reads.
 
 from __future__ import annotations
 
-from typing import Literal
-
 import msgspec
 
 from domain.actor import Actor
+from domain.agenda import AGENDA_MAX, AgendaItem, Prework, check_agenda, check_prework
 from domain.board import TITLE_MAX, BoardKind, Id
 from domain.checks import check_day, check_text
 from domain.codec import tag_of
 from domain.decider import Decider
 from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
 from domain.roles import authorize
-from domain.types import WorkshopRole
+from domain.types import WorkshopKind, WorkshopRole
 
-WorkshopKind = Literal[
-    "challenges",
-    "initiatives",
-    "ideation",
-    "consolidation",
-    "kickoff",
-    "work_sprint",
-    "validation_sprint",
-    "final_presentation",
-]
+__all__ = ["AGENDA_MAX", "AgendaItem", "Prework", "WorkshopKind"]
+"""Re-exported: a workshop's agenda and prework are ``domain.agenda``'s values, its kinds
+``domain.types``'."""
 
 GROUP_LIMIT = 4
 """Breakout groups per workshop, at most."""
 GROUP_SIZE_DEFAULT, GROUP_SIZE_MIN, GROUP_SIZE_MAX = 6, 2, 12
 NAME_MAX = 80
-AGENDA_MAX = 30
 ORGANISATION_MAX = 120
 
 
 class WorkshopCommand(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
     """Base of every workshop command."""
-
-
-class AgendaItem(msgspec.Struct, frozen=True, kw_only=True):
-    """One block of the day: what happens and for how many minutes."""
-
-    title: str
-    minutes: int = 0
 
 
 class CreateWorkshop(WorkshopCommand, frozen=True, kw_only=True, tag="workshop.create"):
@@ -64,6 +48,14 @@ class CreateWorkshop(WorkshopCommand, frozen=True, kw_only=True, tag="workshop.c
     agenda: tuple[AgendaItem, ...] = ()
     programme: Id = "default"
     """The co-design programme the workshop belongs to; its outcomes count together."""
+    prework: Prework | None = None
+    """The form participants answer before the day, if the workshop has one."""
+
+
+class SetAgenda(WorkshopCommand, frozen=True, kw_only=True, tag="agenda.set"):
+    """The whole agenda from now on, before or during the workshop."""
+
+    agenda: tuple[AgendaItem, ...]
 
 
 class AddBoard(WorkshopCommand, frozen=True, kw_only=True, tag="board.add"):
@@ -133,6 +125,7 @@ class StartAgendaItem(WorkshopCommand, frozen=True, kw_only=True, tag="agenda.st
 
 Command = (
     CreateWorkshop
+    | SetAgenda
     | AddBoard
     | JoinWorkshop
     | CreateGroup
@@ -158,6 +151,11 @@ class WorkshopCreated(WorkshopEvent, frozen=True, kw_only=True, tag="workshop.cr
     group_size_limit: int = GROUP_SIZE_DEFAULT
     agenda: tuple[AgendaItem, ...] = ()
     programme: str = "default"
+    prework: Prework | None = None
+
+
+class AgendaChanged(WorkshopEvent, frozen=True, kw_only=True, tag="agenda.changed"):
+    agenda: tuple[AgendaItem, ...]
 
 
 class BoardAdded(WorkshopEvent, frozen=True, kw_only=True, tag="board.added"):
@@ -219,6 +217,7 @@ class AgendaItemStarted(WorkshopEvent, frozen=True, kw_only=True, tag="agenda.st
 
 Event = (
     WorkshopCreated
+    | AgendaChanged
     | BoardAdded
     | ParticipantJoined
     | GroupCreated
@@ -273,6 +272,7 @@ class Workshop(msgspec.Struct, frozen=True, kw_only=True):
     date: str | None = None
     agenda: tuple[AgendaItem, ...] = ()
     programme: str = "default"
+    prework: Prework | None = None
     boards: dict[str, BoardRef] = msgspec.field(default_factory=dict)
     group_size_limit: int = GROUP_SIZE_DEFAULT
     participants: dict[str, ParticipantRef] = msgspec.field(default_factory=dict)
@@ -307,6 +307,9 @@ def decide(state: Workshop, command: Command, actor: Actor) -> list[Event]:
     if not state.created:
         raise NotFound("This workshop does not exist.", code="workshop_not_found")
     match command:
+        case SetAgenda():
+            check_agenda(command.agenda)
+            return [] if command.agenda == state.agenda else [AgendaChanged(agenda=command.agenda)]
         case AddBoard():
             check_text(command.title, 1, TITLE_MAX, "invalid_title")
             if command.board_id in state.boards:
@@ -353,7 +356,9 @@ def _decide_create(state: Workshop, command: CreateWorkshop, actor: Actor) -> li
     if state.created:
         raise AlreadyExists("This workshop exists already.", code="workshop_exists")
     _check_date(command.date)
-    _check_agenda(command.agenda)
+    check_agenda(command.agenda)
+    if command.prework is not None:
+        check_prework(command.prework)
     return [
         WorkshopCreated(
             workshop_id=command.workshop_id,
@@ -364,6 +369,7 @@ def _decide_create(state: Workshop, command: CreateWorkshop, actor: Actor) -> li
             group_size_limit=command.group_size_limit,
             agenda=command.agenda,
             programme=command.programme,
+            prework=command.prework,
         )
     ]
 
@@ -371,15 +377,6 @@ def _decide_create(state: Workshop, command: CreateWorkshop, actor: Actor) -> li
 def _check_date(day: str | None) -> None:
     if day is not None:
         check_day(day)
-
-
-def _check_agenda(agenda: tuple[AgendaItem, ...]) -> None:
-    if len(agenda) > AGENDA_MAX:
-        raise InvalidCommand(f"An agenda has at most {AGENDA_MAX} items.", code="invalid_agenda")
-    for item in agenda:
-        check_text(item.title, 1, TITLE_MAX, "invalid_agenda")
-        if not 0 <= item.minutes <= 24 * 60:
-            raise InvalidCommand("An agenda item lasts 0 to 1440 minutes.", code="invalid_agenda")
 
 
 def _decide_join(state: Workshop, command: JoinWorkshop, actor: Actor) -> list[Event]:
@@ -497,7 +494,10 @@ def evolve(state: Workshop, event: Event) -> Workshop:
                 date=event.date,
                 agenda=event.agenda,
                 programme=event.programme,
+                prework=event.prework,
             )
+        case AgendaChanged():
+            return replace(state, agenda=event.agenda)
         case BoardAdded():
             ref = BoardRef(title=event.title, kind=event.kind)
             return replace(state, boards={**state.boards, event.board_id: ref})
@@ -549,5 +549,5 @@ DECIDER: Decider[Workshop, Command, Event] = Decider(
     state_type=Workshop,
     event_type=Event,
     command_type=Command,
-    snapshot_kind="workshop-state/4",
+    snapshot_kind="workshop-state/5",
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import msgspec
 
 from domain import programme
 from domain.actor import Actor
@@ -11,8 +12,11 @@ from domain.programme import (
     CreateProgramme,
     IncludeWorkshop,
     ProgrammeCreated,
+    SaveTemplate,
+    TemplateSaved,
     WorkshopIncluded,
 )
+from domain.templates import TEMPLATES_MAX, BoardPlan, Template
 from tests.domain.harness import given
 
 ODA = Actor(id="oda", role="organiser", name="Oda")
@@ -89,3 +93,62 @@ def test_no_workshop_joins_a_programme_that_does_not_exist() -> None:
     given(programme.DECIDER).when(IncludeWorkshop(workshop_id="w1"), by=ODA).then_refused(
         NotFound, "programme_not_found"
     )
+
+
+# --------------------------------------------------------------------------- templates
+
+FAY = Actor(id="fay", role="facilitator", name="Fay")
+INCLUDED = WorkshopIncluded(workshop_id="w1")
+OURS = Template(
+    id="t1",
+    name="Our challenges day",
+    kind="challenges",
+    plenary=BoardPlan(title="Plenary", prompt="What do we share?"),
+    breakout=BoardPlan(title="Table", prompt="What challenge does your city face?"),
+    breakouts=3,
+)
+
+
+def test_a_facilitator_saves_a_workshop_of_the_programme_as_a_template() -> None:
+    state = (
+        given(programme.DECIDER, CREATED, INCLUDED)
+        .when(SaveTemplate(workshop_id="w1", template=OURS), by=FAY)
+        .then(TemplateSaved(workshop_id="w1", template=OURS, by="fay"))
+    )
+    assert state.templates == {"t1": OURS}
+
+
+def test_a_template_is_saved_from_a_workshop_of_the_programme_only() -> None:
+    given(programme.DECIDER, CREATED).when(
+        SaveTemplate(workshop_id="w1", template=OURS), by=FAY
+    ).then_refused(NotFound, "workshop_not_found")
+    given(programme.DECIDER).when(
+        SaveTemplate(workshop_id="w1", template=OURS), by=FAY
+    ).then_refused(NotFound, "programme_not_found")
+    given(programme.DECIDER, CREATED, INCLUDED).when(
+        SaveTemplate(workshop_id="w1", template=OURS), by=ODA
+    ).then_refused(Forbidden, "forbidden")
+
+
+def test_a_template_id_is_used_once_and_a_template_is_checked() -> None:
+    saved = TemplateSaved(workshop_id="w1", template=OURS, by="fay")
+    given(programme.DECIDER, CREATED, INCLUDED, saved).when(
+        SaveTemplate(workshop_id="w1", template=OURS), by=FAY
+    ).then_refused(AlreadyExists, "duplicate_id")
+    nameless = msgspec.structs.replace(OURS, name="")
+    given(programme.DECIDER, CREATED, INCLUDED).when(
+        SaveTemplate(workshop_id="w1", template=nameless), by=FAY
+    ).then_refused(InvalidCommand, "invalid_name")
+
+
+def test_a_programme_keeps_a_bounded_number_of_templates() -> None:
+    full = [
+        TemplateSaved(
+            workshop_id="w1", template=msgspec.structs.replace(OURS, id=f"t{n}"), by="fay"
+        )
+        for n in range(TEMPLATES_MAX)
+    ]
+    extra = msgspec.structs.replace(OURS, id="one-more")
+    given(programme.DECIDER, CREATED, INCLUDED, *full).when(
+        SaveTemplate(workshop_id="w1", template=extra), by=FAY
+    ).then_refused(InvalidCommand, "template_limit_reached")

@@ -14,12 +14,14 @@ import pytest
 
 from domain import (
     board,
+    board_setup,
     board_state,
     decisions,
     facilitation,
     organisers,
     programme,
     solution,
+    templates,
     voting,
     workshop,
 )
@@ -246,13 +248,19 @@ SOLUTION_SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
 }
 
 
-def on_programme(command: programme.Command) -> Callable[[Actor], list[Any]]:
-    """Decide ``command`` on a programme that the actor created (a new one for a create)."""
+def on_programme(
+    command: programme.Command, *extra: programme.Event
+) -> Callable[[Actor], list[Any]]:
+    """Decide ``command`` on a programme that the actor created (a new one for a create), after
+    ``extra`` events."""
 
     def run(actor: Actor) -> list[Any]:
         history: list[programme.Event] = []
         if not isinstance(command, programme.CreateProgramme):
-            history = [programme.ProgrammeCreated(programme_id="p1", title="P", owner=actor.id)]
+            history = [
+                programme.ProgrammeCreated(programme_id="p1", title="P", owner=actor.id),
+                *extra,
+            ]
         return list(programme.decide(programme.DECIDER.fold(history), command, actor))
 
     return run
@@ -267,6 +275,14 @@ def on_organisers(command: organisers.Command) -> Callable[[Actor], list[Any]]:
 
     return run
 
+
+TEMPLATE = templates.Template(
+    id="t1",
+    name="Our challenges day",
+    kind="challenges",
+    plenary=templates.BoardPlan(title="Plenary"),
+    breakout=templates.BoardPlan(title="Group"),
+)
 
 INVITE = workshop.InviteCreated(
     invite_id="i1", role="participant", name="", board_id=None, expires_at=2_000_000_000, by="f"
@@ -299,6 +315,7 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     "board.lock": on_board(facilitation.LockBoard()),
     "board.unlock": on_board(facilitation.UnlockBoard(), facilitation.BoardLocked()),
     "board.gather": on_board(facilitation.GatherBoard(board_id="plenary")),
+    "board.configure": on_board(board_setup.ConfigureBoard(prompt="What challenge do you face?")),
     "vote.open": in_phase("vote", voting.OpenRound(round_id="r1")),
     "vote.cast": in_phase("vote", voting.CastVote(round_id="r1", item_id="c1"), ROUND),
     "vote.retract": in_phase(
@@ -341,6 +358,9 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     "workshop.create": on_workshop(
         lambda _: workshop.CreateWorkshop(workshop_id="w1", title="W"), created=False
     ),
+    "agenda.set": on_workshop(
+        lambda _: workshop.SetAgenda(agenda=(workshop.AgendaItem(title="Welcome", minutes=10),))
+    ),
     "board.add": on_workshop(lambda _: workshop.AddBoard(board_id="b9", title="C")),
     "participant.join": on_workshop(
         lambda actor: workshop.JoinWorkshop(
@@ -363,6 +383,10 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     **SOLUTION_SAMPLES,
     "programme.create": on_programme(programme.CreateProgramme(programme_id="p1", title="P")),
     "workshop.include": on_programme(programme.IncludeWorkshop(workshop_id="w1")),
+    "template.save": on_programme(
+        programme.SaveTemplate(workshop_id="w1", template=TEMPLATE),
+        programme.WorkshopIncluded(workshop_id="w1"),
+    ),
     "organiser.add": on_organisers(organisers.AddOrganiser(organiser_id="o2", name="Oda")),
     "organiser.remove": on_organisers(organisers.RemoveOrganiser(organiser_id="o1")),
 }

@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
+import msgspec
 import pytest
 
 from domain import workshop
 from domain.actor import Actor
+from domain.agenda import PreworkQuestion
 from domain.board import BoardKind
 from domain.errors import AlreadyExists, DomainError, Forbidden, InvalidCommand, NotFound
 from domain.types import WorkshopRole
@@ -192,6 +194,55 @@ def test_an_old_workshop_created_event_gets_the_default_group_size_limit() -> No
     event = workshop.DECIDER.decode_event(old)
     assert isinstance(event, workshop.WorkshopCreated)
     assert workshop.DECIDER.fold([event]).group_size_limit == 6
+
+
+# --------------------------------------------------------------------------- agenda and prework
+
+AGENDA = (workshop.AgendaItem(title="Welcome", minutes=10), workshop.AgendaItem(title="Vote"))
+
+
+def test_a_facilitator_sets_the_agenda_during_the_workshop() -> None:
+    state = (
+        given(*WORKSHOP)
+        .when(workshop.SetAgenda(agenda=AGENDA))
+        .then(workshop.AgendaChanged(agenda=AGENDA))
+    )
+    assert state.agenda == AGENDA
+    given(*WORKSHOP, workshop.AgendaChanged(agenda=AGENDA)).when(
+        workshop.SetAgenda(agenda=AGENDA)
+    ).then_nothing()
+    given(*WORKSHOP, workshop.AgendaChanged(agenda=AGENDA)).when(
+        workshop.SetAgenda(agenda=())
+    ).then(workshop.AgendaChanged(agenda=()))
+
+
+def test_only_a_facilitator_sets_the_agenda_and_within_its_bounds() -> None:
+    given(*WORKSHOP).when(workshop.SetAgenda(agenda=AGENDA), by=ALICE).then_refused(
+        Forbidden, "forbidden"
+    )
+    too_long = (workshop.AgendaItem(title="All day and more", minutes=24 * 60 + 1),)
+    given(*WORKSHOP).when(workshop.SetAgenda(agenda=too_long)).then_refused(
+        InvalidCommand, "invalid_agenda"
+    )
+    given().when(workshop.SetAgenda(agenda=AGENDA)).then_refused(NotFound, "workshop_not_found")
+
+
+SURVEY = workshop.Prework(
+    questions=(
+        PreworkQuestion(id="challenge", label="Your city's biggest challenge", hint="One line"),
+    ),
+    due_days_before=5,
+)
+
+
+def test_a_workshop_carries_its_prework_form() -> None:
+    command = workshop.CreateWorkshop(workshop_id=WORKSHOP_ID, title="Mobility", prework=SURVEY)
+    state = given().when(command).then(created(prework=SURVEY))
+    assert state.prework == SURVEY
+    late = msgspec.structs.replace(SURVEY, due_days_before=91)
+    given().when(msgspec.structs.replace(command, prework=late)).then_refused(
+        InvalidCommand, "invalid_prework"
+    )
 
 
 # --------------------------------------------------------------------------- boards
