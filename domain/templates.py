@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import msgspec
 
-from domain import agenda, board_setup
-from domain.agenda import AgendaItem, Prework
+from domain.agenda import AgendaItem, Prework, check_agenda, check_prework
+from domain.board_setup import check_phases, check_prompt
 from domain.board_state import PHASES, BoardKind, Phase, VoteDefaults
 from domain.checks import check_text
 from domain.errors import InvalidCommand
 from domain.types import WorkshopKind
+from domain.voting import check_dots
 
 BREAKOUTS_MAX = 4
 """Breakout boards a template makes, at most: a workshop's groups (``GROUP_LIMIT``)."""
@@ -72,16 +73,17 @@ def check_template(template: Template) -> None:
     checks of the agenda, prompts, phases, vote defaults and prework."""
     check_text(template.name, 1, NAME_MAX, "invalid_name")
     check_text(template.description, 0, DESCRIPTION_MAX, "invalid_description")
+    # A breakout's title is its group's name too, and gains " 4": room for it within a name.
+    check_text(template.plenary.title, 1, TITLE_MAX, "invalid_title")
+    check_text(template.breakout.title, 1, NAME_MAX - 2, "invalid_title")
     for plan in (template.plenary, template.breakout):
-        # A breakout title gains " 4": room for it within a board's title.
-        check_text(plan.title, 1, TITLE_MAX - 3, "invalid_title")
-        board_setup.check_prompt(plan.prompt)
+        check_prompt(plan.prompt)
     check_breakouts(template.breakouts)
-    agenda.check_agenda(template.agenda)
-    board_setup.check_phases(template.phases)
-    board_setup.check_vote_defaults(template.vote_defaults)
+    check_agenda(template.agenda)
+    check_phases(template.phases)
+    check_dots(template.vote_defaults.budget, template.vote_defaults.per_item_max)
     if template.prework is not None:
-        agenda.check_prework(template.prework)
+        check_prework(template.prework)
 
 
 def boards(template: Template, breakouts: int) -> list[PlannedBoard]:

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 
 import msgspec
 
-from domain import board, decisions, facilitation, voting
-from domain.board_state import Anonymity, Origin, Phase
+from domain import board, board_setup, decisions, facilitation, voting
+from domain.board_state import PHASES, Anonymity, Origin, Phase, VoteDefaults
 from domain.recorded import RecordedEvent
 from domain.streams import board_id_of
 from domain.types import Colour
@@ -148,6 +148,10 @@ class BoardView(msgspec.Struct, frozen=True, kw_only=True):
     """The last "everyone to the plenary" on this board (``board.gathered``)."""
     withheld: frozenset[str] = frozenset()
     """Notes deleted while hidden: never revealed, so their history stays private."""
+    prompt: str = ""
+    """What the board asks people (``board.configure``); empty: none."""
+    phases: tuple[Phase, ...] = PHASES
+    vote_defaults: VoteDefaults = msgspec.field(default_factory=VoteDefaults)
 
 
 def _note(view: BoardView, note_id: str, rec: RecordedEvent, **changes: object) -> BoardView:
@@ -255,6 +259,10 @@ def _apply_facilitation(view: BoardView, event: board.Event, rec: RecordedEvent)
             return replace(view, locked=isinstance(event, facilitation.BoardLocked))
         case facilitation.BoardGathered():
             return replace(view, gathered=GatheredView(board_id=event.board_id, at=rec.recorded_at))
+        case board_setup.BoardConfigured():
+            return replace(
+                view, prompt=event.prompt, phases=event.phases, vote_defaults=event.vote_defaults
+            )
         case decisions.DecisionRecorded():
             return replace(view, decisions=(*view.decisions, _decision(event, rec)))
         case decisions.ItemsPromoted():
@@ -380,7 +388,7 @@ class BoardViewProjection:
     """The ``board_view`` projection, keyed by board id."""
 
     name = "board_view"
-    version = 4
+    version = 5
 
     def key_of(self, recorded: RecordedEvent) -> str | None:
         return board_id_of(recorded.stream_id)

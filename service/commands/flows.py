@@ -3,7 +3,9 @@ earlier steps leave, then all are appended in one transaction (``CommandRunner.e
 so a refused step leaves no event in any stream, even under concurrency.
 
 - ``create_workshop``: the workshop is created, its programme includes it (or a programme of
-  its own is created for it), and its organiser joins it as its facilitator;
+  its own is created for it), and its organiser joins it as its facilitator; from a template,
+  also its plenary board and its breakout boards, each breakout with its group, and every
+  board configured (prompt, phases, vote defaults);
 - ``add_board``: the workshop lists the board and the board's own stream names the workshop;
 - ``create_group``: the group that works on a breakout board, with ``add_board`` first when
   that board does not exist yet;
@@ -20,6 +22,7 @@ workshop's board or programme.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 import msgspec
 
@@ -27,8 +30,10 @@ from domain import board, decisions, facilitation, programme, solution, workshop
 from domain.actor import Actor
 from domain.board import BoardKind
 from domain.errors import no_such_board
+from domain.board_setup import ConfigureBoard
 from domain.roles import authorize
 from domain.streams import board_stream, programme_stream, solution_stream, workshop_stream
+from domain.templates import PlannedBoard, Template
 from service.commands.access import Caller, check_board
 from service.commands.runner import CommandRunner, Guard, Outcome, Step
 
@@ -44,10 +49,12 @@ async def create_workshop(
     command: workshop.CreateWorkshop,
     facilitator_name: str,
     command_id: str,
+    setup: tuple[Template, Sequence[PlannedBoard]] | None = None,
 ) -> Outcome:
     """Create ``command.workshop_id`` in ``command.programme`` (which ``organiser`` must own;
     a programme of the same id is created for it when it names none), with ``organiser`` as its
-    first facilitator. The workshop stream's outcome of the creation."""
+    first facilitator, and with ``setup``'s boards configured as its template says. The
+    workshop stream's outcome of the creation."""
     host = Actor(id=organiser.id, role="facilitator", name=facilitator_name)
     programme_id, workshop_id = command.programme, command.workshop_id
     stream = programme_stream(programme_id)
@@ -72,7 +79,36 @@ async def create_workshop(
         ),
         Step(workshop.DECIDER, workshop_stream(workshop_id), join, derived_id(command_id, "join")),
     ]
+    if setup is not None:
+        steps += _template_steps(workshop_id, *setup, command_id)
     return (await runner.execute_all(steps, host))[0]
+
+
+def _template_steps(
+    workshop_id: str, template: Template, planned: Sequence[PlannedBoard], command_id: str
+) -> list[Step]:
+    """Each planned board added, created and configured; a group for each breakout board, named
+    as its board. Ids derive from ``command_id``, so a resend makes the same boards."""
+    steps: list[Step] = []
+    for n, plan in enumerate(planned):
+        board_id = derived_id(command_id, f"board-{n}")
+        made = derived_id(board_id, "add")
+        steps += _board_steps(workshop_id, board_id, plan.title, plan.kind, made, None)
+        setup = ConfigureBoard(
+            prompt=plan.prompt, phases=template.phases, vote_defaults=template.vote_defaults
+        )
+        steps.append(
+            Step(board.DECIDER, board_stream(board_id), setup, derived_id(board_id, "setup"))
+        )
+        if plan.kind == "breakout":
+            group_id = derived_id(board_id, "group")
+            group = workshop.CreateGroup(group_id=group_id, name=plan.title, board_id=board_id)
+            steps.append(
+                Step(
+                    workshop.DECIDER, workshop_stream(workshop_id), group, derived_id(group_id, "g")
+                )
+            )
+    return steps
 
 
 def _board_steps(

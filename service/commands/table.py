@@ -80,6 +80,8 @@ _WHOLE_WORKSHOP = frozenset(
         "board.add",
         "workshop.create",
         "agenda.start",
+        "agenda.set",
+        "template.save",
     }
 )
 """Commands a token narrowed to one board may not send (``forbidden``)."""

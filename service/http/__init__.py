@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from service.http import audit, boards, console, meta, openapi, people, tracks, workshops
+from service.http import (
+    audit,
+    boards,
+    console,
+    meta,
+    openapi,
+    people,
+    templates,
+    tracks,
+    workshops,
+)
 from service.http.endpoints import Endpoint
 
 ENDPOINTS: tuple[Endpoint, ...] = (
@@ -16,6 +26,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *boards.ENDPOINTS,
     *tracks.ENDPOINTS,
     *audit.ENDPOINTS,
+    *templates.ENDPOINTS,
     *openapi.ENDPOINTS,
 )
 """Every endpoint of the HTTP API."""

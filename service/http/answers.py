@@ -11,7 +11,7 @@ import msgspec
 from domain.board_state import Anonymity, Origin, Phase
 from domain.programme import OutcomeTargets
 from domain.types import Role
-from domain.workshop import AgendaItem
+from domain.workshop import AgendaItem, Prework
 from projections.board_view import DecisionView, RoundView, TimerView
 from projections.programme import OutcomeCount, TrackEntry, WorkshopEntry
 from projections.trace import TraceEntry
@@ -118,6 +118,8 @@ class WorkshopAnswer(Answer, frozen=True, kw_only=True):
     you: You
     agenda_current: int | None = None
     """The agenda block started last (``agenda.start``), or ``None``."""
+    prework: Prework | None = None
+    """The form participants answer before the day (from the workshop's template), if any."""
 
 
 class GroupOfBoard(Answer, frozen=True, kw_only=True):

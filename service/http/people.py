@@ -17,6 +17,7 @@ from domain.actor import Actor
 from domain.board import Id
 from domain.errors import Forbidden, NotFound, no_such_workshop
 from domain.types import WORKSHOP_ROLES, WorkshopRole
+from service import templates
 from service.access.tokens import Claims, Kind
 from service.commands import flows
 from service.commands.access import Caller
@@ -40,6 +41,12 @@ class CreateWorkshopIn(msgspec.Struct, frozen=True, kw_only=True):
     agenda: tuple[workshop.AgendaItem, ...] = ()
     programme: Id | None = None
     """A programme of the caller's; without one the workshop is a programme of its own."""
+    template: Id | None = None
+    """A built-in template's kind or a saved template's id: the workshop's kind, agenda
+    (unless ``agenda`` is given), boards and their setup, and prework come from it."""
+    breakouts: int | None = None
+    """Breakout boards (0–4) made with the template, each with its group; the template's
+    count by default."""
     facilitator_name: str | None = None
     """How the organiser is named in this workshop; their organiser name by default."""
     workshop_id: Id | None = None
@@ -85,7 +92,8 @@ def _session(call: Call[Any], session: Claims) -> answers.Session:
     )
 
 
-def _facilitator(call: Call[Any]) -> None:
+def facilitator_only(call: Call[Any]) -> None:
+    """Raise ``forbidden`` unless the caller holds a facilitator's working session."""
     if call.claims.role != "facilitator" or call.claims.kind != "session":
         raise Forbidden("Only a facilitator does this.", code="forbidden")
 
@@ -145,18 +153,21 @@ async def create_workshop(call: Call[CreateWorkshopIn]) -> answers.WorkshopCreat
     organiser as its first facilitator; their token and link for it."""
     body, auth = call.body, call.ctx.auth
     workshop_id = body.workshop_id or new_id()
+    setup = await templates.plan(call.ctx, call.claims.sub, body.template, body.breakouts)
+    template = None if setup is None else setup[0]
     command = workshop.CreateWorkshop(
         workshop_id=workshop_id,
         title=body.title,
-        kind=body.kind,
+        kind=body.kind if template is None else template.kind,
         date=body.date,
         group_size_limit=body.group_size_limit,
-        agenda=body.agenda,
+        agenda=body.agenda or (() if template is None else template.agenda),
         programme=body.programme or workshop_id,
+        prework=None if template is None else template.prework,
     )
     name = call.claims.name if body.facilitator_name is None else body.facilitator_name
     done = await flows.create_workshop(
-        call.ctx.runner, call.actor, command, name, body.command_id or new_id()
+        call.ctx.runner, call.actor, command, name, body.command_id or new_id(), setup
     )
     host = Actor(id=call.claims.sub, role="facilitator", name=name)
     link = auth.claims("link", host, workshop_id)
@@ -189,7 +200,7 @@ async def enter_workshop(call: Call[None]) -> answers.Session:
 async def create_invite(call: Call[InviteIn]) -> answers.Invite:
     """An invite link, recorded in the workshop so it can be listed and revoked; a
     board-scoped facilitator invites to their own board only."""
-    _facilitator(call)
+    facilitator_only(call)
     body, claims, auth = call.body, call.claims, call.ctx.auth
     if claims.board is not None and body.board_id != claims.board:
         raise Forbidden("This link invites to its own board only.", code="forbidden")
@@ -221,7 +232,7 @@ async def create_invite(call: Call[InviteIn]) -> answers.Invite:
 
 async def list_invites(call: Call[None]) -> answers.Invites:
     """Every invite of the workshop (a board-scoped facilitator's: their board's)."""
-    _facilitator(call)
+    facilitator_only(call)
     state = await call.ctx.reads.workshop_state(call.claims.wid)
     now, scope = call.ctx.clock(), call.claims.board
     rows = [
@@ -243,7 +254,7 @@ async def list_invites(call: Call[None]) -> answers.Invites:
 
 async def revoke_invite(call: Call[None]) -> answers.Revoked:
     """The invite stops working at once, and every session opened with it without joining."""
-    _facilitator(call)
+    facilitator_only(call)
     invite_id = call.path("invite_id")
     if call.claims.board is not None:
         invite = (await call.ctx.reads.workshop_state(call.claims.wid)).invites.get(invite_id)
@@ -256,7 +267,7 @@ async def revoke_invite(call: Call[None]) -> answers.Revoked:
 
 async def remove_person(call: Call[None]) -> answers.Removed:
     """The person leaves the workshop: their tokens stop working at once, their work stays."""
-    _facilitator(call)
+    facilitator_only(call)
     actor_id = call.path("actor_id")
     command = workshop.RemoveParticipant(actor_id=actor_id)
     done = await handle(call.ctx, call.caller, command, new_id())
@@ -266,7 +277,7 @@ async def remove_person(call: Call[None]) -> answers.Removed:
 async def erase_person(call: Call[None]) -> answers.Erased:
     """The person is removed, and their name and what they wrote read "(erased)" everywhere
     (``docs/privacy.md``); an organiser is erased by the operator."""
-    _facilitator(call)
+    facilitator_only(call)
     actor_id = call.path("actor_id")
     command = workshop.ErasePerson(actor_id=actor_id)
     done = await handle(call.ctx, call.caller, command, new_id())
@@ -325,7 +336,14 @@ ENDPOINTS = (
         CreateWorkshopIn,
         201,
         ORGANISER,
-        ("not_owner", "programme_not_found", "workshop_exists", "programme_exists"),
+        (
+            "not_owner",
+            "programme_not_found",
+            "workshop_exists",
+            "programme_exists",
+            "unknown_template",
+            "invalid_breakouts",
+        ),
         "workshop",
     ),
     Endpoint(

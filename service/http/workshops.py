@@ -85,6 +85,7 @@ async def get_workshop(call: Call[None]) -> answers.WorkshopAnswer:
         groups=_groups(state, masked),
         you=you,
         agenda_current=state.agenda_current,
+        prework=state.prework,
     )
 
 
