@@ -60,6 +60,16 @@ export class Api {
     return this.call("POST", `/api/tracks/${enc(id)}/commands`, { command_id: commandId, command });
   }
   programme() { return this.call("GET", "/api/programme"); }
+  // Templates (docs/templates.md): the organiser's list; a facilitator's agenda and saving.
+  templates() { return this.call("GET", "/api/templates"); }
+  setAgenda(workshopId, agenda) {
+    return this.call("POST", `/api/workshops/${enc(workshopId)}/agenda`,
+      { agenda, command_id: uuidv7() });
+  }
+  saveTemplate(workshopId, name) {
+    return this.call("POST", `/api/workshops/${enc(workshopId)}/templates`,
+      { name, command_id: uuidv7() });
+  }
 }
 
 const enc = encodeURIComponent;

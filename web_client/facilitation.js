@@ -20,10 +20,14 @@ export const PARTICIPANT_PHASES = {
   "note.cluster": CLUSTERING, "grid.place": PRIORITISING, "grid.remove": PRIORITISING,
 };
 
+/** What a board's vote rounds start from until it is configured (domain/board_state.py). */
+export const VOTE_DEFAULTS = { budget: 5, per_item_max: 3, hide_tallies: true };
+
 /** The facilitation part of an empty board view. */
 export function facilitationDefaults() {
   return { phase: "collect", locked: false, private_writing: false, anonymity: "named",
-    timer: null, rounds: {}, grid: {}, decisions: [], promotions: [], gathered: null };
+    timer: null, rounds: {}, grid: {}, decisions: [], promotions: [], gathered: null,
+    prompt: "", phases: [...PHASES], vote_defaults: { ...VOTE_DEFAULTS } };
 }
 
 const later = (iso, seconds) => new Date(Date.parse(iso) + seconds * 1000).toISOString();
@@ -47,6 +51,8 @@ export function foldFacilitation(view, data, rec) {
     case "board.locked": return { ...view, locked: true };
     case "board.unlocked": return { ...view, locked: false };
     case "board.gathered": return { ...view, gathered: { board_id: data.board_id, at } };
+    case "board.configured":
+      return { ...view, prompt: data.prompt, phases: data.phases, vote_defaults: data.vote_defaults };
     case "grid.placed":
       return { ...view, grid: { ...view.grid,
         [data.item_id]: { impact: data.impact, effort: data.effort, version: rec.version } } };

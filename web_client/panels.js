@@ -8,6 +8,7 @@ import {
 } from "./facilitation.js";
 import { uuidv7 } from "./ids.js";
 import { Chime } from "./chime.js";
+import { renderSetup } from "./setup.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -186,6 +187,7 @@ export class Panels {
     this.view = view;
     this.self = self;
     this.renderPhase(view);
+    renderSetup(view);
     this.renderModes(view);
     this.tick();
     this.renderVoting(view, self);

@@ -12,6 +12,7 @@ import {
 } from "./overview.js";
 import { agendaControls, Console } from "./console.js";
 import { PeopleConsole } from "./people.js";
+import { SetupPanel } from "./templates.js";
 import { TraceView } from "./trace.js";
 import { TrackView } from "./track.js";
 
@@ -35,6 +36,7 @@ export class WorkshopPage {
     const host = claims.role === "facilitator" && !claims.board;
     this.console = host ? new Console(this) : null;
     this.people = host ? new PeopleConsole(this) : null;
+    this.setup = new SetupPanel(this); // agenda and save-as-template (facilitators)
   }
 
   /** May I post to solution tracks? (roles.md: facilitators and participants) */
@@ -216,6 +218,7 @@ export class WorkshopPage {
     $("boards-updated").replaceChildren(...updated);
     this.draw("agenda", [overview.agenda, overview.agenda_current],
       () => renderAgenda(overview.agenda, overview.agenda_current, this.console && agendaControls));
+    this.setup.mount();
     this.console?.render(workshop);
     this.people?.render();
     // A decision links to its track by the track's title: redraw when the tracks change.

@@ -7,29 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
-from domain.actor import Actor
 from service.access import organisers
 from tests.web.conftest import Served
+from tests.web.organiser import signed_in
 
 pytestmark = pytest.mark.browser
-
-
-async def signed_in(
-    browser: Browser, served: Served, name: str = "Oda"
-) -> tuple[Page, list[str], Actor]:
-    """A new organiser's page, opened with their sign-in link; the script errors it throws."""
-    who = await organisers.add(served.ctx, name)
-    link = organisers.signin_link(served.ctx, who)
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
-    page.set_default_timeout(8000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    await page.goto(link)
-    return page, errors, who
 
 
 async def test_an_organiser_creates_a_programme_and_a_workshop_from_the_home_page(
@@ -52,7 +36,7 @@ async def test_an_organiser_creates_a_programme_and_a_workshop_from_the_home_pag
     await page.locator("#new-workshop-title").focus()
     await page.keyboard.type("Mobility challenges")
     await page.keyboard.press("Tab")
-    await expect(page.get_by_label("Kind")).to_be_focused()
+    await expect(page.get_by_label("Template")).to_be_focused()
     programme = page.get_by_label("Programme", exact=True)
     await programme.focus()
     await page.keyboard.press("ArrowDown")  # from "A programme of its own" to "Cities 2027"
