@@ -5,12 +5,14 @@ the agenda changed during the workshop."""
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from domain.types import WorkshopKind
 from service.app import create_app
 from service.context import Plenary
 from service.settings import Settings
@@ -18,16 +20,7 @@ from service.templates import builtin
 from tests.service.people import organiser_headers
 
 JSON = dict[str, Any]
-KINDS = (
-    "challenges",
-    "initiatives",
-    "ideation",
-    "consolidation",
-    "kickoff",
-    "work_sprint",
-    "validation_sprint",
-    "final_presentation",
-)
+KINDS: tuple[str, ...] = typing.get_args(WorkshopKind)
 
 
 @pytest.fixture
