@@ -161,7 +161,7 @@ export function phasesOf(type) {
 export const FACILITATOR_COMMANDS = new Set([
   "board.create", "phase.change", "timer.start", "timer.extend", "timer.stop", "private.start",
   "notes.reveal", "anonymity.set", "board.lock", "board.unlock", "board.gather", "vote.open",
-  "vote.close", "decision.record", "items.promote", "decision.track",
+  "vote.close", "decision.record", "items.promote", "decision.track", "board.configure",
 ]);
 
 /** Why `me` may not issue `type` now (null: they may). Mirrors the role table and
