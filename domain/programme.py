@@ -25,6 +25,7 @@ from domain.codec import tag_of
 from domain.decider import Decider
 from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
 from domain.roles import authorize
+from domain.types import WORKSHOP_KINDS
 
 OutcomeName = Literal[
     "initiatives_identified", "ideas_presented", "ideas_developed", "practices_documented"
@@ -210,7 +211,8 @@ def _decide_save(state: Programme, command: SaveTemplate, actor: Actor) -> list[
     if command.workshop_id not in state.workshops:
         raise NotFound("The workshop is not in this programme.", code="workshop_not_found")
     templates.check_template(command.template)
-    if command.template.id in state.templates:
+    # A built-in template's id is its kind: a saved one never hides it.
+    if command.template.id in state.templates or command.template.id in WORKSHOP_KINDS:
         raise AlreadyExists(
             f"The template {command.template.id!r} exists already.", code="duplicate_id"
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 WorkshopRole = Literal["facilitator", "participant", "observer", "auditor"]
 """What a person is in one workshop; invites and joins carry one of these."""
@@ -24,6 +24,7 @@ WorkshopKind = Literal[
     "final_presentation",
 ]
 """The programme's workshop kinds; each has a built-in template (``docs/templates.md``)."""
+WORKSHOP_KINDS: tuple[WorkshopKind, ...] = get_args(WorkshopKind)
 
 Colour = Literal["yellow", "pink", "blue", "green", "orange", "purple", "grey"]
 COLOURS: tuple[Colour, ...] = ("yellow", "pink", "blue", "green", "orange", "purple", "grey")

@@ -40,6 +40,8 @@ export function describe(recorded, view) {
     case "notes.revealed": return `Notes revealed: ${plural(data.notes?.length ?? 0, "note", "notes")}.`;
     case "board.locked": return "The board is locked.";
     case "board.unlocked": return "The board is unlocked.";
+    case "board.configured":
+      return data.prompt ? `The board asks: ${data.prompt}` : "The board's setup changed.";
     case "anonymity.set":
       return data.policy === "pseudonymous" ? "People are now shown by pseudonym." : "Names are now shown.";
     case "vote.opened": return `Vote round opened: ${plural(data.budget, "dot", "dots")} each.`;

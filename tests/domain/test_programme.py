@@ -135,6 +135,10 @@ def test_a_template_id_is_used_once_and_a_template_is_checked() -> None:
     given(programme.DECIDER, CREATED, INCLUDED, saved).when(
         SaveTemplate(workshop_id="w1", template=OURS), by=FAY
     ).then_refused(AlreadyExists, "duplicate_id")
+    builtin = msgspec.structs.replace(OURS, id="challenges")
+    given(programme.DECIDER, CREATED, INCLUDED).when(
+        SaveTemplate(workshop_id="w1", template=builtin), by=FAY
+    ).then_refused(AlreadyExists, "duplicate_id")
     nameless = msgspec.structs.replace(OURS, name="")
     given(programme.DECIDER, CREATED, INCLUDED).when(
         SaveTemplate(workshop_id="w1", template=nameless), by=FAY

@@ -5,14 +5,13 @@ the agenda changed during the workshop."""
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from domain.types import WorkshopKind
+from domain.types import WORKSHOP_KINDS
 from service.app import create_app
 from service.context import Plenary
 from service.settings import Settings
@@ -20,7 +19,7 @@ from service.templates import builtin
 from tests.service.people import organiser_headers
 
 JSON = dict[str, Any]
-KINDS: tuple[str, ...] = typing.get_args(WorkshopKind)
+KINDS = WORKSHOP_KINDS
 
 
 @pytest.fixture
