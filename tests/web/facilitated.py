@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import msgspec
 from hypothesis import strategies as st
 
-from domain import board, decisions, facilitation, voting
+from domain import board, board_setup, decisions, facilitation, voting
 from domain.actor import Actor
-from domain.board_state import PHASES
+from domain.board_state import PHASES, VoteDefaults
 from domain.errors import DomainError
 from domain.types import COLOURS
 from tests.factories import (
@@ -131,7 +131,10 @@ class Pick:
             case "next" if state.open_round is not None:
                 return voting.CloseRound(round_id=state.open_round)
             case "next":
-                return facilitation.ChangePhase(phase=PHASES[(PHASES.index(state.phase) + 1) % 5])
+                used = state.phases if state.phase in state.phases else PHASES
+                return facilitation.ChangePhase(
+                    phase=used[(used.index(state.phase) + 1) % len(used)]
+                )
             case "open" | "cast" | "retract" | "close" if state.open_round is not None:
                 return self._vote(state, state.open_round, actor)
             case "open" if state.phase != "vote":
@@ -270,6 +273,16 @@ _RAW: dict[str, st.SearchStrategy[board.Command]] = {
     "lock": st.just(facilitation.LockBoard()),
     "unlock": st.just(facilitation.UnlockBoard()),
     "gather": st.builds(facilitation.GatherBoard, board_id=st.sampled_from(("plenary", "p2"))),
+    "configure": st.builds(
+        board_setup.ConfigureBoard,
+        prompt=st.sampled_from((None, "", "What challenge does your city face?", "p" * 301)),
+        phases=st.sampled_from(
+            (None, PHASES, PHASES, ("collect", "cluster", "vote", "discuss"), ("vote", "decide"))
+        ),
+        vote_defaults=st.sampled_from(
+            (None, VoteDefaults(), VoteDefaults(budget=3, per_item_max=1, hide_tallies=False))
+        ),
+    ),
     "round": _open_round,
     "vote": st.builds(voting.CastVote, round_id=round_ids, item_id=items),
     "place": st.builds(voting.PlaceOnGrid, item_id=items, impact=_grid_values, effort=_grid_values),

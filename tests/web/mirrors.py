@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from domain import board, decisions, facilitation, voting
+from domain import board, board_setup, decisions, facilitation, voting
 from domain.actor import Actor
 from domain.errors import DomainError
 from domain.roles import PERMISSIONS
@@ -51,6 +51,7 @@ SAMPLES: dict[str, board.Command] = {
     "board.lock": facilitation.LockBoard(),
     "board.unlock": facilitation.UnlockBoard(),
     "board.gather": facilitation.GatherBoard(board_id="plenary"),
+    "board.configure": board_setup.ConfigureBoard(prompt="Probe"),
     "vote.open": voting.OpenRound(round_id="probe"),
     "vote.cast": voting.CastVote(round_id="r1", item_id="c1"),
     "vote.retract": voting.RetractVote(round_id="r1", item_id="c1"),
