@@ -175,7 +175,8 @@ def decide(state: Programme, command: Command, actor: Actor) -> list[Event]:
     """Events for ``command``; ``[]`` when nothing changes. Raises ``forbidden``,
     ``invalid_title``, ``invalid_targets``, ``programme_exists``, ``programme_not_found``,
     ``not_owner``, and for a template ``workshop_not_found``, ``duplicate_id``,
-    ``template_limit_reached`` and the template's own checks (``domain.templates.check_template``)."""
+    ``template_limit_reached`` and the template's own checks
+    (``domain.templates.check_template``)."""
     authorize(actor, tag_of(command))
     match command:
         case CreateProgramme():

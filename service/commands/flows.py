@@ -29,8 +29,8 @@ import msgspec
 from domain import board, decisions, facilitation, programme, solution, workshop
 from domain.actor import Actor
 from domain.board import BoardKind
-from domain.errors import no_such_board
 from domain.board_setup import ConfigureBoard
+from domain.errors import no_such_board
 from domain.roles import authorize
 from domain.streams import board_stream, programme_stream, solution_stream, workshop_stream
 from domain.templates import PlannedBoard, Template

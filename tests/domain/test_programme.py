@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 import msgspec
+import pytest
 
 from domain import programme
 from domain.actor import Actor
