@@ -359,7 +359,7 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
         lambda _: workshop.CreateWorkshop(workshop_id="w1", title="W"), created=False
     ),
     "agenda.set": on_workshop(
-        lambda _: workshop.SetAgenda(agenda=(workshop.AgendaItem(title="Welcome", minutes=10),))
+        lambda _: workshop.SetAgenda(agenda=(workshop.AgendaItem(title="Welcome", minutes=15),))
     ),
     "board.add": on_workshop(lambda _: workshop.AddBoard(board_id="b9", title="C")),
     "participant.join": on_workshop(
