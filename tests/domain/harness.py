@@ -2,6 +2,9 @@
 then these events (or this refusal, or nothing).
 
     given(workshop.DECIDER, created()).when(command, by=ALICE).then_refused(Forbidden, "forbidden")
+
+A decider's tests may fix who acts unless ``when`` says otherwise, in a one-line ``given`` of
+their own (see ``tests/domain/builders.py``).
 """
 
 from __future__ import annotations
@@ -53,11 +56,17 @@ class Outcome(Generic[S]):
 class Scenario(Generic[S]):
     decider: Decider[S, Any, Any]
     history: tuple[Any, ...]
+    actor: Actor | None = None
 
-    def when(self, command: Any, *, by: Actor) -> Outcome[S]:
-        return Outcome(self.decider, self.decider.fold(list(self.history)), command, by)
+    def when(self, command: Any, *, by: Actor | None = None) -> Outcome[S]:
+        """``command`` by ``by``, or by the scenario's actor when ``by`` is not given."""
+        actor = self.actor if by is None else by
+        if actor is None:
+            raise TypeError("when() needs by= in a scenario without a default actor")
+        return Outcome(self.decider, self.decider.fold(list(self.history)), command, actor)
 
 
-def given(decider: Decider[S, Any, Any], *history: Any) -> Scenario[S]:
-    """A decider's state after ``history``, ready for a command."""
-    return Scenario(decider, history)
+def given(decider: Decider[S, Any, Any], *history: Any, actor: Actor | None = None) -> Scenario[S]:
+    """A decider's state after ``history``, ready for a command by ``actor`` unless ``when``
+    names another."""
+    return Scenario(decider, history, actor)

@@ -4,7 +4,6 @@ then these events, nothing, or a ``DomainError`` with this exact ``code``."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, cast
 
 import msgspec
@@ -13,74 +12,9 @@ import pytest
 from domain import board
 from domain.actor import Actor
 from domain.codec import event_type
-from domain.errors import AlreadyExists, DomainError, Forbidden, InvalidCommand, NotFound
-from domain.types import Colour
-from tests.factories import ALICE, AUDITOR, BOARD_ID, BOB, FACILITATOR, OBSERVER, WORKSHOP_ID
-
-# --------------------------------------------------------------------------- given/when/then
-
-
-@dataclass(frozen=True)
-class Outcome:
-    state: board.Board
-    command: board.Command
-    actor: Actor
-
-    def then(self, *expected: board.Event) -> board.Board:
-        """Assert the command yields exactly ``expected``; the state once they are applied."""
-        events = board.decide(self.state, self.command, self.actor)
-        assert events == list(expected)
-        return board.fold(events, self.state)
-
-    def then_nothing(self) -> None:
-        """Assert the command is accepted and changes nothing."""
-        self.then()
-
-    def then_refused(self, error: type[DomainError], code: str) -> None:
-        """Assert the command is refused with an ``error`` whose ``code`` is ``code``."""
-        with pytest.raises(error) as refused:
-            board.decide(self.state, self.command, self.actor)
-        assert refused.value.code == code
-        assert refused.value.message
-
-
-@dataclass(frozen=True)
-class Scenario:
-    history: tuple[board.Event, ...]
-
-    def when(self, command: board.Command, by: Actor = FACILITATOR) -> Outcome:
-        return Outcome(board.fold(list(self.history)), command, by)
-
-
-def given(*history: board.Event) -> Scenario:
-    return Scenario(history)
-
-
-CREATED = board.BoardCreated(board_id=BOARD_ID, workshop_id=WORKSHOP_ID, title="Ideas")
-
-
-def added(
-    note_id: str = "n1",
-    by: Actor = ALICE,
-    text: str = "idea",
-    x: float = 0.0,
-    y: float = 0.0,
-    colour: Colour = "yellow",
-) -> board.NoteAdded:
-    return board.NoteAdded(note_id=note_id, text=text, x=x, y=y, colour=colour, author=by.id)
-
-
-def cluster(cluster_id: str = "c1", label: str = "Theme") -> board.ClusterCreated:
-    return board.ClusterCreated(cluster_id=cluster_id, label=label, x=10.0, y=10.0)
-
-
-def clustered(note_id: str = "n1", cluster_id: str | None = "c1") -> board.NoteClustered:
-    return board.NoteClustered(note_id=note_id, cluster_id=cluster_id)
-
-
-BOARD = (CREATED, added("n1"), cluster("c1"))
-"""A board with Alice's note ``n1`` and the cluster ``c1``."""
-
+from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
+from tests.domain.builders import BOARD, CREATED, added, cluster, clustered, given
+from tests.factories import ALICE, AUDITOR, BOARD_ID, BOB, FACILITATOR, OBSERVER
 
 # --------------------------------------------------------------------------- creating a board
 

@@ -21,7 +21,7 @@ from domain.decisions import (
 )
 from domain.errors import AlreadyExists, DomainError, Forbidden, InvalidCommand, NotFound
 from domain.types import Colour
-from tests.domain.test_board import CREATED, added, cluster, clustered, given
+from tests.domain.builders import CREATED, added, cluster, clustered, given
 from tests.factories import ALICE, BOB, CAROL, FACILITATOR, WORKSHOP_ID
 
 

@@ -13,7 +13,7 @@ from domain.actor import Actor
 from domain.board_state import PHASES, Phase, Timer
 from domain.errors import Forbidden, InvalidCommand, NotFound
 from domain.facilitation import PARTICIPANT_PHASES, TIMER_LABEL_MAX, TIMER_MAX, TIMER_MIN
-from tests.domain.test_board import BOARD, CREATED, added, cluster, given
+from tests.domain.builders import BOARD, CREATED, added, cluster, given
 from tests.factories import ALICE, BOB, FACILITATOR
 
 DOC = Path(__file__).parents[2] / "docs" / "roles.md"

@@ -15,7 +15,7 @@ from domain.actor import Actor
 from domain.board_state import PHASES, Phase, Placement, VoteTarget
 from domain.errors import AlreadyExists, DomainError, Forbidden, InvalidCommand, NotFound
 from domain.voting import BUDGET_MAX
-from tests.domain.test_board import CREATED, added, cluster, given
+from tests.domain.builders import CREATED, added, cluster, given
 from tests.factories import ALICE, BOB, CAROL, FACILITATOR
 
 

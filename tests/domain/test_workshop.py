@@ -3,7 +3,6 @@ groups and assignments. Role refusals are covered for every command in ``test_ro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, cast
 
 import msgspec
@@ -13,7 +12,7 @@ from domain import workshop
 from domain.actor import Actor
 from domain.agenda import PreworkQuestion
 from domain.board import BoardKind
-from domain.errors import AlreadyExists, DomainError, Forbidden, InvalidCommand, NotFound
+from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
 from domain.types import WorkshopRole
 from tests.domain import harness
 from tests.factories import ALICE, BOB, FACILITATOR, OBSERVER, WORKSHOP_ID
@@ -21,40 +20,9 @@ from tests.factories import ALICE, BOB, FACILITATOR, OBSERVER, WORKSHOP_ID
 # --------------------------------------------------------------------------- given/when/then
 
 
-@dataclass(frozen=True)
-class Outcome:
-    state: workshop.Workshop
-    command: workshop.Command
-    actor: Actor
-
-    def then(self, *expected: workshop.Event) -> workshop.Workshop:
-        """Assert the command yields exactly ``expected``; the state once they are applied."""
-        events = workshop.decide(self.state, self.command, self.actor)
-        assert events == list(expected)
-        return workshop.DECIDER.fold(events, self.state)
-
-    def then_nothing(self) -> None:
-        """Assert the command is accepted and changes nothing."""
-        self.then()
-
-    def then_refused(self, error: type[DomainError], code: str) -> None:
-        """Assert the command is refused with an ``error`` whose ``code`` is ``code``."""
-        with pytest.raises(error) as refused:
-            workshop.decide(self.state, self.command, self.actor)
-        assert refused.value.code == code
-        assert refused.value.message
-
-
-@dataclass(frozen=True)
-class Scenario:
-    history: tuple[workshop.Event, ...]
-
-    def when(self, command: workshop.Command, by: Actor = FACILITATOR) -> Outcome:
-        return Outcome(workshop.DECIDER.fold(list(self.history)), command, by)
-
-
-def given(*history: workshop.Event) -> Scenario:
-    return Scenario(history)
+def given(*history: workshop.Event) -> harness.Scenario[workshop.Workshop]:
+    """The workshop after ``history``; commands are the facilitator's unless ``when`` says."""
+    return harness.given(workshop.DECIDER, *history, actor=FACILITATOR)
 
 
 def created(group_size_limit: int = 6, **extra: Any) -> workshop.WorkshopCreated:

@@ -12,7 +12,7 @@ from domain.recorded import RecordedEvent
 from domain.streams import solution_stream
 from projections.base import fold
 from projections.solution_timeline import SOLUTION_TIMELINE, SolutionTimeline
-from tests.domain.test_solution import (
+from tests.domain.solution_builders import (
     STARTED,
     TRACK_ID,
     Script,
