@@ -24,6 +24,7 @@ from service.server import base_url, started
 from service.settings import Settings
 from service.tools.client import BoardClient, socket_url
 from tests.service.people import organiser_token, plenary_of
+from tests.waiting import until
 
 JSON = dict[str, Any]
 WAIT = 10.0
@@ -130,11 +131,11 @@ async def live_on(base: str, http: httpx2.AsyncClient, ctx: Plenary) -> Live:
     return Live(base, http, workshop["id"], token, board_id, ctx, organiser)
 
 
-async def wait_until(predicate: Any, seconds: float = WAIT) -> None:
-    """Poll ``predicate()`` until it is true (bounded)."""
-    async with asyncio.timeout(seconds):
-        while not predicate():  # noqa: ASYNC110 - set by other tasks, unsignalled
-            await asyncio.sleep(0.01)
+async def wait_until(
+    predicate: Any, seconds: float = WAIT, what: str = "a socket's state changes"
+) -> None:
+    """Poll ``predicate()`` until it is true (bounded: ``TimeoutError(what)``)."""
+    await until(predicate, within=seconds, what=what)
 
 
 def ids(events: list[JSON]) -> list[str]:

@@ -8,7 +8,6 @@ import os
 import sqlite3
 import stat
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from service.tools import demo
 from service.tools.client import BoardClient
 from tests.conftest import StoreLocation
 from tests.service import served
+from tests.waiting import until_sync
 
 
 @pytest.fixture
@@ -280,10 +280,12 @@ def test_serve_as_deployed_syncs_boards_keeps_read_models_and_stops(tmp_path: Pa
         head = asyncio.run(_live_round_trip(base, board["id"], token))
 
         views = sqlite3.connect(tmp_path / "serve-views.db")
-        deadline = time.monotonic() + 30
-        while _checkpoint(views, BOARD_VIEW.name) < head:
-            assert time.monotonic() < deadline, "the projector process did not catch up"
-            time.sleep(0.1)
+        until_sync(
+            lambda: _checkpoint(views, BOARD_VIEW.name) >= head,
+            within=30,
+            what=f"the projector process catches up to {head}",
+            every=0.1,
+        )
         views.close()
     finally:
         server.process.terminate()

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import cast
@@ -29,6 +31,7 @@ from service.store import StoreUnavailable
 from tests.conftest import StoreLocation
 from tests.service.seed import create_workshop_and_board
 from tests.service.store.support import meta, new_event
+from tests.waiting import until
 
 HOST = Actor(id="host", role="facilitator", name="Host")
 WAIT = 30.0
@@ -55,12 +58,19 @@ async def add_note(ctx: Plenary, n: int) -> None:
     await ctx.runner.execute(board.DECIDER, board_stream("b"), command, HOST, f"note-{n}")
 
 
+async def projected_to(views: SqlViewStore, head: int) -> None:
+    """Wait until the stored board view's checkpoint reaches ``head`` (written by another
+    process, so polled)."""
+
+    async def reached() -> bool:
+        return (await views.checkpoint(BOARD_VIEW.name) or (0, 0))[1] >= head
+
+    await until(reached, within=WAIT, what=f"the board view is projected to {head}", every=0.05)
+
+
 async def caught_up(ctx: Plenary) -> None:
     """Wait until the stored board view is at the log's head, then check it is the fold."""
-    head = (await ctx.store.head()).position
-    async with asyncio.timeout(WAIT):
-        while (await ctx.views.checkpoint(BOARD_VIEW.name) or (0, 0))[1] < head:  # noqa: ASYNC110
-            await asyncio.sleep(0.05)  # the views are written by another process
+    await projected_to(ctx.views, (await ctx.store.head()).position)
     stored = await ctx.views.load_views(BOARD_VIEW.name, ["b"])
     assert BOARD_VIEW.decode(stored["b"]) == await ctx.reads.board_view("b")
 
@@ -79,9 +89,12 @@ async def test_serve_keeps_read_models_in_a_child_that_comes_back(
         await caught_up(ctx)
 
         os.kill(first, signal.SIGKILL)
-        async with asyncio.timeout(WAIT):
-            while process.starts < 2 or process.pid is None:  # noqa: ASYNC110 - polled
-                await asyncio.sleep(0.05)
+        await until(
+            lambda: process.starts >= 2 and process.pid is not None,
+            within=WAIT,
+            what="the projector process is started again",
+            every=0.05,
+        )
         assert process.pid != first
         for n in range(5, 8):
             await add_note(ctx, n)
@@ -100,21 +113,30 @@ async def test_inline_mode_starts_no_process(app_settings: Settings) -> None:
 
 async def test_a_projector_stops_when_its_stdin_closes(store_location: StoreLocation) -> None:
     store = await store_location.open()  # migrated, as serve leaves it
-    await store.close()
+    views = await SqlViewStore.for_store(store)
     env = {**os.environ, "PLENARY_DATABASE_SCHEMA": store_location.schema or ""}
-    child = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "service.cli", "project", "--follow-stdin"),
-        *("--database", store_location.url),
-        stdin=asyncio.subprocess.PIPE,
-        env=env,
-    )
-    assert child.stdin is not None
-    child.stdin.write(b"w")
-    await asyncio.sleep(1.0)
-    assert child.returncode is None, "it keeps running while the pipe is open"
-    child.stdin.close()
-    async with asyncio.timeout(WAIT):
-        assert await child.wait() == 0
+    try:
+        child = await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "service.cli", "project", "--follow-stdin"),
+            *("--database", store_location.url),
+            stdin=asyncio.subprocess.PIPE,
+            env=env,
+        )
+        assert child.stdin is not None
+        # A board recorded now is projected only by a child that is still running.
+        created = new_event(
+            "board.created", type="board.created", board_id="b", workshop_id="w", title="T"
+        )
+        [event] = await store.append(board_stream("b"), [created], 0, meta())
+        child.stdin.write(b"w")
+        await projected_to(views, event.position)
+        assert child.returncode is None, "it keeps running while the pipe is open"
+        child.stdin.close()
+        async with asyncio.timeout(WAIT):
+            assert await child.wait() == 0
+    finally:
+        await views.close()
+        await store.close()
 
 
 async def test_a_read_only_store_refuses_writes(store_location: StoreLocation) -> None:
@@ -146,14 +168,22 @@ def test_the_projector_mode_comes_from_the_environment(tmp_path: object) -> None
 
 async def test_wakes_are_coalesced_and_the_last_one_is_never_dropped(tmp_path: Path) -> None:
     received = tmp_path / "wakes"
-    record = "import pathlib, sys; pathlib.Path(sys.argv[1]).write_bytes(sys.stdin.buffer.read())"
-    process = ProjectorProcess([sys.executable, "-c", record, str(received)], wake_gap=0.2)
+    received.write_bytes(b"")
+    record = (  # each byte as it comes
+        "import sys; out = open(sys.argv[1], 'ab', buffering=0)\n"
+        "while byte := sys.stdin.buffer.read(1): out.write(byte)"
+    )
+    gap = 0.2
+    process = ProjectorProcess([sys.executable, "-c", record, str(received)], wake_gap=gap)
     await process.start()
     try:
         for _ in range(50):  # a burst of commits inside one gap
             process.wake()
-        await asyncio.sleep(1.0)  # the trailing wake is due 0.2 s after the first
-        process.wake()  # a later commit, after the gap: sent at once
+        # The first is sent at once, the trailing one at the end of the gap.
+        await until(lambda: received.read_bytes() == b"ww", within=WAIT, what="two wakes")
+        gap_over = time.monotonic() + gap
+        await until(lambda: time.monotonic() > gap_over, within=WAIT, what="the next gap over")
+        process.wake()  # a later commit, after the gap: sent at once (stop drops a trailing one)
     finally:
         await process.stop()
     assert received.read_bytes() == b"www"
@@ -178,8 +208,13 @@ async def test_one_projector_per_database_holds_the_lease(store_location: StoreL
 
 
 async def test_a_standby_projector_takes_over_when_the_lease_is_free(
-    app_settings: Settings,
+    app_settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="plenary")
+
+    def standing_by() -> int:
+        return caplog.text.count("another projector keeps these read models; standing by")
+
     ctx = await open_plenary(app_settings)
     try:
         await create_workshop_and_board(ctx, HOST)
@@ -193,8 +228,10 @@ async def test_a_standby_projector_takes_over_when_the_lease_is_free(
                 app_settings.database_url, app_settings.database_schema, wakes, 0.1
             )
         )
+        # It looks for the lease at start and on each wake or poll: twice, and still waits.
+        await until(lambda: standing_by() >= 1, within=WAIT, what="the standby starts")
         wakes.feed_data(b"w")
-        await asyncio.sleep(1.0)
+        await until(lambda: standing_by() >= 2, within=WAIT, what="the standby looks again")
         assert await ctx.views.checkpoint(BOARD_VIEW.name) is None, "it waits for the lease"
 
         await holder.release()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from service.store.engine import create_engine
 from tests.conftest import postgres_connection, require_postgres, throwaway_database
 from tests.service import served
 from tests.service.store.support import meta, new_event
+from tests.waiting import until
 
 
 async def _opened(path: Path) -> tuple[EventStore, SqlViewStore]:
@@ -126,15 +126,14 @@ async def _board_views_when_caught_up(url: str, board_id: str, head: int) -> int
     views the board has."""
     conn = await postgres_connection(url)
     try:
-        deadline = time.monotonic() + 30
-        while True:
+
+        async def caught_up() -> bool:
             position = await conn.fetchval(
                 "SELECT position FROM projection_checkpoints WHERE name = $1", BOARD_VIEW.name
             )
-            if position is not None and position >= head:
-                break
-            assert time.monotonic() < deadline, f"the projector did not catch up: {position}"
-            await asyncio.sleep(0.1)
+            return position is not None and position >= head
+
+        await until(caught_up, within=30, what=f"the projector catches up to {head}", every=0.1)
         views: int = await conn.fetchval(
             "SELECT count(*) FROM read_models WHERE projection = $1 AND key = $2",
             BOARD_VIEW.name,

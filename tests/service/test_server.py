@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from service.app import create_app
 from service.server import ServingProcess, config
 from service.settings import Settings
+from tests.waiting import until
 
 
 def test_the_app_leaves_the_interpreter_as_it_found_it(app_settings: Settings) -> None:
@@ -30,9 +31,7 @@ async def test_the_serving_process_freezes_survivors_while_it_serves(
     before = len(gc.callbacks)
     serving = asyncio.create_task(server.serve())
     try:
-        async with asyncio.timeout(30):
-            while not server.started:  # noqa: ASYNC110 - uvicorn sets it, unsignalled
-                await asyncio.sleep(0.01)
+        await until(lambda: server.started, within=30, what="uvicorn starts serving")
         assert server.collector is not None
         assert len(gc.callbacks) == before + 1
     finally:

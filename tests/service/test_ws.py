@@ -40,6 +40,7 @@ from tests.service.live import (
 )
 from tests.service.malformed import Target, documented_codes, malformed
 from tests.service.people import organiser_token, plenary_of
+from tests.waiting import Peak, jitter
 
 # --------------------------------------------------------------------------- fan-out and order
 
@@ -308,7 +309,7 @@ async def test_resuming_with_since_gets_exactly_the_missed_events_then_live_ones
                 )
                 await reader.wait_for_version(reader.version + drop_after)
                 if rng.random() < 0.5:
-                    await asyncio.sleep(rng.random() * 0.05)
+                    await jitter(rng, 0.05)
                 await reader.close()
                 if rng.random() < 0.5:
                     await flood  # reconnect after all of them, or while they still happen
@@ -469,15 +470,7 @@ async def stop_reading_while_others_write(live: Live, hub: Hub, cap: int) -> Non
     room = hub.rooms[live.board_id]
     connection = room.members[slow_id]
     assert connection.max_bytes == cap
-    most = 0
-
-    async def sample() -> None:
-        nonlocal most
-        while True:
-            most = max(most, connection.queued_bytes)
-            await asyncio.sleep(0.002)
-
-    sampler = asyncio.create_task(sample())
+    peak = Peak(lambda: connection.queued_bytes).start()
     try:
         async with asyncio.timeout(WAIT * 3):
             sent = 0
@@ -494,11 +487,11 @@ async def stop_reading_while_others_write(live: Live, hub: Hub, cap: int) -> Non
             more = await writer.command(add(text="after the slow one left"))
             await watcher.wait_for_version(more["version"])
         assert (watcher.gaps, watcher.duplicates) == (0, 0)
-        assert 0 < most <= cap
+        assert 0 < peak.most <= cap
         assert connection.closed
         assert connection.queued_bytes == 0
     finally:
-        sampler.cancel()
+        await peak.stop()
         await slow.close()
         await watcher.close()
         await writer.close()

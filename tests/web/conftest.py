@@ -26,6 +26,7 @@ from service.context import Plenary
 from service.server import config, listening_socket
 from service.settings import Settings
 from tests.service.people import organiser_token
+from tests.waiting import until
 
 CHROMIUM = Path(os.environ.get("PLENARY_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -74,12 +75,14 @@ class Served:
         server = uvicorn.Server(config(self.settings, log_level="warning"))
         listening = listening_socket(self.settings.host, self.settings.port)
         task = asyncio.create_task(server.serve(sockets=[listening]))
-        async with asyncio.timeout(START_TIMEOUT):
-            while not server.started:
-                if task.done():
-                    await task
-                    raise RuntimeError("the server stopped before it started")
-                await asyncio.sleep(0.01)
+
+        async def up() -> bool:
+            if task.done():
+                await task
+                raise RuntimeError("the server stopped before it started")
+            return server.started
+
+        await until(up, within=START_TIMEOUT, what="the server starts")
         self._server, self._task = server, task
 
     async def stop(self) -> None:
@@ -221,15 +224,16 @@ async def wait_for(page: Page, expression: str, seconds: float = 8.0) -> None:
     """Wait until ``expression`` is true in ``page``. Playwright's ``wait_for_function`` polls
     with ``eval`` inside the page, which the service's Content-Security-Policy forbids, as it
     should; ``page.evaluate`` goes through the DevTools protocol, which the policy leaves be."""
-    async with asyncio.timeout(seconds):
-        while True:
-            try:
-                if await page.evaluate(expression):
-                    return
-            except PlaywrightError as exc:  # the page is navigating: ask the next one
-                if "context was destroyed" not in str(exc):
-                    raise
-            await asyncio.sleep(0.02)
+
+    async def holds() -> bool:
+        try:
+            return bool(await page.evaluate(expression))
+        except PlaywrightError as exc:  # the page is navigating: ask the next one
+            if "context was destroyed" not in str(exc):
+                raise
+            return False
+
+    await until(holds, within=seconds, what=f"the page shows {expression}", every=0.02)
 
 
 async def open_board(browser: Browser, url: str) -> Page:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -11,6 +10,7 @@ from playwright.async_api import Browser, Page, WebSocket, expect
 
 from domain.actor import Actor
 from service.tools import demo
+from tests.waiting import until
 from tests.web.conftest import Served, Workshop, open_board, wait_for
 
 pytestmark = pytest.mark.browser
@@ -128,7 +128,12 @@ async def test_an_observer_sees_a_read_only_board(browser: Browser, workshop: Wo
     watcher = await open_board(
         browser, workshop.board_url(await workshop.invite("observer", "Oli"))
     )
-    frames = sent_frames(watcher)
+    frames = sent_frames(watcher)  # from its next socket on: reconnect to record this one
+    await watcher.evaluate("plenary.dropConnection()")
+    await until(
+        lambda: any(f["type"] == "hello" for f in frames), within=8, what="the watcher rejoins"
+    )
+    await wait_for(watcher, "plenary.status() === 'live'")
     await expect(note_with(watcher, "Seen by all")).to_be_visible()
     await expect(watcher.locator("#add-note")).to_be_hidden()
     await expect(watcher.get_by_role("button", name="Add note")).to_have_count(0)
@@ -144,7 +149,16 @@ async def test_an_observer_sees_a_read_only_board(browser: Browser, workshop: Wo
     await note_with(watcher, "Seen by all").focus()
     await watcher.keyboard.press("Delete")
     await note_with(watcher, "Seen by all").drag_to(watcher.locator("#canvas"), force=True)
-    await asyncio.sleep(0.3)
+    # Then the cursor moves to a spot of its own: once that frame is out, any command the
+    # delete or the drag sent before it is out too (one socket, in order).
+    canvas = await watcher.locator("#canvas").bounding_box()
+    assert canvas is not None
+    await watcher.mouse.move(canvas["x"] + 123, canvas["y"] + 45)
+    await until(
+        lambda: any(f.get("cursor") == {"x": 123, "y": 45} for f in frames),
+        within=5,
+        what="the watcher's cursor frame after the drag",
+    )
     assert [f for f in frames if f["type"] == "command"] == []
     assert len((await workshop.view())["notes"]) == 1
 

@@ -46,6 +46,7 @@ from tests.service.privacy.scenario import (
     PLENARY,
     W,
 )
+from tests.waiting import until
 
 WAIT = 10.0
 ERASED = marker.ERASED
@@ -246,9 +247,9 @@ async def test_an_erased_persons_token_and_socket_are_refused(served: Served) ->
     socket = await served.socket(scenario.ANON, PIA)
     try:
         assert (await erase(served, PIA)).status_code == 200
-        async with asyncio.timeout(WAIT):
-            while socket.close_code is None:  # noqa: ASYNC110 - set by the reader task
-                await asyncio.sleep(0.01)
+        await until(
+            lambda: socket.close_code is not None, within=WAIT, what="the server closes the socket"
+        )
         assert socket.close_code == 4401
     finally:
         await socket.close()
@@ -405,12 +406,12 @@ async def views_when(
     ready: Callable[[StoredViews], bool],
 ) -> StoredViews:
     """The stored views, once every projection has some and ``ready`` holds (bounded)."""
-    async with asyncio.timeout(WAIT):
-        while True:
-            found = await stored_views(views)
-            if len(found) == len(PROJECTIONS) and ready(found):
-                return found
-            await asyncio.sleep(0.05)
+
+    async def found() -> StoredViews | None:
+        views_now = await stored_views(views)
+        return views_now if len(views_now) == len(PROJECTIONS) and ready(views_now) else None
+
+    return await until(found, within=WAIT, what="every projection's views are ready", every=0.05)
 
 
 async def test_a_service_opened_after_the_erasure_reads_erased_too(app_settings: Settings) -> None:

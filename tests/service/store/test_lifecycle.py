@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 from pathlib import Path
 from typing import Any, cast
@@ -20,6 +21,7 @@ from service.store.migrate import MIGRATIONS
 from service.store.schema import commands, metadata
 from tests.conftest import StoreLocation, postgres_connection, require_postgres
 from tests.service.store.support import meta, new_event
+from tests.waiting import until
 
 
 async def test_epoch_is_stable_across_reopen(store_location: StoreLocation) -> None:
@@ -139,11 +141,17 @@ async def test_unusable_urls_are_refused(url: str, schema: str | None) -> None:
 
 
 async def test_unreachable_sqlite_file_is_unavailable(tmp_path: Path) -> None:
+    threads = set(threading.enumerate())
     with pytest.raises(StoreUnavailable):
         await EventStore.open(f"sqlite+aiosqlite:///{tmp_path}")  # a folder, not a file
-    # aiosqlite stops the worker thread of a failed connect without waiting for it; give it a
-    # moment, or it reports to an event loop pytest has already closed.
-    await asyncio.sleep(0.05)
+    # aiosqlite stops the worker thread of a failed connect without waiting for it; wait for
+    # it to end, or it reports to an event loop pytest has already closed.
+    await until(
+        lambda: set(threading.enumerate()) <= threads,
+        within=10,
+        what="aiosqlite's worker thread ends",
+    )
+    await asyncio.sleep(0)  # the thread's last report, scheduled on this loop, runs
 
 
 async def test_unreachable_postgres_is_unavailable() -> None:
