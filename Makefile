@@ -6,7 +6,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format typecheck pytest bench lock clean
+.PHONY: run test lint format typecheck pytest bench screenshots lock clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Plenary needs Python 3.11 or newer on PATH" >&2; exit 1; }
@@ -68,6 +68,11 @@ pytest: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.append --backend both
+
+# The README's screenshots (console, plenary after promotion, track page), from the browser
+# test that runs a challenges workshop end to end.
+screenshots: $(VENV)/.installed-test
+	PLENARY_SCREENSHOTS=docs $(BIN)/pytest -q tests/web/test_challenges_workshop.py
 
 clean:
 	rm -rf $(VENV) $(LOCK_TOOL) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -31,6 +31,9 @@ MARGIN = 24.0
 """Where the first promotion starts, from the board's top left corner."""
 COLUMNS = 3
 """Notes side by side in a promoted cluster, and in a promotion's loose notes."""
+ROW_WIDTH = 900.0
+"""Promotions sit side by side up to this width from the margin, then start a row below:
+what a laptop's screen shows of the canvas beside the board's panel."""
 
 
 class Rect(NamedTuple):
@@ -95,19 +98,21 @@ def grid_height(count: int) -> float:
     return rows * NOTE_MAX_H + max(0, rows - 1) * GAP
 
 
-def free_column(taken: Sequence[Rect], width: float, height: float) -> float:
-    """The least ``x`` (from ``MARGIN``) where a ``width`` by ``height`` block at ``y =
-    MARGIN`` keeps ``GAP`` from every rectangle of ``taken``; one always exists, right of all."""
-    band = sorted(
-        (r for r in taken if r.y0 < MARGIN + height + GAP and r.y1 + GAP > MARGIN),
-        key=lambda r: r.x0,
-    )
-    x = MARGIN
-    for r in band:
-        if x + width + GAP <= r.x0:
-            break
-        x = max(x, r.x1 + GAP)
-    return x
+def free_place(taken: Sequence[Rect], width: float, height: float) -> tuple[float, float]:
+    """The top left of a ``width`` by ``height`` block that keeps ``GAP`` from every rectangle
+    of ``taken``: the highest such place, then the leftmost, within ``ROW_WIDTH`` of the left
+    margin (a block wider than that goes at the margin); one always exists, below everything."""
+    clear = [Rect(r.x0 - GAP, r.y0 - GAP, r.x1 + GAP, r.y1 + GAP) for r in taken]
+    xs = sorted({MARGIN, *(r.x1 for r in clear if r.x1 > MARGIN)})
+    ys = sorted({MARGIN, *(r.y1 for r in clear if r.y1 > MARGIN)})
+    for y in ys:
+        for x in xs:
+            if x > MARGIN and x + width > MARGIN + ROW_WIDTH:
+                break
+            block = Rect(x, y, x + width, y + height)
+            if not any(block.overlaps(r) for r in clear):
+                return x, y
+    return MARGIN, max(ys)  # not reached: below the lowest rectangle nothing is taken
 
 
 def place_block(
@@ -115,7 +120,7 @@ def place_block(
 ) -> dict[str, tuple[float, float]]:
     """Item id → where it goes: ``clusters`` one under another, each with its notes (those of
     ``notes`` naming it) in rows under its label, then the loose notes in rows; the whole
-    block in the first free column (``free_column``) of a board where ``taken`` is covered."""
+    block in the first free place (``free_place``) of a board where ``taken`` is covered."""
     places: dict[str, tuple[float, float]] = {}
     width = y = 0.0
     for cid in clusters:
@@ -130,8 +135,8 @@ def place_block(
     if loose:
         width = max(width, min(len(loose), COLUMNS) * (NOTE_W + GAP) - GAP)
         y += grid_height(len(loose)) + GAP
-    x = free_column(taken, width, y - GAP)
-    return {item: (px + x, py + MARGIN) for item, (px, py) in places.items()}
+    x, top = free_place(taken, width, y - GAP)
+    return {item: (px + x, py + top) for item, (px, py) in places.items()}
 
 
 def overlapping(

@@ -202,10 +202,10 @@ export class WorkshopPage {
     const facts = [
       `${WORKSHOP_KINDS[overview.kind] ?? overview.kind} workshop`,
       dayEl(overview.date),
-      overview.programme && overview.programme !== "default" ? `programme ${overview.programme}` : null,
+      programmeFact(overview.programme, this.id, this.data.programme),
       `you are ${this.me.name ? `${this.me.name}, ` : ""}${roleName(this.me.role)}`,
     ].filter(Boolean);
-    this.draw("facts", [overview.kind, overview.date, overview.programme], () => {
+    this.draw("facts", [overview.kind, overview.date, overview.programme, this.data.programme?.title], () => {
       $("workshop-facts").replaceChildren(...facts.flatMap((f, i) => (i ? [sep(), f] : [f])));
     });
     // A timer that ran out since the last answer changes the card too.
@@ -240,3 +240,10 @@ export class WorkshopPage {
 }
 
 const sep = () => el("span", "sep", " · ");
+
+/** The programme a workshop belongs to, by its title; nothing for a workshop that is a
+ * programme of its own, and never a raw id. */
+function programmeFact(programmeId, workshopId, programme) {
+  if (!programmeId || programmeId === "default" || programmeId === workshopId) return null;
+  return programme?.title ? `programme “${programme.title}”` : null;
+}

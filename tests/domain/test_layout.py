@@ -94,6 +94,9 @@ def promoted_ids(state: board.Board, *promotion_ids: str) -> set[str]:
 
 GROUP_A = breakout("ga", "Group A", [3, 2], 2)
 GROUP_B = breakout("gb", "Group B", [5], 1)
+SMALL_A = breakout("sa", "Group A", [2], 0)
+SMALL_B = breakout("sb", "Group B", [2], 0)
+SMALL_C = breakout("sc", "Group C", [2], 0)
 
 
 # --------------------------------------------------------------------------- given/when/then
@@ -117,14 +120,19 @@ def test_a_promoted_cluster_holds_its_notes_in_rows_under_its_label() -> None:
     assert not overlapping(state, set(state.notes) | set(state.clusters))
 
 
-def test_each_promotion_takes_the_next_free_column() -> None:
-    first = promote(GROUP_A, plenary(), "p1", ("ga-c0", "ga-c1"), ("ga-n5",))
-    both = promote(GROUP_B, first, "p2", ("gb-c0",))
+def test_each_promotion_takes_the_next_free_place_in_rows_a_screen_wide() -> None:
+    first = promote(SMALL_A, plenary(), "p1", ("sa-c0",))
+    both = promote(SMALL_B, first, "p2", ("sb-c0",))
     right_of_a = max(r.x1 for r in layout.occupied(first))
-    b_cluster = both.clusters[decisions.promoted_id("p2", "gb-c0")]
-    assert b_cluster.x == right_of_a + layout.GAP
-    assert b_cluster.y == layout.MARGIN
-    assert not overlapping(both, set(both.notes) | set(both.clusters))
+    b_cluster = both.clusters[decisions.promoted_id("p2", "sb-c0")]
+    assert (b_cluster.x, b_cluster.y) == (right_of_a + layout.GAP, layout.MARGIN)
+    # A third does not fit beside them within the row's width: it starts the next row.
+    three = promote(SMALL_C, both, "p3", ("sc-c0",))
+    c_cluster = three.clusters[decisions.promoted_id("p3", "sc-c0")]
+    assert c_cluster.x == layout.MARGIN
+    assert c_cluster.y == max(r.y1 for r in layout.occupied(both)) + layout.GAP
+    assert max(r.x1 for r in layout.occupied(three)) <= layout.MARGIN + layout.ROW_WIDTH
+    assert not overlapping(three, set(three.notes) | set(three.clusters))
 
 
 def test_promoted_items_keep_clear_of_what_the_plenary_already_holds() -> None:
@@ -134,7 +142,8 @@ def test_promoted_items_keep_clear_of_what_the_plenary_already_holds() -> None:
     )
     state = promote(GROUP_B, own, "p1", ("gb-c0",), ("gb-n5",))
     assert not overlapping(state, promoted_ids(state, "p1"))
-    assert min(state.clusters[c].x for c in promoted_ids(state, "p1") & set(state.clusters)) > 720
+    cluster = state.clusters[decisions.promoted_id("p1", "gb-c0")]
+    assert (cluster.x, cluster.y) != (layout.MARGIN, layout.MARGIN)  # placed round them
 
 
 def test_a_plan_overtaken_by_another_promotion_is_placed_anew() -> None:
