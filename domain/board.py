@@ -23,6 +23,7 @@ from domain.board_state import (
     BoardKind,
     ClusterState,
     Id,
+    NoteField,
     NoteState,
     cluster_members,
     live_cluster,
@@ -35,10 +36,14 @@ from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
 from domain.roles import authorize
 from domain.types import Colour
 
-__all__ = ["Board", "BoardKind", "ClusterState", "Id", "NoteState"]
+__all__ = ["Board", "BoardKind", "ClusterState", "Id", "NoteField", "NoteState"]
 
 
 TEXT_MAX = 500
+FIELDS_MAX = 12
+"""Fields of one card, at most."""
+PLACE_MAX = 500
+"""Notes one ``notes.place`` puts on a board, at most."""
 LABEL_MAX = 120
 TITLE_MAX = 200
 COORD_LIMIT = 1_000_000.0
@@ -113,6 +118,26 @@ class ClusterNote(BoardCommand, frozen=True, kw_only=True, tag="note.cluster"):
     cluster_id: Id | None
 
 
+class PlacedNote(msgspec.Struct, frozen=True, kw_only=True):
+    """A note written elsewhere (a prework answer) by ``author``, to put on the board."""
+
+    note_id: Id
+    author: Id
+    text: str
+    x: float
+    y: float
+    colour: Colour = "yellow"
+    fields: tuple[NoteField, ...] = ()
+
+
+class PlaceNotes(BoardCommand, frozen=True, kw_only=True, tag="notes.place"):
+    """Put notes that people wrote before the workshop on the board as their own private notes
+    (starting private writing if it is off). Sent by the service's prework flow
+    (``POST /api/workshops/{id}/prework/place``), which plans the notes from the answers."""
+
+    notes: tuple[PlacedNote, ...]
+
+
 NoteCommand = (
     CreateBoard
     | AddNote
@@ -125,6 +150,7 @@ NoteCommand = (
     | MoveCluster
     | DeleteCluster
     | ClusterNote
+    | PlaceNotes
 )
 Command = (
     NoteCommand | facilitation.Command | voting.Command | decisions.Command | board_setup.Command
@@ -154,6 +180,8 @@ class NoteAdded(BoardEvent, frozen=True, kw_only=True, tag="note.added"):
     author: str
     private_to: str | None = None
     """The author, while the note is hidden by private writing: nobody else may see this."""
+    fields: tuple[NoteField, ...] = ()
+    """A structured note's fields (an initiative card); empty for a plain note."""
 
 
 class NoteEdited(BoardEvent, frozen=True, kw_only=True, tag="note.edited"):
@@ -353,6 +381,8 @@ def _decide_on_board(state: Board, command: NoteCommand, actor: Actor) -> list[E
             note = live_note(state, note_id, actor.id)
             _check_may_change_text(note, actor)
             return [NoteDeleted(note_id=note_id, private_to=_private(note))]
+        case PlaceNotes(notes=notes):
+            return _decide_place(state, notes)
         case ClusterNote(note_id=note_id, cluster_id=cluster_id):
             note = live_note(state, note_id, actor.id)
             if note.hidden:
@@ -366,6 +396,43 @@ def _decide_on_board(state: Board, command: NoteCommand, actor: Actor) -> list[E
             return [NoteClustered(note_id=note_id, cluster_id=cluster_id)]
         case _:
             return _decide_on_cluster(state, command)
+
+
+def _decide_place(state: Board, notes: tuple[PlacedNote, ...]) -> list[Event]:
+    """Each note as its author's private note: recorded by the facilitator who placed it (the
+    event's actor), written by ``author`` (``docs/api.md``, "Prework")."""
+    if not 0 < len(notes) <= PLACE_MAX:
+        raise InvalidCommand(f"Place 1 to {PLACE_MAX} notes.", code="invalid_command")
+    events: list[Event] = [] if state.private_writing else [facilitation.PrivateWritingStarted()]
+    seen: set[str] = set()
+    for note in notes:
+        _check_new_id(state, note.note_id)
+        if note.note_id in seen:
+            raise AlreadyExists(f"The id {note.note_id!r} is given twice.", code="duplicate_id")
+        seen.add(note.note_id)
+        _check_text(note.text)
+        _check_point(note.x, note.y)
+        _check_fields(note.fields)
+        added = NoteAdded(
+            note_id=note.note_id,
+            text=note.text,
+            x=note.x,
+            y=note.y,
+            colour=note.colour,
+            author=note.author,
+            private_to=note.author,
+            fields=note.fields,
+        )
+        events.append(added)
+    return events
+
+
+def _check_fields(fields: tuple[NoteField, ...]) -> None:
+    if len(fields) > FIELDS_MAX:
+        raise InvalidCommand(f"A card has at most {FIELDS_MAX} fields.", code="invalid_text")
+    for field in fields:
+        _check_label(field.label)
+        _check_text(field.text)
 
 
 def _private(note: NoteState) -> str | None:
@@ -447,6 +514,7 @@ def _evolve_note(state: Board, event: NoteEvent) -> Board:
                 y=event.y,
                 colour=event.colour,
                 hidden=event.private_to is not None,
+                fields=event.fields,
             )
             return _with_note(state, event.note_id, note)
         case NoteEdited():

@@ -37,6 +37,15 @@ class Origin(msgspec.Struct, frozen=True, kw_only=True):
     """The source board's title when the item was promoted: the group it came from."""
 
 
+class NoteField(msgspec.Struct, frozen=True, kw_only=True):
+    """One field of a structured note (an initiative card's "city", "problem", ...): the
+    question it answers (``key``, its ``label`` as the form asked it) and what was written."""
+
+    key: str
+    label: str
+    text: str
+
+
 class NoteState(msgspec.Struct, frozen=True, kw_only=True):
     author: str
     text: str
@@ -48,6 +57,8 @@ class NoteState(msgspec.Struct, frozen=True, kw_only=True):
     hidden: bool = False
     """Written during private writing and not revealed yet: only its author may see it."""
     origin: Origin | None = None
+    fields: tuple[NoteField, ...] = ()
+    """A card's fields (empty for a plain note); ``text`` is the card's title."""
 
 
 class ClusterState(msgspec.Struct, frozen=True, kw_only=True):

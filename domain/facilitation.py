@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import msgspec
 
 from domain.actor import Actor
-from domain.board_state import PHASES, Anonymity, Board, Id, Phase, Timer
+from domain.board_state import PHASES, Anonymity, Board, Id, NoteField, Phase, Timer
 from domain.checks import check_characters
 from domain.errors import Forbidden, InvalidCommand, NotFound
 from domain.types import Colour
@@ -142,6 +142,8 @@ class RevealedNote(msgspec.Struct, frozen=True, kw_only=True):
     y: float
     colour: Colour
     author: str
+    fields: tuple[NoteField, ...] = ()
+    """A card's fields, for those who never saw the hidden note."""
 
 
 class NotesRevealed(FacilitationEvent, frozen=True, kw_only=True, tag="notes.revealed"):
@@ -257,7 +259,13 @@ def _decide_board_mode(state: Board, command: Command) -> list[Event]:
                 return []
             notes = tuple(
                 RevealedNote(
-                    note_id=nid, text=n.text, x=n.x, y=n.y, colour=n.colour, author=n.author
+                    note_id=nid,
+                    text=n.text,
+                    x=n.x,
+                    y=n.y,
+                    colour=n.colour,
+                    author=n.author,
+                    fields=n.fields,
                 )
                 for nid, n in hidden
             )

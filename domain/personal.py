@@ -11,7 +11,9 @@ says whose key seals it:
 
 - ``actor``: whoever issued the command (they wrote it);
 - ``joiner``, ``organiser``: the person the event is about (``actor_id``, ``organiser_id``);
-- ``author``: the ``author`` of the struct that holds the text (a note, a revealed note);
+- ``author``: the ``author`` of the struct that holds the text (a note, a revealed note, a
+  prework answer's event); a part that names no owner of its own (a card's field, an answer)
+  belongs to the struct around it;
 - ``note``: the author of the note whose ``note_id`` the struct holds, in the board's state
   (following a promoted copy to its source note when the copy's author is blank);
 - ``item``: the writer of the decided item (a note's author, or whoever wrote the cluster's
@@ -37,11 +39,14 @@ SEALED: Mapping[str, tuple[tuple[Path, Owner], ...]] = {
     "invite.created": ((("name",), "actor"),),
     "organiser.added": ((("name",), "organiser"),),
     # board
-    "note.added": ((("text",), "author"),),
+    "note.added": ((("text",), "author"), (("fields", "*", "text"), "author")),
     "note.edited": ((("text",), "actor"),),
     "cluster.created": ((("label",), "actor"),),
     "cluster.renamed": ((("label",), "actor"),),
-    "notes.revealed": ((("notes", "*", "text"), "author"),),
+    "notes.revealed": (
+        (("notes", "*", "text"), "author"),
+        (("notes", "*", "fields", "*", "text"), "author"),
+    ),
     "decision.recorded": (
         (("title",), "item"),
         (("rationale",), "actor"),
@@ -51,6 +56,8 @@ SEALED: Mapping[str, tuple[tuple[Path, Owner], ...]] = {
         (("notes", "*", "text"), "origin"),
         (("clusters", "*", "label"), "origin"),
     ),
+    # prework: what each person answered is theirs, whoever recorded it
+    "prework.answered": ((("answers", "*", "text"), "author"),),
     # solution tracks
     "track.started": ((("title",), "decided"), (("summary",), "actor")),
     "sprint.planned": ((("goal",), "actor"),),
@@ -101,6 +108,20 @@ NOT_PERSONAL: Mapping[str, frozenset[Path]] = {
         }
     ),
     "board.created": frozenset({("title",)}),
+    # A card's field names are the form's questions, written for everyone.
+    "note.added": frozenset({("fields", "*", "key"), ("fields", "*", "label")}),
+    "notes.revealed": frozenset(
+        {("notes", "*", "fields", "*", "key"), ("notes", "*", "fields", "*", "label")}
+    ),
+    # The prework form is written for everyone, like the agenda.
+    "prework.form_set": frozenset(
+        {
+            ("questions", "*", "id"),
+            ("questions", "*", "label"),
+            ("questions", "*", "hint"),
+            ("due",),
+        }
+    ),
     "board.added": frozenset({("title",)}),
     # A copy's group is its source board's title (board.created/board.added: not personal).
     "items.promoted": frozenset(

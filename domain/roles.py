@@ -55,6 +55,8 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         "items.promote": _FACILITATORS,
         # Sent by the service with track.start, on the decision's own board.
         "decision.track": _FACILITATORS,
+        # Sent by the service with prework.place: people's answers as their private notes.
+        "notes.place": _FACILITATORS,
     },
     "workshop": {
         # An organiser creates a workshop and becomes its first facilitator (in the same step).
@@ -85,6 +87,13 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         "validation.result": _EDITORS,
         "practice.document": _EDITORS,
         "presentation.record": _FACILITATORS,
+    },
+    "prework": {
+        "prework.set": _FACILITATORS,
+        # Each answers as themselves; a facilitator answers the form too if they like.
+        "prework.answer": _EDITORS,
+        "prework.import": _FACILITATORS,
+        "prework.place": _FACILITATORS,
     },
     "programme": {
         "programme.create": _ORGANISERS,

@@ -1,5 +1,5 @@
-"""Stream names: one stream per board, workshop, solution track and programme, and one for the
-organisers."""
+"""Stream names: one stream per board, workshop, solution track and programme, one for a
+workshop's prework, and one for the organisers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ BOARD_PREFIX = "board-"
 WORKSHOP_PREFIX = "workshop-"
 SOLUTION_PREFIX = "solution-"
 PROGRAMME_PREFIX = "programme-"
+PREWORK_PREFIX = "prework-"
 ORGANISERS_STREAM = "organisers"
 """The one stream of every organiser added or removed."""
 
@@ -29,6 +30,11 @@ def solution_stream(track_id: str) -> str:
 def programme_stream(programme_id: str) -> str:
     """The stream of programme ``programme_id``: its owner and its workshops."""
     return PROGRAMME_PREFIX + programme_id
+
+
+def prework_stream(workshop_id: str) -> str:
+    """The stream of workshop ``workshop_id``'s prework: its form and people's answers."""
+    return PREWORK_PREFIX + workshop_id
 
 
 def board_id_of(stream_id: str) -> str | None:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import msgspec
 
 from domain import board, board_setup, decisions, facilitation, voting
-from domain.board_state import PHASES, Anonymity, Origin, Phase, VoteDefaults
+from domain.board_state import PHASES, Anonymity, NoteField, Origin, Phase, VoteDefaults
 from domain.recorded import RecordedEvent
 from domain.streams import board_id_of
 from domain.types import Colour
@@ -41,6 +41,8 @@ class NoteView(msgspec.Struct, frozen=True, kw_only=True):
     """Written during private writing and not revealed: only its author may see it."""
     origin: Origin | None = None
     """For a note promoted from a breakout board: where it came from."""
+    fields: tuple[NoteField, ...] = ()
+    """A structured note's fields (an initiative card); empty for a plain note."""
 
 
 class ClusterView(msgspec.Struct, frozen=True, kw_only=True):
@@ -183,6 +185,7 @@ def _apply_event(view: BoardView, event: board.Event, rec: RecordedEvent) -> Boa
                 updated_at=rec.recorded_at,
                 version=rec.version,
                 hidden=event.private_to is not None,
+                fields=event.fields,
             )
             return replace(view, notes={**view.notes, event.note_id: note})
         case board.NoteEdited():

@@ -210,6 +210,31 @@ CATALOGUE: Mapping[str, Code] = {
     "validation_recorded": Code(422, "The validation has its result already."),
     "validation_missing": Code(422, "Presenting a track before any validation has a result."),
     "presentation_recorded": Code(422, "The track was presented already."),
+    "no_prework": Code(
+        404, "Answering, importing or placing prework the workshop has no form for."
+    ),
+    "prework_closed": Code(422, "A participant answering prework after its due date."),
+    "prework_placed": Code(
+        422,
+        "Answering for someone whose answers were put on the boards already.",
+    ),
+    "unknown_question": Code(422, "An answer to a question the prework form does not ask."),
+    "invalid_answer": Code(
+        422,
+        "An answer over 500 characters or with control characters, two answers to one "
+        "question, one person twice in an import, or an import of no row or over 500.",
+    ),
+    "invalid_questions": Code(
+        422,
+        "A prework form of no question or over 12, an id twice, a label out of 1–200 or a hint "
+        "over 500.",
+    ),
+    "csv_invalid": Code(
+        422,
+        "A CSV that cannot be read as a table: not base64, empty, no person column, no column "
+        "of a question, a header twice, or over 500 rows.",
+    ),
+    "csv_rows_invalid": Code(422, "Importing a CSV row that the preview refuses."),
     "rate_limited": Code(429, "More commands than the socket's or the person's rate allows."),
     "store_error": Code(422, "The database refused the write."),
     "backup_refused": Code(422, "The backup cannot be restored into this store."),
@@ -255,6 +280,7 @@ RULES: Mapping[str, tuple[str, ...]] = {
         "forbidden",
         "foreign_board",
         "invalid_budget",
+        "invalid_command",
         "invalid_coordinates",
         "invalid_duration",
         "invalid_grid",
@@ -339,6 +365,17 @@ RULES: Mapping[str, tuple[str, ...]] = {
         "unknown_validation",
         "validation_missing",
         "validation_recorded",
+    ),
+    "prework": (
+        "forbidden",
+        "invalid_answer",
+        "invalid_date",
+        "invalid_questions",
+        "no_prework",
+        "prework_closed",
+        "prework_placed",
+        "unknown_command",
+        "unknown_question",
     ),
     "programme": (
         "duplicate_id",

@@ -1,5 +1,6 @@
 // The board view: a fold of recorded events (the shape of projections/board_view.py), the
 // optimistic overlay of commands not yet confirmed, and the DOM that shows it.
+import { cardLabel, renderCard } from "./card.js";
 import {
   castRefusal, facilitationDefaults, foldFacilitation, OUTCOME_LABELS,
 } from "./facilitation.js";
@@ -42,7 +43,7 @@ export function fold(view, data, rec) {
         id: data.note_id, text: data.text, x: data.x, y: data.y, colour: data.colour ?? "yellow",
         author: data.author, cluster_id: null, created_at: at, updated_at: at, version,
         // Written during private writing: only its author gets this event (others: redacted).
-        hidden: data.private_to != null, origin: null } } };
+        hidden: data.private_to != null, origin: null, fields: data.fields ?? [] } } };
     case "note.edited": return note(data.note_id, { text: data.text });
     case "note.moved": return note(data.note_id, { x: data.x, y: data.y });
     case "note.recoloured": return note(data.note_id, { colour: data.colour });
@@ -235,13 +236,15 @@ export class BoardRenderer {
       const text = el.querySelector(".text");
       if (text.textContent !== note.text) text.textContent = note.text;
       const group = note.origin?.group ?? "";
-      el.setAttribute("aria-label", `${note.hidden ? "Private note" : "Note"}: ${note.text}`
+      el.setAttribute("aria-label", (note.fields?.length ? cardLabel(note)
+        : `${note.hidden ? "Private note" : "Note"}: ${note.text}`)
         + (group ? ` (from ${group})` : ""));
       if (note.text.length > 100) el.title = note.text; // a long text is cut short on the note
       else el.removeAttribute("title");
       // Inside a cluster of the same group, the cluster's tag says it once for all its notes.
       const said = Boolean(group) && view.clusters[note.cluster_id]?.origin?.group === group;
       groupTag(el.querySelector(".group-tag"), said ? "" : group);
+      renderCard(el, note);
       el.querySelector(".delete").hidden = !ui.mayEdit(note);
       el.querySelector(".mine").hidden = note.author !== ui.me.id;
       el.querySelector(".private-mark").hidden = !note.hidden;

@@ -113,7 +113,7 @@ function reveal(view, revealed, rec) {
       ? { ...notes[n.note_id], hidden: false, updated_at: rec.recorded_at }
       : { id: n.note_id, text: n.text, x: n.x, y: n.y, colour: n.colour, author: n.author,
         cluster_id: null, created_at: rec.recorded_at, updated_at: rec.recorded_at,
-        version: rec.version, hidden: false, origin: null };
+        version: rec.version, hidden: false, origin: null, fields: n.fields ?? [] };
   }
   return { ...view, private_writing: false, notes };
 }
@@ -136,7 +136,7 @@ function promoted(view, data, rec) {
   for (const n of data.notes) {
     notes[n.note_id] = { id: n.note_id, text: n.text, x: n.x, y: n.y, colour: n.colour,
       author: n.author, cluster_id: n.cluster_id ?? null, created_at: at, updated_at: at,
-      version: rec.version, hidden: false, origin: n.origin };
+      version: rec.version, hidden: false, origin: n.origin, fields: [] };
   }
   const promotion = { id: data.promotion_id, source_board_id: data.source_board_id,
     source_version: data.source_version, note_ids: data.notes.map((n) => n.note_id),

@@ -12,6 +12,7 @@ import {
 } from "./overview.js";
 import { agendaControls, Console } from "./console.js";
 import { PeopleConsole } from "./people.js";
+import { PreworkPanel } from "./prework.js";
 import { SetupPanel } from "./templates.js";
 import { TraceView } from "./trace.js";
 import { TrackView } from "./track.js";
@@ -61,7 +62,7 @@ export class WorkshopPage {
     this.track.wire();
     this.console?.start();
     this.people?.start();
-    await this.route(false);
+    await Promise.all([new PreworkPanel(this).start(), this.route(false)]);
   }
 
   // ------------------------------------------------------------ links and views

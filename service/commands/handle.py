@@ -22,11 +22,12 @@ from domain.roles import authorize
 from domain.streams import (
     ORGANISERS_STREAM,
     board_stream,
+    prework_stream,
     programme_stream,
     solution_stream,
     workshop_stream,
 )
-from service.commands import flows, limits
+from service.commands import flows, limits, preworks
 from service.commands.access import Caller, check_board, check_whole_workshop, track_stream
 from service.commands.prepare import plan_promotion
 from service.commands.runner import Outcome
@@ -135,6 +136,11 @@ async def _run(
         case "organisers":
             return ORGANISERS_STREAM, await ctx.runner.execute(
                 organisers.DECIDER, ORGANISERS_STREAM, command, who, command_id
+            )
+        case "prework":
+            today = preworks.day_of(ctx.clock())
+            return prework_stream(caller.workshop_id), await preworks.run(
+                ctx.runner, caller, who, command, command_id, today
             )
 
 

@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from domain import board, organisers, programme, solution, workshop
+from domain import board, organisers, prework, programme, solution, workshop
 from domain.decider import Decider
 
-Kind = Literal["board", "workshop", "solution", "programme", "organisers"]
+Kind = Literal["board", "workshop", "solution", "programme", "organisers", "prework"]
 Transport = Literal["http", "ws"]
 """Where a client sends a command itself: a body of ``POST /api/boards/{id}/commands`` or
 ``POST /api/tracks/{id}/commands``, or a socket's ``command`` frame. The service's own
@@ -48,6 +48,7 @@ _DECIDERS: dict[Kind, tuple[Any, Decider[Any, Any, Any]]] = {
     "solution": (solution.Command, solution.DECIDER),
     "programme": (programme.Command, programme.DECIDER),
     "organisers": (organisers.Command, organisers.DECIDER),
+    "prework": (prework.Command, prework.DECIDER),
 }
 
 _KIND_TRANSPORTS: dict[Kind, frozenset[Transport]] = {
@@ -56,6 +57,7 @@ _KIND_TRANSPORTS: dict[Kind, frozenset[Transport]] = {
     "solution": BOTH,
     "programme": NONE,
     "organisers": NONE,
+    "prework": NONE,  # its own endpoints: the service says what day it is, plans placements
 }
 
 _SPECIAL: dict[str, tuple[frozenset[Transport], str]] = {
@@ -68,6 +70,7 @@ _SPECIAL: dict[str, tuple[frozenset[Transport], str]] = {
     "invite.create": (NONE, "Invite with POST /api/workshops/{id}/invites."),
     "board.gather": (NONE, "Call everyone to the plenary with POST /api/workshops/{id}/all."),
     "agenda.start": (NONE, "Start an agenda block with POST /api/workshops/{id}/agenda/start."),
+    "notes.place": (NONE, "Place prework with POST /api/workshops/{id}/prework/place."),
 }
 """Routes whose transports differ from their kind's: what a client may not send itself."""
 
@@ -82,6 +85,9 @@ _WHOLE_WORKSHOP = frozenset(
         "agenda.start",
         "agenda.set",
         "template.save",
+        "prework.set",
+        "prework.import",
+        "prework.place",
     }
 )
 """Commands a token narrowed to one board may not send (``forbidden``)."""

@@ -12,6 +12,7 @@ from service.http import (
     meta,
     openapi,
     people,
+    prework,
     templates,
     tracks,
     workshops,
@@ -26,6 +27,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *boards.ENDPOINTS,
     *tracks.ENDPOINTS,
     *audit.ENDPOINTS,
+    *prework.ENDPOINTS,
     *templates.ENDPOINTS,
     *openapi.ENDPOINTS,
 )

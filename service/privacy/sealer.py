@@ -87,12 +87,12 @@ class TextSealer:
         if head == "*":
             return tuple(
                 [
-                    await self._sealed(v, rest, owner, at, v if _is_struct(v) else holder)
+                    await self._sealed(v, rest, owner, at, v if _names_owner(v) else holder)
                     for v in value
                 ]
             )
         child = getattr(value, head)
-        inner = child if _is_struct(child) else value
+        inner = child if _names_owner(child) else value
         return msgspec.structs.replace(
             value, **{head: await self._sealed(child, rest, owner, at, inner)}
         )
@@ -169,5 +169,10 @@ class TextSealer:
         return loaded.state
 
 
-def _is_struct(value: object) -> bool:
-    return isinstance(value, msgspec.Struct)
+_OWNER_FIELDS = ("author", "note_id", "actor_id", "organiser_id", "origin", "item_id")
+
+
+def _names_owner(value: object) -> bool:
+    """Whether ``value`` is a struct that names whose its texts are: a card's field or a
+    prework answer does not, so its text belongs to the struct around it (the note's author)."""
+    return isinstance(value, msgspec.Struct) and any(hasattr(value, name) for name in _OWNER_FIELDS)

@@ -13,12 +13,12 @@ from typing import TypeVar
 
 from msgspec.structs import replace
 
-from domain import board, workshop
+from domain import board, prework, workshop
 from domain.actor import Actor
 from domain.board_state import Anonymity
 from domain.errors import no_such_board, no_such_track, no_such_workshop
 from domain.recorded import RecordedEvent
-from domain.streams import board_stream, solution_stream, workshop_stream
+from domain.streams import board_stream, prework_stream, solution_stream, workshop_stream
 from projections.base import Projection, fold
 from projections.board_view import BOARD_VIEW, BoardView
 from projections.programme import KEY as PROGRAMME_KEY
@@ -131,6 +131,11 @@ class Reads:
         if not loaded.state.created:
             raise no_such_workshop()
         return loaded.state
+
+    async def prework_state(self, workshop_id: str) -> prework.Prework:
+        """The workshop's prework (its form and everyone's answers): the caller cuts it for
+        the viewer (``service.http.prework``)."""
+        return (await self.runner.load(prework.DECIDER, prework_stream(workshop_id))).state
 
     def viewer(self, actor: Actor) -> Viewer:
         """``actor`` as someone who looks at boards."""

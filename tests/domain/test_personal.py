@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from msgspec import inspect
 
-from domain import board, organisers, programme, solution, workshop
+from domain import board, organisers, prework, programme, solution, workshop
 from domain.personal import NOT_PERSONAL, SEALED, Path, is_id
 
 EVENT_UNIONS: tuple[Any, ...] = (
@@ -18,6 +18,7 @@ EVENT_UNIONS: tuple[Any, ...] = (
     solution.Event,
     programme.Event,
     organisers.Event,
+    prework.Event,
 )
 EVENTS: dict[str, Any] = {
     member.__struct_config__.tag: member
@@ -68,3 +69,5 @@ def test_what_people_write_is_sealed() -> None:
     assert owners[("decision.recorded", ("title",))] == "item"
     assert owners[("items.promoted", ("notes", "*", "text"))] == "origin"
     assert owners[("sprint.updated", ("blockers",))] == "actor"
+    assert owners[("prework.answered", ("answers", "*", "text"))] == "author"
+    assert owners[("note.added", ("fields", "*", "text"))] == "author"

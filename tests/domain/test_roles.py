@@ -19,6 +19,7 @@ from domain import (
     decisions,
     facilitation,
     organisers,
+    prework,
     programme,
     solution,
     templates,
@@ -37,6 +38,7 @@ UNIONS: dict[str, Any] = {
     "solution": solution.Command,
     "programme": programme.Command,
     "organisers": organisers.Command,
+    "prework": prework.Command,
 }
 """Every stream kind's ``Command`` union."""
 
@@ -284,6 +286,23 @@ TEMPLATE = templates.Template(
     breakout=templates.BoardPlan(title="Group"),
 )
 
+FORM = prework.PreworkSet(
+    questions=(prework.Question(id="q1", label="Your city's biggest challenge"),), due="2025-03-01"
+)
+
+
+def on_prework(command: prework.Command) -> Callable[[Actor], list[Any]]:
+    """Decide ``command`` on a prework stream with a one-question form, due 1 March 2025."""
+
+    def run(actor: Actor) -> list[Any]:
+        return list(prework.decide(prework.DECIDER.fold([FORM]), command, actor))
+
+    return run
+
+
+PLACED = board.PlacedNote(note_id="pw1", author=PIA, text="Heat", x=0, y=0)
+
+
 INVITE = workshop.InviteCreated(
     invite_id="i1", role="participant", name="", board_id=None, expires_at=2_000_000_000, by="f"
 )
@@ -380,7 +399,28 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     "participant.remove": on_workshop(lambda _: workshop.RemoveParticipant(actor_id=PIA)),
     "person.erase": on_workshop(lambda _: workshop.ErasePerson(actor_id=PIA)),
     "agenda.start": on_workshop(lambda _: workshop.StartAgendaItem(index=0)),
+    "notes.place": on_board(board.PlaceNotes(notes=(PLACED,))),
     **SOLUTION_SAMPLES,
+    "prework.set": on_prework(prework.SetPrework(questions=FORM.questions, due="2025-03-02")),
+    "prework.answer": on_prework(
+        prework.AnswerPrework(
+            answers=(prework.Answer(question_id="q1", text="Heat"),), today="2025-02-01"
+        )
+    ),
+    "prework.import": on_prework(
+        prework.ImportPrework(
+            rows=(
+                prework.ImportedAnswers(
+                    author=PIA, answers=(prework.Answer(question_id="q1", text="Heat"),)
+                ),
+            )
+        )
+    ),
+    "prework.place": on_prework(
+        prework.PlacePrework(
+            placement_id="pl1", plan=(prework.Placed(author=PIA, board_id="b1"),)
+        )
+    ),
     "programme.create": on_programme(programme.CreateProgramme(programme_id="p1", title="P")),
     "workshop.include": on_programme(programme.IncludeWorkshop(workshop_id="w1")),
     "template.save": on_programme(

@@ -760,6 +760,7 @@ def test_aliased_replaces_every_person_at_any_depth_and_drops_the_hashes() -> No
         "y": 2.0,
         "colour": "pink",
         "author": alias(ANN),
+        "fields": [],
     }
     assert (rec.meta.actor, rec.prev_hash, rec.hash) == (alias(FACILITATOR), b"", b"")
     rec = aliased(_one(decided), KEY, BOARD_ID)
