@@ -92,7 +92,7 @@ class TextSealer:
                 ]
             )
         child = getattr(value, head)
-        inner = child if _names_owner(child) else value
+        inner = child if _names_owner(child) else holder
         return msgspec.structs.replace(
             value, **{head: await self._sealed(child, rest, owner, at, inner)}
         )

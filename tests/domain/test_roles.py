@@ -417,9 +417,7 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
         )
     ),
     "prework.place": on_prework(
-        prework.PlacePrework(
-            placement_id="pl1", plan=(prework.Placed(author=PIA, board_id="b1"),)
-        )
+        prework.PlacePrework(placement_id="pl1", plan=(prework.Placed(author=PIA, board_id="b1"),))
     ),
     "programme.create": on_programme(programme.CreateProgramme(programme_id="p1", title="P")),
     "workshop.include": on_programme(programme.IncludeWorkshop(workshop_id="w1")),
