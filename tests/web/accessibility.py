@@ -14,9 +14,10 @@ from playwright.async_api import Page
 BLOCKING = frozenset({"critical", "serious"})
 
 
-async def blocking_violations(page: Page) -> list[str]:
-    """Each critical or serious violation on ``page`` now, as "rule (impact): targets"."""
-    results = await Axe().run(page)
+async def blocking_violations(page: Page, within: str | None = None) -> list[str]:
+    """Each critical or serious violation on ``page`` now (only in the elements that match the
+    selector ``within``, if given), as "rule (impact): targets"."""
+    results = await Axe().run(page, context=within)
     violations: list[dict[str, Any]] = results.response["violations"]
     return [
         f"{v['id']} ({v['impact']}): "
@@ -26,7 +27,8 @@ async def blocking_violations(page: Page) -> list[str]:
     ]
 
 
-async def assert_accessible(page: Page) -> None:
-    """Fail with every blocking violation listed, so one run shows all there is to fix."""
-    found = await blocking_violations(page)
+async def assert_accessible(page: Page, within: str | None = None) -> None:
+    """Fail with every blocking violation listed, so one run shows all there is to fix (in the
+    elements that match ``within`` only, if given)."""
+    found = await blocking_violations(page, within)
     assert not found, "axe-core: " + "; ".join(found)

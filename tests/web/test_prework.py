@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, FilePayload, Page, expect
 
-from tests.web.accessibility import BLOCKING, assert_accessible
-from tests.web.conftest import Http, Workshop, open_board, wait_for
+from tests.web.accessibility import assert_accessible
+from tests.web.conftest import Http, Workshop, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -46,8 +45,9 @@ async def open_page(browser: Browser, url: str) -> Watched:
 
 
 async def watched_board(browser: Browser, url: str) -> Watched:
-    page = await open_board(browser, url)
-    watched = Watched(page)
+    """As ``open_board``, with its errors watched from the start."""
+    watched = await open_page(browser, url)
+    await wait_for(watched.page, "window.plenary && window.plenary.status() === 'live'")
     return watched
 
 
@@ -62,12 +62,6 @@ async def join(http: Http, w: Workshop, name: str) -> Any:
     return await http.post(
         f"/api/workshops/{w.id}/join", {"name": name}, await w.invite("participant", name)
     )
-
-
-async def card_violations(page: Page) -> list[str]:
-    """Blocking axe violations within the board's cards (the rest of the board is not ours)."""
-    results = await Axe().run(page, context=".note.card")
-    return [v["id"] for v in results.response["violations"] if v.get("impact") in BLOCKING]
 
 
 async def test_prework_from_the_form_to_the_reveal(
@@ -111,7 +105,7 @@ async def test_prework_from_the_form_to_the_reveal(
         w.facilitator,
     )
     await section.get_by_label("CSV file").set_input_files(
-        files=[{"name": "answers.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
+        files=FilePayload(name="answers.csv", mimeType="text/csv", buffer=CSV.encode())
     )
     await section.get_by_role("button", name="Preview").click()
     bad = section.locator('table.preview tr[data-line="3"] .row-status')
@@ -181,5 +175,6 @@ async def test_an_initiative_card_shows_its_fields_on_the_board(
         "aria-label",
         "Private card: Cool roofs. City: Lyon. Title: Cool roofs. Problem: Heat. Contact: Ana",
     )
-    assert await card_violations(board.page) == []
+    # The rest of the board page is the board's own (its known violations are fixed there).
+    await assert_accessible(board.page, within=".note.card")
     assert board.errors == []
