@@ -162,6 +162,7 @@ export const FACILITATOR_COMMANDS = new Set([
   "board.create", "phase.change", "timer.start", "timer.extend", "timer.stop", "private.start",
   "notes.reveal", "anonymity.set", "board.lock", "board.unlock", "board.gather", "vote.open",
   "vote.close", "decision.record", "items.promote", "decision.track", "board.configure",
+  "notes.place",
 ]);
 
 /** Why `me` may not issue `type` now (null: they may). Mirrors the role table and

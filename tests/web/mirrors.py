@@ -63,6 +63,9 @@ SAMPLES: dict[str, board.Command] = {
     ),
     "items.promote": decisions.PromoteItems(promotion_id="probe", source_board_id="src"),
     "decision.track": decisions.TrackDecision(decision_id="probe", track_id="probe"),
+    "notes.place": board.PlaceNotes(
+        notes=(board.PlacedNote(note_id="probe", author="someone", text="Probe", x=0.0, y=0.0),)
+    ),
 }
 """One command of every board command type, to ask the decider about."""
 TAGS = sorted(PERMISSIONS["board"])
