@@ -11,6 +11,9 @@ here which authors were placed, so that nobody's answers go on the boards twice.
 
 Which people exist is the workshop's stream's: the service checks an imported author against
 it before the command is decided, as it reads the source board before a promotion.
+
+A little over 300 lines, on purpose: the plan of notes (``notes_of``, ``plan_notes``) reads
+the form and the answers exactly as the rules and the fold keep them, so it stays beside them.
 """
 
 from __future__ import annotations

@@ -79,8 +79,13 @@ class PlacedAnswer(Recorded, frozen=True, kw_only=True):
 
 
 def _facilitator(call: Call[Any]) -> None:
-    if call.claims.role != "facilitator":
-        raise Forbidden("Only a facilitator does this.", code="forbidden")
+    """Refuse anyone but a facilitator of the whole workshop (not one narrowed to a board)."""
+    if call.claims.role != "facilitator" or call.claims.board is not None:
+        raise Forbidden("Only a facilitator of the whole workshop does this.", code="forbidden")
+
+
+def _sees_everyone(call: Call[Any]) -> bool:
+    return call.claims.role == "facilitator" and call.claims.board is None
 
 
 async def get_prework(call: Call[None]) -> PreworkAnswer:
@@ -98,7 +103,7 @@ async def get_prework(call: Call[None]) -> PreworkAnswer:
             author=author, name=name, answers=answers, board_id=state.placed.get(author)
         )
 
-    everyone = [person(a) for a in state.answers] if call.claims.role == "facilitator" else []
+    everyone = [person(a) for a in state.answers] if _sees_everyone(call) else []
     return PreworkAnswer(
         form=state.form,
         today=today,
