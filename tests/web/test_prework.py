@@ -86,6 +86,8 @@ async def test_prework_from_the_form_to_the_reveal(
     # A participant answers from their invite link, by keyboard.
     invite = await w.invite("participant", "Pia")
     pia = await open_page(browser, f"{w.base_url}/w/{w.id}#token={invite}")
+    await pia.page.get_by_label("Your name").fill("Pia")
+    await pia.page.get_by_role("button", name="Join the workshop").click()
     form = pia.page.locator("#prework form.prework-answer")
     await expect(form.get_by_role("heading", name="Your answers")).to_be_visible()
     await form.get_by_label("Your city", exact=True).fill("Porto")
@@ -124,7 +126,8 @@ async def test_prework_from_the_form_to_the_reveal(
 
     # Each author sees their own private notes only; the facilitator none, until the reveal.
     on_plenary = f"/b/{plenary['id']}#token="
-    pia_board = await watched_board(browser, f"{w.base_url}{on_plenary}{invite}")
+    pia_token = await pia.page.evaluate("sessionStorage.getItem('plenary-token')")
+    pia_board = await watched_board(browser, f"{w.base_url}{on_plenary}{pia_token}")
     ben_board = await watched_board(browser, f"{w.base_url}{on_plenary}{ben['token']}")
     host_board = await watched_board(browser, f"{w.base_url}{on_plenary}{w.facilitator}")
     ana_board = await watched_board(
