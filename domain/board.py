@@ -40,8 +40,8 @@ __all__ = ["Board", "BoardKind", "ClusterState", "Id", "NoteField", "NoteState"]
 
 
 TEXT_MAX = 500
-FIELDS_MAX = 12
-"""Fields of one card, at most."""
+FIELDS_MAX = 30
+"""Fields of one card, at most (a prework form's questions, at most)."""
 PLACE_MAX = 500
 """Notes one ``notes.place`` puts on a board, at most."""
 LABEL_MAX = 120

@@ -26,6 +26,7 @@ import msgspec
 
 from domain import workshop
 from domain.actor import Actor
+from domain.agenda import HINT_MAX, PREWORK_QUESTIONS_MAX, PreworkQuestion
 from domain.board import TEXT_MAX, TITLE_MAX, Id, NoteField, PlacedNote
 from domain.checks import check_day, check_text
 from domain.codec import tag_of
@@ -34,8 +35,8 @@ from domain.errors import InvalidCommand, NotFound
 from domain.roles import authorize
 
 FormKind = Literal["survey", "card"]
-QUESTIONS_MAX = 12
-HINT_MAX = 500
+QUESTIONS_MAX = PREWORK_QUESTIONS_MAX
+"""As many as a template's prework form holds (``domain.agenda``): a template's form plugs in."""
 ANSWER_MAX = TEXT_MAX
 """An answer holds at most what a note holds: each becomes one (or a card's field)."""
 IMPORT_MAX = 500
@@ -43,10 +44,8 @@ TITLE_QUESTION = "title"
 """A card's note reads the answer to this question, else its first answer."""
 
 
-class Question(msgspec.Struct, frozen=True, kw_only=True):
-    id: Id
-    label: str
-    hint: str = ""
+Question = PreworkQuestion
+"""``{id, label, hint}``: the shape of a template's prework question, so one sets the form."""
 
 
 class Answer(msgspec.Struct, frozen=True, kw_only=True):

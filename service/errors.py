@@ -226,7 +226,7 @@ CATALOGUE: Mapping[str, Code] = {
     ),
     "invalid_questions": Code(
         422,
-        "A prework form of no question or over 12, an id twice, a label out of 1–200 or a hint "
+        "A prework form of no question or over 30, an id twice, a label out of 1–200 or a hint "
         "over 500.",
     ),
     "csv_invalid": Code(
