@@ -4,6 +4,8 @@ the workshop decider and by templates (``domain.templates``)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import msgspec
 
 from domain.board_state import Id
@@ -29,11 +31,16 @@ class PreworkQuestion(msgspec.Struct, frozen=True, kw_only=True):
     hint: str = ""
 
 
+FormKind = Literal["survey", "card"]
+"""A prework form's answers as a note each (a survey) or as one card with fields."""
+
+
 class Prework(msgspec.Struct, frozen=True, kw_only=True):
     """What each participant answers before the day, due ``due_days_before`` the workshop."""
 
     questions: tuple[PreworkQuestion, ...]
     due_days_before: int = 7
+    kind: FormKind = "survey"
 
 
 def check_agenda(agenda: tuple[AgendaItem, ...]) -> None:

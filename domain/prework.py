@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from typing import Literal
 
 import msgspec
 
 from domain import workshop
 from domain.actor import Actor
-from domain.agenda import HINT_MAX, PREWORK_QUESTIONS_MAX, PreworkQuestion
+from domain.agenda import HINT_MAX, PREWORK_QUESTIONS_MAX, FormKind, PreworkQuestion
 from domain.board import TEXT_MAX, TITLE_MAX, Id, NoteField, PlacedNote
 from domain.checks import check_day, check_text
 from domain.codec import tag_of
@@ -34,7 +33,6 @@ from domain.decider import Decider
 from domain.errors import InvalidCommand, NotFound
 from domain.roles import authorize
 
-FormKind = Literal["survey", "card"]
 QUESTIONS_MAX = PREWORK_QUESTIONS_MAX
 """As many as a template's prework form holds (``domain.agenda``): a template's form plugs in."""
 ANSWER_MAX = TEXT_MAX

@@ -23,16 +23,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 import msgspec
 
-from domain import board, decisions, facilitation, programme, solution, workshop
+from domain import board, decisions, facilitation, prework, programme, solution, workshop
 from domain.actor import Actor
 from domain.board import BoardKind
 from domain.board_setup import ConfigureBoard
 from domain.errors import no_such_board
 from domain.roles import authorize
-from domain.streams import board_stream, programme_stream, solution_stream, workshop_stream
+from domain.streams import (
+    board_stream,
+    prework_stream,
+    programme_stream,
+    solution_stream,
+    workshop_stream,
+)
 from domain.templates import PlannedBoard, Template
 from service.commands.access import Caller, check_board
 from service.commands.runner import CommandRunner, Guard, Outcome, Step
@@ -81,7 +88,23 @@ async def create_workshop(
     ]
     if setup is not None:
         steps += _template_steps(workshop_id, *setup, command_id)
+        steps += _prework_steps(workshop_id, setup[0], command.date, command_id)
     return (await runner.execute_all(steps, host))[0]
+
+
+def _prework_steps(
+    workshop_id: str, template: Template, day: str | None, command_id: str
+) -> list[Step]:
+    """The template's prework form, due ``due_days_before`` the workshop's ``day``; none
+    without a form or a day (the facilitator sets one on the workshop page)."""
+    form = template.prework
+    if form is None or day is None:
+        return []
+    due = date.fromisoformat(day) - timedelta(days=form.due_days_before)
+    ask = prework.SetPrework(questions=form.questions, due=due.isoformat(), kind=form.kind)
+    return [
+        Step(prework.DECIDER, prework_stream(workshop_id), ask, derived_id(command_id, "prework"))
+    ]
 
 
 def _template_steps(

@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from domain import prework
+from domain.agenda import FormKind
 from domain.board import Id
 from domain.errors import Forbidden
 from service.commands.handle import handle
@@ -26,7 +27,7 @@ from service.ids import new_id
 class SetPreworkIn(msgspec.Struct, frozen=True, kw_only=True):
     questions: tuple[prework.Question, ...]
     due: str
-    kind: prework.FormKind = "survey"
+    kind: FormKind = "survey"
     command_id: Id | None = None
 
 

@@ -6,6 +6,7 @@ the agenda changed during the workshop."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -91,6 +92,35 @@ def test_an_organiser_creates_a_challenges_workshop_from_its_template(client: Te
         assert view["prompt"] == plan.prompt
         assert view["phases"] == list(challenges.phases)
         assert view["vote_defaults"] == {"budget": 5, "per_item_max": 3, "hide_tallies": True}
+
+
+@pytest.mark.parametrize(("template", "kind"), [("challenges", "survey"), ("initiatives", "card")])
+def test_a_dated_workshop_opens_its_template_s_prework_form(
+    client: TestClient, template: str, kind: str
+) -> None:
+    body = {"title": "Before the day", "template": template, "date": "2031-03-20"}
+    made = client.post("/api/workshops", json=body, headers=organiser_headers(client))
+    assert made.status_code == 201, made.text
+    token = made.json()["facilitator_token"]
+    form = get(client, f"/api/workshops/{made.json()['id']}/prework", token)["form"]
+    planned = next(t for t in builtin() if t.id == template).prework
+    assert planned is not None
+    due = date(2031, 3, 20) - timedelta(days=planned.due_days_before)
+    assert form["due"] == due.isoformat()
+    assert form["kind"] == kind
+    assert [q["id"] for q in form["questions"]] == [q.id for q in planned.questions]
+    # Without a date there is no due day to set: the facilitator sets the form later.
+    undated = client.post(
+        "/api/workshops",
+        json={"title": "Undated", "template": template},
+        headers=organiser_headers(client),
+    )
+    later = get(
+        client,
+        f"/api/workshops/{undated.json()['id']}/prework",
+        undated.json()["facilitator_token"],
+    )
+    assert later["form"] is None
 
 
 def test_the_template_s_breakout_count_is_the_default(client: TestClient) -> None:
