@@ -5,6 +5,9 @@ act, and going back to an earlier phase is just another ``phase.changed``. While
 locked, participants may do nothing. Private writing hides the notes participants write until
 the facilitator reveals them; ``notes.revealed`` carries their content, so everyone who never
 saw them gets them whole.
+
+Just over 300 lines, on purpose: each control is a command, an event and a rule of a few lines,
+and a facilitator's controls are read together.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ and may put at most ``per_item_max`` on one item; a dot is retractable while the
 open. With ``hide_tallies`` (the default) a vote is private to its voter until the round
 closes: the ``vote.cast`` and ``vote.retracted`` events name the voter in ``private_to`` and
 ``vote.closed`` publishes the results. Every round is kept; one is open at a time.
+
+Just over 300 lines, on purpose: the rounds' rules and the grid's share their commands'
+checks and are read together.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ preview first, then the good rows), and putting the answers on the boards on the
 
 Every command goes through ``service.commands.handle`` (the ``prework`` stream kind, which a
 client cannot send itself: the service says what day it is and plans the placement). What
-people answered is shown to its author and to facilitators only.
+people answered is shown to its author and to facilitators only. ``get_prework`` is longer than
+most handlers: it reads the form and cuts the answers for the caller, one field a line.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """``/api/tracks/{id}…`` and ``/api/programme``: a solution track, its commands, and the
-programme of the caller's workshop with its outcome tracker."""
+programme of the caller's workshop with its outcome tracker (``programme`` is a little over 15
+lines: it reads and builds one answer of nested shapes)."""
 
 from __future__ import annotations
 

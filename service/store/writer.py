@@ -1,4 +1,6 @@
 """Group commit: one writer task per store turns all waiting appends into one transaction.
+Longer than most modules, on purpose: the batch loop, its two planning paths and the
+snapshots it writes between batches share one lock and one state, read together.
 
 Per batch: take the global write lock, read the stream versions, known command ids and head
 (one statement), plan in arrival order, insert all rows (one statement per table on SQLite,
