@@ -14,12 +14,13 @@ import { agendaControls, Console } from "./console.js";
 import { PeopleConsole } from "./people.js";
 import { PreworkPanel } from "./prework.js";
 import { SetupPanel } from "./templates.js";
+import { AuditView, DESK_ROLES } from "./audit.js";
 import { TraceView } from "./trace.js";
 import { TrackView } from "./track.js";
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 5000;
-const VIEWS = ["overview", "trace-view", "track-view"];
+const VIEWS = ["overview", "trace-view", "track-view", "audit-view"];
 
 export class WorkshopPage {
   constructor(api, workshopId, claims) {
@@ -33,6 +34,7 @@ export class WorkshopPage {
     this.stopped = false; // the token was refused: polling stops
     this.trace = new TraceView(this);
     this.track = new TrackView(this);
+    this.audit = new AuditView(this);
     // The facilitator's console: run every group at once, invite and group people.
     const host = claims.role === "facilitator" && !claims.board;
     this.console = host ? new Console(this) : null;
@@ -60,6 +62,11 @@ export class WorkshopPage {
     setInterval(() => { if (due()) this.refresh(); }, REFRESH_MS);
     this.trace.wire();
     this.track.wire();
+    this.audit.wire();
+    if (DESK_ROLES.includes(this.me.role)) {
+      $("audit-link").href = this.link({ audit: "1" });
+      $("audit-entry").hidden = false;
+    }
     this.console?.start();
     this.people?.start();
     await Promise.all([new PreworkPanel(this).start(), this.route(false)]);
@@ -95,6 +102,9 @@ export class WorkshopPage {
     if (query.get("trace") && query.get("board")) {
       this.show("trace-view");
       await this.trace.load(query.get("board"), query.get("trace"), moveFocus);
+    } else if (query.get("audit") && DESK_ROLES.includes(this.me.role)) {
+      this.show("audit-view");
+      await this.audit.load(moveFocus);
     } else if (query.get("track")) {
       this.show("track-view");
       await this.track.load(query.get("track"), moveFocus);
