@@ -2,6 +2,7 @@
 // (GET /api/audit/verify), and the signed checkpoints as a file to keep
 // (GET /api/audit/checkpoints), for `plenary verify --checkpoint FILE` later.
 import { el, timeEl } from "./dom.js";
+import { download } from "./downloads.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -56,26 +57,13 @@ export class AuditView {
   async download() {
     const status = $("audit-download-status");
     status.textContent = "Preparing the file…";
-    let text;
     try {
-      const response = await fetch("/api/audit/checkpoints", {
-        headers: { Authorization: `Bearer ${this.page.api.token}` },
-      });
-      if (!response.ok) throw new Error((await response.json()).error?.message ?? response.statusText);
-      text = await response.text();
+      const { text, name } = await download(this.page.api, "/api/audit/checkpoints",
+        (body) => `plenary-checkpoints-${/^# epoch (\S+)/m.exec(body)?.[1] ?? "log"}.txt`);
+      const lines = text.split("\n").filter((l) => l.startsWith("plenary-checkpoint/1 ")).length;
+      status.textContent = `Downloaded ${name}: ${lines} signed checkpoint${lines === 1 ? "" : "s"}.`;
     } catch (error) {
       status.textContent = `No file: ${error.message}`;
-      return;
     }
-    const epoch = /^# epoch (\S+)/m.exec(text)?.[1] ?? "log";
-    const link = el("a");
-    link.href = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
-    link.download = `plenary-checkpoints-${epoch}.txt`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-    const lines = text.split("\n").filter((l) => l.startsWith("plenary-checkpoint/1 ")).length;
-    status.textContent = `Downloaded ${link.download}: ${lines} signed checkpoint${lines === 1 ? "" : "s"}.`;
   }
 }

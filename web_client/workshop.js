@@ -15,6 +15,7 @@ import { PeopleConsole } from "./people.js";
 import { PreworkPanel } from "./prework.js";
 import { SetupPanel } from "./templates.js";
 import { AuditView, DESK_ROLES } from "./audit.js";
+import { download } from "./downloads.js";
 import { TraceView } from "./trace.js";
 import { TrackView } from "./track.js";
 
@@ -65,11 +66,25 @@ export class WorkshopPage {
     this.audit.wire();
     if (DESK_ROLES.includes(this.me.role)) {
       $("audit-link").href = this.link({ audit: "1" });
-      $("audit-entry").hidden = false;
+      $("desk-entry").hidden = false;
+      $("report-download").addEventListener("click", () => this.downloadReport());
     }
     this.console?.start();
     this.people?.start();
     await Promise.all([new PreworkPanel(this).start(), this.route(false)]);
+  }
+
+  /** The workshop report (Markdown), for facilitators and auditors. */
+  async downloadReport() {
+    const status = $("report-status");
+    status.textContent = "Preparing the report…";
+    try {
+      const { name } = await download(this.api, `/api/workshops/${encodeURIComponent(this.id)}/report`,
+        `${(this.data.workshop?.title ?? "workshop").replace(/[^\p{L}\p{N}]+/gu, "-")}-report.md`);
+      status.textContent = `Downloaded ${name}.`;
+    } catch (error) {
+      status.textContent = `No report: ${error.message}`;
+    }
   }
 
   // ------------------------------------------------------------ links and views

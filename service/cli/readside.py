@@ -12,6 +12,7 @@ from service.cli import backup
 from service.cli.common import Sub, progress_bar, with_plenary
 from service.context import Plenary
 from service.readside import export
+from service.readside.report import workshop_report
 
 
 def rebuild(args: argparse.Namespace) -> int:
@@ -37,6 +38,8 @@ def export_(args: argparse.Namespace) -> int:
         raise SystemExit("plenary export needs log, board or --all")
     if args.what == "board" and not args.board:
         raise SystemExit("plenary export board needs --board ID")
+    if args.what == "workshop" and not args.workshop:
+        raise SystemExit("plenary export workshop needs --workshop ID")
 
     async def work(ctx: Plenary) -> int:
         if args.out is None:
@@ -52,6 +55,9 @@ def export_(args: argparse.Namespace) -> int:
 async def _export(ctx: Plenary, args: argparse.Namespace, out: TextIO) -> None:
     if args.what == "log":
         await export.log_jsonl(ctx, out)
+    elif args.what == "workshop":
+        viewer = export.viewer_for(ctx, args.role)
+        out.write(await workshop_report(ctx, args.workshop, viewer))
     else:
         viewer = export.viewer_for(ctx, args.role)
         out.write(await export.board_document(ctx, args.board, args.format, viewer))
@@ -63,12 +69,12 @@ def register(sub: Sub) -> None:
     exporting = sub(
         "export",
         export_,
-        "Export the whole store (--all), the raw log (JSONL) or a board (md, csv, json) as a "
-        "facilitator or an auditor sees it. Whoever runs this holds the database and the secret: "
-        "the role chooses what "
+        "Export the whole store (--all), the raw log (JSONL), a workshop's report (Markdown) "
+        "or a board (md, csv, json) as a facilitator or an auditor sees it. Whoever runs this "
+        "holds the database and the secret: the role chooses what "
         "the export shows, it grants nothing.",
     )
-    exporting.add_argument("what", nargs="?", choices=["log", "board"])
+    exporting.add_argument("what", nargs="?", choices=["log", "board", "workshop"])
     exporting.add_argument(
         "--all",
         action="store_true",
@@ -76,6 +82,9 @@ def register(sub: Sub) -> None:
         "for `plenary import`",
     )
     exporting.add_argument("--board", metavar="ID")
+    exporting.add_argument(
+        "--workshop", metavar="ID", help="the workshop whose report (Markdown) to write"
+    )
     exporting.add_argument("--format", choices=export.FORMATS, default="md")
     exporting.add_argument(
         "--as",

@@ -56,7 +56,7 @@ def _when(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _count(number: int, noun: str) -> str:
+def plural(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
@@ -69,9 +69,9 @@ def report(view: BoardView, name_of: NameOf, *, pseudonyms: bool) -> str:
 
 def _summary(view: BoardView, pseudonyms: bool) -> list[str]:
     counts = [
-        f"{_count(len(view.notes), 'note')} in {_count(len(view.clusters), 'cluster')}",
-        _count(len(view.rounds), "vote round"),
-        _count(len(view.decisions), "decision"),
+        f"{plural(len(view.notes), 'note')} in {plural(len(view.clusters), 'cluster')}",
+        plural(len(view.rounds), "vote round"),
+        plural(len(view.decisions), "decision"),
     ]
     lines = [
         f"# {inline(view.title)}",
@@ -133,8 +133,8 @@ def _round(view: BoardView, round_: RoundView, number: int) -> list[str]:
     lines = [
         f"### Round {number} ({_code(round_.id)}), {state}",
         "",
-        f"A ballot of {_count(len(round_.item_ids), _KINDS.get(round_.target, 'item'))}; "
-        f"{_count(round_.budget, 'dot')} per voter, at most {round_.per_item_max} on one item. "
+        f"A ballot of {plural(len(round_.item_ids), _KINDS.get(round_.target, 'item'))}; "
+        f"{plural(round_.budget, 'dot')} per voter, at most {round_.per_item_max} on one item. "
         f"{voters}: {round_.voters}.",
         "",
     ]
@@ -196,7 +196,7 @@ def _votes(evidence: Evidence) -> str:
     if evidence.round_id is None:
         return "none (no closed round had it on its ballot)"
     return (
-        f"{_count(evidence.votes or 0, 'dot')}, rank {evidence.rank} of "
+        f"{plural(evidence.votes or 0, 'dot')}, rank {evidence.rank} of "
         f"{evidence.ballot_size} in round {_code(evidence.round_id)}"
     )
 

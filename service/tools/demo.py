@@ -330,6 +330,10 @@ async def _plenary(s: _Seeder) -> None:
 async def _track(s: _Seeder) -> None:
     lead = s.host
     member = person(GROUPS[-1].members[0])
+    # The decision names its track on its own board first, as the service's flow does
+    # (one track per decision, decided on the decision's stream).
+    track = decisions.TrackDecision(decision_id="demo-plenary-select", track_id=TRACK_ID)
+    await s.board(BOARD_ID, track, "track", lead)
     await s.track(
         solution.StartTrack(
             track_id=TRACK_ID,

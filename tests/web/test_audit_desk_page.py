@@ -44,6 +44,16 @@ async def test_an_auditor_proves_the_log_and_keeps_a_checkpoint(
     await demo.seed(served.ctx)
     sealed = await Sealer(served.ctx.store, served.settings.data_dir).seal()
     page, errors = await workshop_page(browser, served, "auditor")
+    # The workshop report, from the decision log.
+    async with page.expect_download() as report_info:
+        await page.get_by_role("button", name="Download the workshop report").click()
+    report = await (await report_info.value).path()
+    assert report is not None
+    text = await asyncio.to_thread(Path(report).read_text, encoding="utf-8")
+    assert text.startswith("# Challenges workshop")
+    assert "## Solution track:" in text
+    await expect(page.locator("#report-status")).to_contain_text("Downloaded")
+
     await page.get_by_role("link", name="Audit desk").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("Audit desk")
     await expect(page.locator("#audit-verdict")).to_have_text(
@@ -79,4 +89,5 @@ async def test_a_participant_is_offered_no_audit_desk(browser: Browser, served: 
     page, errors = await workshop_page(browser, served, "participant")
     await expect(page.locator("#decision-log")).to_be_visible()
     await expect(page.get_by_role("link", name="Audit desk")).to_have_count(0)
+    await expect(page.get_by_role("button", name="Download the workshop report")).to_have_count(0)
     assert not errors, errors

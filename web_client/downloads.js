@@ -1,0 +1,22 @@
+// Files a facilitator or an auditor takes away: fetched with the session's token (never put in
+// a URL), then saved through a link to the fetched bytes.
+import { el } from "./dom.js";
+
+/** Fetch `path` as text with `api`'s token and save it as `name` (a function of the text);
+ * the text, or throws an Error with the service's message. */
+export async function download(api, path, name) {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${api.token}` } });
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    throw new Error(body.error?.message ?? response.statusText);
+  }
+  const text = await response.text();
+  const link = el("a");
+  link.href = URL.createObjectURL(new Blob([text], { type: response.headers.get("content-type") ?? "text/plain" }));
+  link.download = typeof name === "function" ? name(text) : name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  return { text, name: link.download };
+}
