@@ -17,6 +17,7 @@ import { HomePage } from "./home.js";
 import { joinIfInvited } from "./join.js";
 import { describe, Panels } from "./panels.js";
 import { PromotePanel } from "./promote.js";
+import { SetupPanel } from "./setup.js";
 import { Sync } from "./sync.js";
 import { WorkshopPage } from "./workshop.js";
 
@@ -91,6 +92,7 @@ class BoardPage {
       track: (trackId) => this.workshopUrl({ track: trackId }),
     });
     this.promote = new PromotePanel(api, send);
+    this.setup = new SetupPanel(send);
     this.view = this.confirmed;
     this.frame = 0;
     this.sync = new Sync(boardId, () => api.ticket(boardId).then((t) => t.ticket), {
@@ -149,6 +151,7 @@ class BoardPage {
       : "Notes can be focused with Tab; Enter edits, Delete removes, arrow keys move.";
     this.panels.start(this.me, () => this.sync.now());
     this.promote.wire();
+    if (this.me.role === "facilitator") this.setup.wire();
     this.wire();
     this.sync.start();
     this.render();
@@ -185,7 +188,8 @@ class BoardPage {
 
   reject(frame) {
     this.pending = this.pending.filter((p) => p.opId !== frame.op_id); // rolls back its guess
-    showAlert(frame.message || frame.code, frame.code);
+    // A refused set-up shows under its form; any other refusal in a toast.
+    if (!this.setup.rejected(frame)) showAlert(frame.message || frame.code, frame.code);
     this.panels.rejected(frame.op_id);
     this.settle();
   }
@@ -278,6 +282,7 @@ class BoardPage {
     });
     this.panels.render(this.view, self.id);
     this.promote.render(this.view, this.me);
+    this.setup.render(this.view);
     this.renderTools();
     $("title").textContent = this.view.title;
     if (this.view.workshop_id) {
