@@ -66,7 +66,12 @@ SEALED: Mapping[str, tuple[tuple[Path, Owner], ...]] = {
     "assessment.recorded": ((("criteria", "*", "note"), "actor"), (("summary",), "actor")),
     # Stakeholders are other people, named by whoever planned the validation.
     "validation.planned": ((("stakeholders", "*"), "actor"),),
-    "validation.recorded": ((("findings",), "actor"),),
+    # A group's own verdict: its name and note as whoever recorded the result wrote them.
+    "validation.recorded": (
+        (("findings",), "actor"),
+        (("verdicts", "*", "stakeholder"), "actor"),
+        (("verdicts", "*", "note"), "actor"),
+    ),
     "practice.documented": (
         (("title",), "actor"),
         (("description",), "actor"),

@@ -104,10 +104,21 @@ class PlanValidation(SolutionCommand, frozen=True, kw_only=True, tag="validation
     ends_on: str
 
 
+class StakeholderVerdict(msgspec.Struct, frozen=True, kw_only=True):
+    """One planned stakeholder group's own verdict, with an optional note."""
+
+    stakeholder: str
+    verdict: Verdict
+    note: str = ""
+
+
 class RecordValidationResult(SolutionCommand, frozen=True, kw_only=True, tag="validation.result"):
     validation_id: Id
     findings: str
     verdict: Verdict
+    """The overall verdict."""
+    verdicts: tuple[StakeholderVerdict, ...] = ()
+    """Each group's own verdict, for some or all of the groups planned, each once."""
 
 
 class DocumentPractice(SolutionCommand, frozen=True, kw_only=True, tag="practice.document"):
@@ -202,6 +213,8 @@ class ValidationRecorded(SolutionEvent, frozen=True, kw_only=True, tag="validati
     validation_id: str
     findings: str
     verdict: Verdict
+    # Added later: an event stored before reads it as ().
+    verdicts: tuple[StakeholderVerdict, ...] = ()
 
 
 class PracticeDocumented(SolutionEvent, frozen=True, kw_only=True, tag="practice.documented"):
@@ -251,6 +264,8 @@ class ValidationState(msgspec.Struct, frozen=True, kw_only=True):
     ends_on: str
     verdict: Verdict | None = None
     """``None`` until the result is recorded."""
+    stakeholders: tuple[str, ...] = ()
+    """The groups planned, whom a result may give verdicts of their own."""
 
 
 class Track(msgspec.Struct, frozen=True, kw_only=True):
@@ -464,13 +479,31 @@ def _decide_result(state: Track, command: RecordValidationResult) -> list[Event]
             code="validation_recorded",
         )
     check_text(command.findings, 1, FINDINGS_MAX, "invalid_findings")
+    _check_verdicts(validation, command.verdicts)
     return [
         ValidationRecorded(
             validation_id=command.validation_id,
             findings=command.findings,
             verdict=command.verdict,
+            verdicts=command.verdicts,
         )
     ]
+
+
+def _check_verdicts(validation: ValidationState, verdicts: tuple[StakeholderVerdict, ...]) -> None:
+    named: set[str] = set()
+    for given in verdicts:
+        if given.stakeholder not in validation.stakeholders:
+            raise InvalidCommand(
+                f"{given.stakeholder!r} is not a stakeholder group of this validation.",
+                code="unknown_stakeholder",
+            )
+        if given.stakeholder in named:
+            raise InvalidCommand(
+                f"{given.stakeholder!r} gives one verdict, not two.", code="duplicate_stakeholder"
+            )
+        named.add(given.stakeholder)
+        check_text(given.note, 0, TEXT_MAX, "invalid_text")
 
 
 def _decide_practice(state: Track, command: DocumentPractice) -> list[Event]:
@@ -544,7 +577,10 @@ def evolve(state: Track, event: Event) -> Track:
             return replace(state, assessment_ids=(*state.assessment_ids, event.assessment_id))
         case ValidationPlanned():
             planned = ValidationState(
-                method=event.method, starts_on=event.starts_on, ends_on=event.ends_on
+                method=event.method,
+                starts_on=event.starts_on,
+                ends_on=event.ends_on,
+                stakeholders=event.stakeholders,
             )
             return replace(state, validations={**state.validations, event.validation_id: planned})
         case ValidationRecorded():
@@ -586,5 +622,5 @@ DECIDER: Decider[Track, Command, Event] = Decider(
     state_type=Track,
     event_type=Event,
     command_type=Command,
-    snapshot_kind="solution-state/1",
+    snapshot_kind="solution-state/2",
 )

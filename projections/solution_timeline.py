@@ -26,7 +26,9 @@ TrackStatus = Literal["planned", "on_track", "at_risk", "blocked", "presented"]
 SUMMARY_MAX = 80
 """Characters of free text a timeline summary quotes before it cuts with an ellipsis."""
 NAME_MAX = 48
-"""Characters of a sprint's goal the timeline names it by."""
+"""Characters of a sprint's goal, or of a stakeholder group, the timeline names it by."""
+GROUPS_NAMED = 3
+"""Stakeholder groups whose own verdicts a result's line names; it counts the others."""
 
 
 class Origin(msgspec.Struct, frozen=True, kw_only=True):
@@ -73,8 +75,11 @@ class AssessmentView(msgspec.Struct, frozen=True, kw_only=True):
 class ResultView(msgspec.Struct, frozen=True, kw_only=True):
     findings: str
     verdict: solution.Verdict
+    """The overall verdict."""
     recorded_at: datetime
     version: int
+    verdicts: tuple[solution.StakeholderVerdict, ...] = ()
+    """Each group's own verdict, in the order given (empty for a result recorded without)."""
 
 
 class ValidationView(msgspec.Struct, frozen=True, kw_only=True):
@@ -174,13 +179,28 @@ def _summary(event: solution.Event, view: SolutionTimeline) -> str:
             )
         case solution.ValidationRecorded():
             method = next((v.method for v in view.validations if v.id == event.validation_id), "")
-            verdict = event.verdict.replace("_", " ")
-            return f"Validation “{_short(method)}”: {verdict}"
+            return f"Validation “{_short(method)}”: {_verdict(event.verdict)}{_groups(event)}"
         case solution.PracticeDocumented():
             return f"Good practice documented: {_short(event.title)}"
         case solution.PresentationRecorded():
             return f"Final presentation on {event.presented_on}"
     return ""
+
+
+def _verdict(verdict: solution.Verdict) -> str:
+    return verdict.replace("_", " ")
+
+
+def _groups(event: solution.ValidationRecorded) -> str:
+    """`` (Parents: validated, Shop owners: needs changes)``: the groups' own verdicts, up to
+    ``GROUPS_NAMED`` of them, or ``""`` when none gave one."""
+    named = [
+        f"{_short(v.stakeholder, NAME_MAX)}: {_verdict(v.verdict)}"
+        for v in event.verdicts[:GROUPS_NAMED]
+    ]
+    if len(event.verdicts) > GROUPS_NAMED:
+        named.append(f"{len(event.verdicts) - GROUPS_NAMED} more")
+    return f" ({', '.join(named)})" if named else ""
 
 
 def _goal(view: SolutionTimeline, sprint_id: str) -> str:
@@ -262,7 +282,11 @@ def _apply_event(
             return replace(view, validations=(*view.validations, planned))
         case solution.ValidationRecorded():
             result = ResultView(
-                findings=event.findings, verdict=event.verdict, recorded_at=at, version=version
+                findings=event.findings,
+                verdict=event.verdict,
+                verdicts=event.verdicts,
+                recorded_at=at,
+                version=version,
             )
             validations = tuple(
                 replace(v, result=result, version=version) if v.id == event.validation_id else v

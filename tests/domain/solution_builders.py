@@ -49,9 +49,20 @@ def validation(validation_id: str) -> solution.ValidationPlanned:
 
 
 def result(
-    validation_id: str, verdict: solution.Verdict = "validated"
+    validation_id: str,
+    verdict: solution.Verdict = "validated",
+    verdicts: tuple[solution.StakeholderVerdict, ...] = (),
 ) -> solution.ValidationRecorded:
-    return solution.ValidationRecorded(validation_id=validation_id, findings="ok", verdict=verdict)
+    return solution.ValidationRecorded(
+        validation_id=validation_id, findings="ok", verdict=verdict, verdicts=verdicts
+    )
+
+
+def said(
+    stakeholder: str, verdict: solution.Verdict = "validated", note: str = ""
+) -> solution.StakeholderVerdict:
+    """One stakeholder group's own verdict."""
+    return solution.StakeholderVerdict(stakeholder=stakeholder, verdict=verdict, note=note)
 
 
 # --------------------------------------------------------------------------- random scripts
@@ -79,6 +90,17 @@ sprint_ids = st.sampled_from(SPRINT_IDS)
 validation_ids = st.sampled_from(VALIDATION_IDS)
 small_ids = st.sampled_from(("i1", "i2", "i3"))
 """Update, assessment and practice ids: a small pool, so repeats come up."""
+verdict_values = st.sampled_from(("validated", "needs_changes", "rejected"))
+group_verdicts = st.lists(
+    st.builds(
+        solution.StakeholderVerdict,
+        stakeholder=st.sampled_from(("city", "a", "b") * 3 + ("nobody",)),
+        verdict=verdict_values,
+        note=st.sampled_from(("", "fine") * 3 + ("n" * 2001,)),
+    ),
+    max_size=3,
+).map(tuple)
+"""Groups' own verdicts: mostly planned ones, now and then one unplanned, twice or too long."""
 criteria = st.lists(
     st.builds(
         solution.Criterion,
@@ -137,7 +159,8 @@ _weighted_commands: list[st.SearchStrategy[solution.Command]] = [
             solution.RecordValidationResult,
             validation_id=validation_ids,
             findings=texts,
-            verdict=st.sampled_from(("validated", "needs_changes", "rejected")),
+            verdict=verdict_values,
+            verdicts=group_verdicts,
         )
     ]
     * 2,

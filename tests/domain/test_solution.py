@@ -544,7 +544,7 @@ def test_a_presentation_has_a_real_date_a_summary_and_a_short_link() -> None:
 
 
 def test_a_track_survives_a_snapshot_round_trip() -> None:
-    assert solution.DECIDER.snapshot_kind == "solution-state/1"
+    assert solution.DECIDER.snapshot_kind == "solution-state/2"
     state = solution.DECIDER.fold([*VALIDATED, *SPRINTING[1:], update("u1")])
     assert msgspec.json.decode(msgspec.json.encode(state), type=solution.Track) == state
 

@@ -18,6 +18,7 @@ from tests.domain.solution_builders import (
     Script,
     accepted,
     result,
+    said,
     solution_scripts,
     sprint,
     update,
@@ -114,6 +115,13 @@ def test_the_view_shows_what_the_decider_holds_after_every_event(script: Script)
         assert {v.id: v.result.verdict if v.result else None for v in view.validations} == {
             vid: v.verdict for vid, v in state.validations.items()
         }
+        assert {v.id: v.stakeholders for v in view.validations} == {
+            vid: v.stakeholders for vid, v in state.validations.items()
+        }
+        for v in view.validations:
+            named = [g.stakeholder for g in v.result.verdicts] if v.result else []
+            assert len(set(named)) == len(named)
+            assert set(named) <= set(v.stakeholders)
         assert tuple(p.id for p in view.practices) == state.practices
         assert (view.presentation is not None) == state.presented == (view.status == "presented")
 
@@ -279,3 +287,57 @@ def test_a_practice_shows_its_four_parts_and_one_of_the_first_shape_shows_what_i
         "",
     )
     assert view.timeline[-1].summary == "Good practice documented: Demo"
+
+
+def test_a_validation_shows_each_group_verdict_and_the_timeline_names_a_few() -> None:
+    groups = (
+        said("city"),
+        said("residents", "needs_changes", "More benches"),
+        said("schools"),
+        said("shops", "rejected"),
+    )
+    planned = msgspec.structs.replace(
+        validation("v1"), stakeholders=tuple(g.stakeholder for g in groups)
+    )
+    view = _view(
+        _record(
+            [
+                STARTED,
+                planned,
+                result("v1", "needs_changes", groups[:2]),
+            ]
+        )
+    )
+    (shown,) = view.validations
+    assert shown.result is not None
+    assert [(g.stakeholder, g.verdict, g.note) for g in shown.result.verdicts] == [
+        ("city", "validated", ""),
+        ("residents", "needs_changes", "More benches"),
+    ]
+    assert view.timeline[-1].summary == (
+        "Validation “interviews”: needs changes (city: validated, residents: needs changes)"
+    )
+    many = _view(_record([STARTED, planned, result("v1", "validated", groups)]))
+    assert many.timeline[-1].summary == (
+        "Validation “interviews”: validated "
+        "(city: validated, residents: needs changes, schools: validated, 1 more)"
+    )
+
+
+def test_a_result_of_the_first_shape_shows_no_group_verdict_and_reads_as_before() -> None:
+    first_shape = msgspec.json.encode(
+        {
+            "type": "validation.recorded",
+            "validation_id": "v1",
+            "findings": "ok",
+            "verdict": "rejected",
+        }
+    )
+    log = Log()
+    log.append(solution_stream(TRACK_ID), [STARTED, validation("v1")], FACILITATOR)
+    (old,) = log.append(solution_stream(TRACK_ID), [decode_event(first_shape)], FACILITATOR)
+    view = _view([*log.events[:-1], msgspec.structs.replace(old, data=first_shape)])
+    (shown,) = view.validations
+    assert shown.result is not None
+    assert (shown.result.verdict, shown.result.verdicts) == ("rejected", ())
+    assert view.timeline[-1].summary == "Validation “interviews”: rejected"
