@@ -178,6 +178,7 @@ export class TrackView {
       who.setAttribute("aria-label", `Stakeholder groups of “${shorten(v.method, 60)}”`);
       for (const name of v.stakeholders) who.append(el("li", "", name));
       section.append(who);
+      if (v.result?.verdicts?.length) section.append(groupVerdicts(v));
       if (v.result) {
         section.append(box("p", "findings", el("strong", "", "Findings: "), v.result.findings));
       }
@@ -220,6 +221,18 @@ export class TrackView {
     }
     $("presentation").replaceChildren(...parts);
   }
+}
+
+/** Each stakeholder group's own verdict, in words (the badge's colour only repeats them). */
+function groupVerdicts(v) {
+  const list = el("ul", "group-verdicts");
+  list.setAttribute("aria-label", `Verdicts of the stakeholder groups of “${shorten(v.method, 60)}”`);
+  for (const g of v.result.verdicts) {
+    list.append(box("li", "group-result", el("span", "group-name", `${g.stakeholder}: `),
+      badge("verdict-of-group", g.verdict, VERDICTS[g.verdict] ?? g.verdict),
+      g.note ? el("span", "group-result-note", ` — ${g.note}`) : null));
+  }
+  return list;
 }
 
 function th(text) {

@@ -3,7 +3,7 @@
 // and the command's id, until the server answers, so sending it again after a dropped
 // connection cannot record the same thing twice; a refusal shows the server's own message
 // under the form.
-import { el, formatPeriod, say, shorten } from "./dom.js";
+import { box, el, formatPeriod, say, shorten, VERDICTS } from "./dom.js";
 import { uuidv7 } from "./ids.js";
 
 const $ = (id) => document.getElementById(id);
@@ -21,6 +21,7 @@ export class TrackForms {
     this.view = view; // the TrackView: its track, its page, and load()
     this.pending = {};
     this.criteriaSeq = 0;
+    this.groupsOf = null; // the validation whose groups the verdict form lists
   }
 
   wire() {
@@ -52,8 +53,9 @@ export class TrackForms {
     }));
     on("result", () => ({
       command: { type: "validation.result", validation_id: $("result-validation").value,
-        verdict: $("result-verdict").value, findings: value("result-findings") },
-      done: () => { clear("result-findings"); return "Verdict recorded."; },
+        verdict: $("result-verdict").value, findings: value("result-findings"),
+        verdicts: groupVerdicts() },
+      done: () => { clear("result-findings"); this.groupsOf = null; return "Verdict recorded."; },
     }));
     on("practice", () => {
       const title = value("practice-title");
@@ -77,11 +79,13 @@ export class TrackForms {
       $("update-blockers").required = $("update-status").value === "blocked";
     });
     $("assessment-add").addEventListener("click", () => this.addCriterion(true));
+    $("result-validation").addEventListener("change", () => this.renderGroups());
     this.addCriterion(false);
   }
 
   /** Clear every form's messages (another track is shown). */
   reset() {
+    this.groupsOf = null;
     for (const name of FORMS) {
       say($(`${name}-error`), null);
       say($(`${name}-done-msg`), null);
@@ -156,6 +160,31 @@ export class TrackForms {
     if (focus) name.focus();
   }
 
+  /** One row per stakeholder group of the chosen validation: its own verdict (none unless
+   * chosen) and a note. Kept while the same validation stays chosen, so a reload of the track
+   * does not wipe what is being filled in. */
+  renderGroups() {
+    const chosen = this.view.track?.validations.find((v) => v.id === $("result-validation").value);
+    if ((chosen?.id ?? null) === this.groupsOf) return;
+    this.groupsOf = chosen?.id ?? null;
+    const rows = (chosen?.stakeholders ?? []).map((group, i) => {
+      const verdict = document.createElement("select");
+      verdict.className = "group-verdict";
+      verdict.append(new Option("No verdict of its own", ""),
+        ...Object.entries(VERDICTS).map(([v, text]) => new Option(text, v)));
+      const note = document.createElement("input");
+      note.className = "group-note";
+      note.maxLength = 2000;
+      const row = box("li", "group-verdict-row",
+        ...labelled(`Verdict of ${group}`, verdict, `result-group-verdict-${i}`),
+        ...labelled(`Note from ${group}`, note, `result-group-note-${i}`));
+      row.dataset.stakeholder = group;
+      return row;
+    });
+    $("result-group-list").replaceChildren(...rows);
+    $("result-groups").hidden = !rows.length;
+  }
+
   /** Send form `name`'s command; on success reset the form and show the track again. */
   async send(name, command, succeeded) {
     const form = $(`${name}-form`);
@@ -197,11 +226,29 @@ export class TrackForms {
     const waiting = track.validations.filter((v) => !v.result);
     fill("result-validation", waiting.map((v) => new Option(
       `${v.method} (${formatPeriod(v.starts_on, v.ends_on)})`, v.id)));
+    this.renderGroups();
     disableUnless("update", open.length);
     disableUnless("close", open.length);
     disableUnless("result", waiting.length);
     $("presentation-box").hidden = page.me.role !== "facilitator" || Boolean(track.presentation);
   }
+}
+
+/** `[label, node]`, the label naming `node` (given `id`). */
+function labelled(text, node, id) {
+  node.id = id;
+  const label = el("label", "", text);
+  label.htmlFor = id;
+  return [label, node];
+}
+
+/** The verdicts form's groups that were given a verdict of their own. */
+function groupVerdicts() {
+  return [...$("result-group-list").children]
+    .filter((row) => row.querySelector(".group-verdict").value)
+    .map((row) => ({ stakeholder: row.dataset.stakeholder,
+      verdict: row.querySelector(".group-verdict").value,
+      note: row.querySelector(".group-note").value.trim() }));
 }
 
 function clear(...ids) { for (const id of ids) $(id).value = ""; }

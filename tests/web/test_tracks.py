@@ -205,9 +205,22 @@ async def test_a_facilitator_runs_a_track_from_a_decision_to_its_presentation(
     await press(forms.locator("#result-box > summary"))
     verdict = page.locator("#result-form")
     await verdict.get_by_label("Verdict of the stakeholders").select_option("validated")
+    await verdict.get_by_label("Verdict of Parents").select_option("validated")
+    shops = verdict.get_by_label("Verdict of Shop owners")
+    await shops.focus()  # by keyboard: the select's arrows, then Tab to its note
+    await page.keyboard.press("ArrowDown")
+    await page.keyboard.press("ArrowDown")
+    await expect(shops).to_have_value("needs_changes")
+    await page.keyboard.press("Tab")
+    await expect(verdict.get_by_label("Note from Shop owners")).to_be_focused()
+    await page.keyboard.type("Deliveries need the kerb")
+    await assert_accessible(page)  # with a row of fields per stakeholder group
     await verdict.get_by_label("Findings").fill("Both groups back it")
     await press(verdict.get_by_role("button", name="Record verdict"))
     await expect(page.locator("#validations .badge.verdict")).to_have_text("Validated")
+    await expect(page.locator("#validations .group-result")).to_have_text(
+        ["Parents: Validated", "Shop owners: Needs changes — Deliveries need the kerb"]
+    )
 
     # A structured good practice.
     await forms.locator("#practice-box > summary").click()
@@ -250,7 +263,9 @@ async def test_a_facilitator_runs_a_track_from_a_decision_to_its_presentation(
     await expect(timeline.nth(4)).to_contain_text(
         "Validation “Street survey” planned with 2 stakeholder groups"
     )
-    await expect(timeline.nth(5)).to_contain_text("Validation “Street survey”: validated")
+    await expect(timeline.nth(5)).to_contain_text(
+        "Validation “Street survey”: validated (Parents: validated, Shop owners: needs changes)"
+    )
     await expect(page.locator("#timeline .timeline-who")).to_have_text(["by Ana (you)"] * 8)
     text = await page.locator("#timeline").inner_text()
     track = await http.get(f"/api/tracks/{track_id}", s.token)
