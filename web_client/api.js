@@ -39,7 +39,10 @@ export class Api {
 
   workshop(id) { return this.call("GET", `/api/workshops/${enc(id)}`); }
   board(id) { return this.call("GET", `/api/boards/${enc(id)}`); }
-  events(id, after) { return this.call("GET", `/api/boards/${id}/events?after=${after}`); }
+  /** The board's events after version `after` as this person may see them ({events}). */
+  events(id, after, limit = 1000) {
+    return this.call("GET", `/api/boards/${enc(id)}/events?after=${after}&limit=${limit}`);
+  }
   command(boardId, command) {
     return this.call("POST", `/api/boards/${boardId}/commands`,
       { command_id: uuidv7(), command });

@@ -5,12 +5,10 @@
 import { Api } from "./api.js";
 import {
   BoardRenderer, COLOURS, NOTE_H, NOTE_W, CLUSTER_MIN, applyCommand, applyEvent, clusterAt,
-  clusterRects, emptyView, freeSpot, mayChangeBoard, mayChangeNote,
+  clusterRects, emptyView, freeSpot, itemMarks, mayChangeBoard, mayChangeNote,
 } from "./board.js";
-import {
-  decidedOutcomes, latestResults, mayVote, openRound, phasesOf, refusal, selfId,
-} from "./facilitation.js";
-import { NOT_FOUND_CODES, showNotFound } from "./dom.js";
+import { mayVote, openRound, phasesOf, refusal, selfId } from "./facilitation.js";
+import { NOT_FOUND_CODES, showNotFound, workshopLink } from "./dom.js";
 import { uuidv7 } from "./ids.js";
 import { showGathered } from "./gather.js";
 import { HomePage } from "./home.js";
@@ -18,6 +16,7 @@ import { joinIfInvited } from "./join.js";
 import { describe, Panels } from "./panels.js";
 import { PromotePanel } from "./promote.js";
 import { SetupPanel } from "./setup.js";
+import { ReplayPage, replayUrl } from "./replay.js";
 import { Sync } from "./sync.js";
 import { WorkshopPage } from "./workshop.js";
 
@@ -90,6 +89,7 @@ class BoardPage {
     this.panels = new Panels(send, {
       trace: (d) => this.workshopUrl({ board: boardId, trace: d.id }),
       track: (trackId) => this.workshopUrl({ track: trackId }),
+      replay: (d) => replayUrl(boardId, api.token, d.version),
     });
     this.promote = new PromotePanel(api, send);
     this.setup = new SetupPanel(send);
@@ -110,13 +110,8 @@ class BoardPage {
 
   get readOnly() { return !mayChangeBoard(this.me); }
 
-  /** A page of this board's workshop: {} its overview, {board, trace} or {track}. The token
-   * rides in the fragment, which never reaches a server. */
-  workshopUrl(params = {}) {
-    const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
-    return `/w/${encodeURIComponent(this.view.workshop_id)}${query ? `?${query}` : ""}`
-      + `#token=${encodeURIComponent(this.api.token)}`;
-  }
+  /** A page of this board's workshop: {} its overview, {board, trace} or {track}. */
+  workshopUrl(params = {}) { return workshopLink(this.view.workshop_id, this.api.token, params); }
 
   /** The link no longer opens the board: a not-found page if there is nothing here for it. */
   fatal(message, code) {
@@ -268,17 +263,11 @@ class BoardPage {
       cursors.push({ key: m.connection, id: m.id, name: m.name || m.role, x: m.cursor.x,
         y: m.cursor.y, typing: m.typing });
     }
-    const round = openRound(this.view);
     this.renderer.render(this.view, {
       me: self, pending: pendingNotes, cursors, ...this.ui,
       movable: !this.refused("note.move"),
       mayEdit: (note) => this.mayEdit(note),
-      ballot: round && {
-        round, canVote: mayVote(this.view, round, this.me), mine: round.votes[self.id] ?? {},
-        showTallies: !round.hide_tallies,
-      },
-      results: latestResults(this.view),
-      outcomes: decidedOutcomes(this.view),
+      ...itemMarks(this.view, self.id, (round) => mayVote(this.view, round, this.me)),
     });
     this.panels.render(this.view, self.id);
     this.promote.render(this.view, this.me);
@@ -291,6 +280,8 @@ class BoardPage {
       link.hidden = false;
     }
     if (this.view.title) document.title = `${this.view.title} · Plenary`;
+    $("replay-link").href = replayUrl(this.boardId, this.api.token);
+    $("replay-link").hidden = false;
     $("version").textContent = `v${this.confirmed.version}`;
     $("note-count").textContent = `${Object.keys(this.view.notes).length} notes`;
     this.renderPeople();
@@ -554,7 +545,11 @@ async function main() {
     return;
   }
   if (await joinIfInvited(api, me, token)) return;
-  if (kind === "b" && id) {
+  if (kind === "b" && id && new URLSearchParams(location.search).has("replay")) {
+    const page = new ReplayPage(api, decodeURIComponent(id), claims, showAlert);
+    window.plenary = { replay: () => page.state() }; // a seam for tests: no token in it
+    await page.start();
+  } else if (kind === "b" && id) {
     const colours = $("note-colour");
     colours.replaceChildren(...COLOURS.map((c) => new Option(c, c)));
     const page = new BoardPage(api, decodeURIComponent(id), claims);

@@ -2,7 +2,8 @@
 // optimistic overlay of commands not yet confirmed, and the DOM that shows it.
 import { cardLabel, renderCard } from "./card.js";
 import {
-  castRefusal, facilitationDefaults, foldFacilitation, OUTCOME_LABELS,
+  castRefusal, decidedOutcomes, facilitationDefaults, foldFacilitation, latestResults, openRound,
+  OUTCOME_LABELS,
 } from "./facilitation.js";
 
 export const COLOURS = ["yellow", "pink", "blue", "green", "orange", "purple", "grey"];
@@ -168,6 +169,18 @@ export function freeSpot(view, rects, area, w, h) {
 }
 
 // --------------------------------------------------------------------------- rendering
+
+/** The votes and outcomes drawn on items, for the renderer's `ui`: `selfId` names me in the
+ * view; `canVote(round)` whether my dot buttons show (never, in a replay). */
+export function itemMarks(view, selfId, canVote) {
+  const round = openRound(view);
+  return {
+    ballot: round && { round, canVote: canVote(round), mine: round.votes[selfId] ?? {},
+      showTallies: !round.hide_tallies },
+    results: latestResults(view),
+    outcomes: decidedOutcomes(view),
+  };
+}
 
 function hue(text) {
   let h = 0;

@@ -27,6 +27,14 @@ export const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 export const shorten = (text, max = 60) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** Refusals that mean "there is nothing here for this link": a not-found page, not an alert. */
+/** A page of a workshop: {} its overview, {board, trace} or {track}. The token rides in the
+ * fragment, which never reaches a server. */
+export function workshopLink(workshopId, token, params = {}) {
+  const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
+  return `/w/${encodeURIComponent(workshopId)}${query ? `?${query}` : ""}`
+    + `#token=${encodeURIComponent(token)}`;
+}
+
 export const NOT_FOUND_CODES = new Set(["board_not_found", "workshop_not_found", "track_not_found",
   "http_404", "forbidden"]);
 

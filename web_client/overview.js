@@ -18,8 +18,11 @@ export function renderBoards(page, boards) {
     card.dataset.phase = b.phase;
     const link = el("a", "", b.title);
     link.href = page.boardLink(b.id);
+    const replay = el("a", "replay", "Replay");
+    replay.href = page.boardLink(b.id, { replay: 1 });
+    replay.append(srOnly(" this board's history")); // not its title: the card's link has it
     const head = box("div", "card-head", box("h3", "", link),
-      el("span", "kind", b.kind === "plenary" ? "Plenary" : "Breakout"));
+      el("span", "kind", b.kind === "plenary" ? "Plenary" : "Breakout"), replay);
     const sub = b.group
       ? `Group “${b.group.name}” · ${plural(b.group.members, "member", "members")}`
       : (b.kind === "plenary" ? "Everyone together" : "No group works on it");
@@ -104,7 +107,11 @@ function decisionCard(page, d) {
   trace.dataset.nav = "";
   trace.href = page.link({ board: d.board_id, trace: d.id });
   trace.append(srOnly(` the decision on “${shorten(d.title, 80)}”`));
-  card.append(head, meta, el("p", "rationale", d.rationale), evidenceList(d.evidence), trace);
+  const replay = el("a", "replay-link", "Replay");
+  replay.href = page.boardLink(d.board_id, { replay: 1, v: d.version });
+  replay.append(srOnly(` the board up to the decision on “${shorten(d.title, 80)}”`));
+  card.append(head, meta, el("p", "rationale", d.rationale), evidenceList(d.evidence), trace, " · ",
+    replay);
   const track = trackControl(page, d);
   if (track) card.append(track);
   return card;

@@ -68,12 +68,15 @@ export class Panels {
     this.ticker = null;
   }
 
-  /** Show the controls `me` may use and wire them; `now()` is server time in ms. */
-  start(me, now) {
+  /** Show the controls `me` may use and wire them; `now()` is server time in ms. With
+   * `live: false` (the replay) nothing is wired: no controls, no chime, state only. */
+  start(me, now, { live = true } = {}) {
     this.me = me;
     this.now = now;
-    this.chime.listen();
-    const host = me.role === "facilitator";
+    this.live = live;
+    this.host = live && me.role === "facilitator";
+    if (live) this.chime.listen();
+    const host = this.host;
     for (const node of document.querySelectorAll(".host-only")) node.hidden = !host;
     $("timer-dismiss").addEventListener("click", () => { $("banner-timer").hidden = true; });
     $("phases").replaceChildren(...PHASES.map((phase, index) => {
@@ -247,7 +250,7 @@ export class Panels {
   tick() {
     const timer = this.view?.timer ?? null;
     const box = $("timer");
-    const host = this.me?.role === "facilitator";
+    const host = this.host;
     $("timer-extend").hidden = !host || !timer;
     $("timer-stop").hidden = !host || !timer;
     const shown = $("timer-label-shown");
@@ -283,11 +286,11 @@ export class Panels {
     banner.querySelector(".message").textContent = timer.label
       ? `Time’s up: ${timer.label}` : "Time’s up.";
     banner.hidden = false;
-    this.chime.ring();
+    if (this.live) this.chime.ring();
   }
 
   renderVoting(view, self) {
-    const host = this.me.role === "facilitator";
+    const host = this.host;
     const round = openRound(view);
     const status = $("vote-status");
     if (round) {
@@ -361,7 +364,7 @@ export class Panels {
   }
 
   renderDecisions(view) {
-    if (this.me.role === "facilitator") this.renderDecisionForm(view);
+    if (this.host) this.renderDecisionForm(view);
     const key = JSON.stringify([view.decisions, Object.keys(view.rounds), view.workshop_id]);
     if (this.keys.decisions === key) return;
     this.keys.decisions = key;
@@ -391,6 +394,12 @@ export class Panels {
     trace.href = this.links.trace(d);
     trace.setAttribute("aria-label", `Trace of the decision on “${short}”`);
     links.append(trace);
+    if (this.links.replay) {
+      const replay = el("a", "", "Replay");
+      replay.href = this.links.replay(d);
+      replay.setAttribute("aria-label", `Replay the board up to the decision on “${short}”`);
+      links.append(" · ", replay);
+    }
     if (d.track_id) {
       const track = el("a", "", "Solution track");
       track.href = this.links.track(d.track_id);

@@ -96,9 +96,11 @@ export class WorkshopPage {
       + `#token=${encodeURIComponent(this.api.token)}`;
   }
 
-  boardLink(boardId) {
+  boardLink(boardId, params = {}) {
     // The fragment never reaches the server; the board page also finds it in sessionStorage.
-    return `/b/${encodeURIComponent(boardId)}#token=${encodeURIComponent(this.api.token)}`;
+    const query = new URLSearchParams(params).toString();
+    return `/b/${encodeURIComponent(boardId)}${query ? `?${query}` : ""}`
+      + `#token=${encodeURIComponent(this.api.token)}`;
   }
 
   /** An in-page link (data-nav) followed without reloading; modified clicks open normally. */
