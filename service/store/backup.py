@@ -119,26 +119,28 @@ async def dump(store: EventStore) -> AsyncIterator[bytes]:
             for row in rows:
                 yield _line(EventRow(*row))
             after, counts[0] = int(rows[-1][0]), counts[0] + len(rows)
-        for index, (table, kind, key) in enumerate(
+        # Commands of events past the head read (appended meanwhile) stay out: a restored
+        # commands row always names events the file holds.
+        for index, (table, kind, key, within) in enumerate(
             (
-                (commands, CommandRow, commands.c.command_id),
-                (person_keys, KeyRow, person_keys.c.person_id),
+                (commands, CommandRow, commands.c.command_id, commands.c.last_position <= head),
+                (person_keys, KeyRow, person_keys.c.person_id, sa.true()),
             ),
             start=1,
         ):
-            async for row in _all(conn, table, key):
+            async for row in _all(conn, table, key, within):
                 yield _line(kind(*row))
                 counts[index] += 1
         yield _line(End(*counts))
 
 
 async def _all(
-    conn: AsyncConnection, table: sa.Table, key: sa.Column[str]
+    conn: AsyncConnection, table: sa.Table, key: sa.Column[str], within: sa.ColumnElement[bool]
 ) -> AsyncIterator[sa.Row[tuple[object, ...]]]:
-    """Every row of ``table`` in ``key`` order, a chunk at a time."""
+    """Every row of ``table`` that is ``within``, in ``key`` order, a chunk at a time."""
     after: str | None = None
     while True:
-        query = sa.select(*table.c).order_by(key).limit(_CHUNK)
+        query = sa.select(*table.c).where(within).order_by(key).limit(_CHUNK)
         rows = (await conn.execute(query if after is None else query.where(key > after))).all()
         for row in rows:
             yield row

@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from domain.recorded import EventMeta
 from service.cli import main
+from service.store import NewEvent
+from service.store.backup import dump, load
 from service.store.schema import commands, events, person_keys
 from tests.conftest import StoreLocation, postgres_execute
 
@@ -149,3 +152,36 @@ def test_a_damaged_backup_is_refused_and_writes_nothing(
     _, found, n_commands, n_keys = rows(other_location)
     assert (found, n_commands, n_keys) == ([], 0, 0)
     assert main(["import", str(backup)]) == 0  # the refusal left the store empty and usable
+
+
+def test_a_backup_taken_while_the_log_grows_holds_the_log_as_it_began(
+    store_location: StoreLocation, other_location: StoreLocation
+) -> None:
+    async def run() -> tuple[int, int]:
+        store = await store_location.open()
+        try:
+            await store.append("s-1", [_event()], 0, _meta())
+            lines = []
+            async for line in dump(store):
+                if not lines:  # the header is read: the log grows under the dump
+                    await store.append("s-1", [_event()], 1, _meta())
+                lines.append(line)
+        finally:
+            await store.close()
+        copy = await other_location.open()
+        try:
+            restored = await load(copy, lines)
+            return restored.head, (await copy.verify()).verified_up_to
+        finally:
+            await copy.close()
+
+    assert asyncio.run(run()) == (1, 1)  # the second append is not in it, and it verifies
+
+
+def _event() -> NewEvent:
+    return NewEvent(event_id=str(uuid.uuid4()), type="note.added", data=b'{"n":1}')
+
+
+def _meta() -> EventMeta:
+    command = str(uuid.uuid4())
+    return EventMeta(actor="a", role="participant", command_id=command, correlation_id=command)
