@@ -84,7 +84,10 @@ async def run(url: str, schema: str | None, args: argparse.Namespace) -> dict[st
         await write(store, decided, None)
         last = await store.stream_version(board_stream(BOARD))
         rng = random.Random(args.seed)
-        pick = lambda n: [rng.randint(1, last) for _ in range(n)]  # noqa: E731
+
+        def pick(n: int) -> list[int]:
+            return [rng.randint(1, last) for _ in range(n)]
+
         baseline = await timed(store, from_start, pick(args.reads // 3))
         cold = await timed(store, checkpointed, pick(args.reads // 3))
         for version in range(history.EVERY, last + 1, history.EVERY):  # every checkpoint stored

@@ -20,10 +20,12 @@ EVERY = 0.01
 
 @overload
 async def until(
-    probe: Callable[[], Awaitable[T]], *, within: float, what: str, every: float = EVERY
+    probe: Callable[[], Awaitable[T | None]], *, within: float, what: str, every: float = EVERY
 ) -> T: ...
 @overload
-async def until(probe: Callable[[], T], *, within: float, what: str, every: float = EVERY) -> T: ...
+async def until(
+    probe: Callable[[], T | None], *, within: float, what: str, every: float = EVERY
+) -> T: ...
 async def until(probe: Callable[[], Any], *, within: float, what: str, every: float = EVERY) -> Any:
     """Look at ``probe()`` (sync or async) until it is truthy, and return that value.
 
@@ -45,7 +47,9 @@ async def until(probe: Callable[[], Any], *, within: float, what: str, every: fl
         raise
 
 
-def until_sync(probe: Callable[[], T], *, within: float, what: str, every: float = EVERY) -> T:
+def until_sync(
+    probe: Callable[[], T | None], *, within: float, what: str, every: float = EVERY
+) -> T:
     """``until`` for code without an event loop: blocks this thread between looks."""
     deadline = time.monotonic() + within
     while not (found := probe()):

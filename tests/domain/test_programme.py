@@ -48,7 +48,9 @@ def test_without_targets_a_programme_aims_for_the_planned_outcomes() -> None:
     assert [CREATED.targets.of(o.name) for o in programme.PLANNED_OUTCOMES] == [5, 2, 1, 5]
     # The first shape of the event, stored before programmes had targets.
     stored = b'{"type":"programme.created","programme_id":"p1","title":"C","owner":"oda"}'
-    assert programme.DECIDER.decode_event(stored).targets == programme.OutcomeTargets()
+    decoded = programme.DECIDER.decode_event(stored)
+    assert isinstance(decoded, ProgrammeCreated)
+    assert decoded.targets == programme.OutcomeTargets()
 
 
 @pytest.mark.parametrize("target", [-1, 1001])

@@ -161,7 +161,7 @@ def test_a_backup_taken_while_the_log_grows_holds_the_log_as_it_began(
         store = await store_location.open()
         try:
             await store.append("s-1", [_event()], 0, _meta())
-            lines = []
+            lines: list[bytes] = []
             async for line in dump(store):
                 if not lines:  # the header is read: the log grows under the dump
                     await store.append("s-1", [_event()], 1, _meta())
