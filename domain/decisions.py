@@ -30,6 +30,7 @@ from domain.board_state import (
     ClusterState,
     DecisionState,
     Id,
+    NoteField,
     NoteState,
     Origin,
     Outcome,
@@ -71,6 +72,8 @@ class PromotedNote(msgspec.Struct, frozen=True, kw_only=True):
     author: str
     cluster_id: str | None
     origin: Origin
+    fields: tuple[NoteField, ...] = ()
+    """An initiative card's fields, carried over with it."""
 
 
 class PromotedCluster(msgspec.Struct, frozen=True, kw_only=True):
@@ -320,6 +323,7 @@ def _promoted_note(
         author="" if anonymous else note.author,
         cluster_id=cluster_id,
         origin=origin,
+        fields=note.fields,
     )
 
 
@@ -404,6 +408,7 @@ def evolve(state: Board, event: Event) -> Board:
             colour=n.colour,
             cluster_id=n.cluster_id,
             origin=n.origin,
+            fields=n.fields,
         )
     return replace(
         state,

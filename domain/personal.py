@@ -54,6 +54,7 @@ SEALED: Mapping[str, tuple[tuple[Path, Owner], ...]] = {
     ),
     "items.promoted": (
         (("notes", "*", "text"), "origin"),
+        (("notes", "*", "fields", "*", "text"), "origin"),
         (("clusters", "*", "label"), "origin"),
     ),
     # prework: what each person answered is theirs, whoever recorded it
@@ -130,7 +131,12 @@ NOT_PERSONAL: Mapping[str, frozenset[Path]] = {
     "board.added": frozenset({("title",)}),
     # A copy's group is its source board's title (board.created/board.added: not personal).
     "items.promoted": frozenset(
-        {("notes", "*", "origin", "group"), ("clusters", "*", "origin", "group")}
+        {
+            ("notes", "*", "origin", "group"),
+            ("clusters", "*", "origin", "group"),
+            ("notes", "*", "fields", "*", "key"),
+            ("notes", "*", "fields", "*", "label"),
+        }
     ),
     "group.created": frozenset({("name",)}),
     "programme.created": frozenset({("title",)}),

@@ -373,6 +373,7 @@ def _promoted(view: BoardView, event: decisions.ItemsPromoted, rec: RecordedEven
             updated_at=at,
             version=version,
             origin=n.origin,
+            fields=n.fields,
         )
     promotion = PromotionView(
         id=event.promotion_id,

@@ -136,7 +136,7 @@ function promoted(view, data, rec) {
   for (const n of data.notes) {
     notes[n.note_id] = { id: n.note_id, text: n.text, x: n.x, y: n.y, colour: n.colour,
       author: n.author, cluster_id: n.cluster_id ?? null, created_at: at, updated_at: at,
-      version: rec.version, hidden: false, origin: n.origin, fields: [] };
+      version: rec.version, hidden: false, origin: n.origin, fields: n.fields ?? [] };
   }
   const promotion = { id: data.promotion_id, source_board_id: data.source_board_id,
     source_version: data.source_version, note_ids: data.notes.map((n) => n.note_id),

@@ -266,3 +266,42 @@ def test_a_card_is_one_note_with_its_fields_and_erasure_erases_answers(w: Prewor
         ("Contact", "ana@lyon.fr"),
     ]
     assert w.get("/prework")["answers"][0]["board_id"] == plenary
+
+
+def test_a_card_promoted_to_the_plenary_keeps_its_fields_and_erasure_reaches_them(
+    w: Prework,
+) -> None:
+    w.ok("/prework", CARD)
+    ana = w.join("Ana")
+    group = w.ok("/groups", {"name": "Group A"})
+    plenary = w.ok("/boards", {"title": "Plenary", "kind": "plenary"})["id"]
+    w.ok("/assignments", {"actor_id": ana["actor_id"], "group_id": group["group_id"]})
+    card = answers(city="Lyon", title="Cool roofs", problem="Heat", contact="ana@lyon.fr")
+    w.ok("/prework/answers", card, ana["token"])
+    w.ok("/prework/place", {})
+    breakout = group["board_id"]
+
+    def command(board_id: str, body: JSON, command_id: str) -> None:
+        sent = {"command_id": command_id, "command": body}
+        answer = w.client.post(
+            f"/api/boards/{board_id}/commands", json=sent,
+            headers={"Authorization": f"Bearer {w.token}"},
+        )  # fmt: skip
+        assert answer.status_code == 200, answer.text
+
+    command(breakout, {"type": "notes.reveal"}, "reveal-card")
+    (note_id,) = w.get(f"/api/boards/{breakout}")["notes"]
+    promote = {"type": "items.promote", "promotion_id": "p-card", "source_board_id": breakout,
+               "note_ids": [note_id]}  # fmt: skip
+    command(plenary, promote, "promote-card")
+    (copy,) = w.get(f"/api/boards/{plenary}")["notes"].values()
+    assert copy["text"] == "Cool roofs"
+    assert [(f["label"], f["text"]) for f in copy["fields"]] == [
+        ("City", "Lyon"),
+        ("Title", "Cool roofs"),
+        ("Problem", "Heat"),
+        ("Contact", "ana@lyon.fr"),
+    ]
+    w.ok(f"/people/{ana['actor_id']}/erase", {})
+    (erased,) = w.get(f"/api/boards/{plenary}")["notes"].values()
+    assert {f["text"] for f in erased["fields"]} == {"(erased)"}
