@@ -8,6 +8,7 @@ from playwright.async_api import Browser, Page
 from domain.actor import Actor
 from service.access import organisers
 from tests.web.conftest import Served
+from tests.web.watched import errors_of
 
 
 async def signed_in(
@@ -19,8 +20,6 @@ async def signed_in(
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     page.set_default_timeout(8000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    errors = errors_of(page)
     await page.goto(link)
     return page, errors, who

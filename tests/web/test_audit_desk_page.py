@@ -17,6 +17,7 @@ from service.integrity.sealing import Sealer
 from service.tools import demo
 from tests.web.accessibility import assert_accessible
 from tests.web.conftest import Served
+from tests.web.watched import errors_of
 
 pytestmark = pytest.mark.browser
 
@@ -30,9 +31,7 @@ async def workshop_page(browser: Browser, served: Served, role: str) -> tuple[Pa
     )
     page = await context.new_page()
     page.set_default_timeout(10_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    errors = errors_of(page)
     await page.goto(f"{served.base_url}/w/{demo.WORKSHOP_ID}#token={token}")
     await expect(page.locator("#workshop-title")).to_be_visible()
     return page, errors

@@ -22,7 +22,7 @@ from playwright.async_api import Browser, Locator, Page, expect
 from tests.web.accessibility import blocking_violations
 from tests.web.conftest import Served, wait_for
 from tests.web.organiser import signed_in
-from tests.web.watched import overlapping_items
+from tests.web.watched import errors_of, overlapping_items
 
 pytestmark = pytest.mark.browser
 
@@ -50,9 +50,7 @@ class Pages:
         self.checked: dict[str, list[str]] = {}
 
     def watch(self, page: Page, name: str) -> Page:
-        errors = self.errors.setdefault(name, [])
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        self.errors[name] = errors_of(page)
         page.set_default_timeout(10_000)
         return page
 

@@ -13,6 +13,7 @@ from playwright.async_api import Browser, FilePayload, Page, expect
 
 from tests.web.accessibility import assert_accessible
 from tests.web.conftest import Http, Workshop, wait_for
+from tests.web.watched import errors_of
 
 pytestmark = pytest.mark.browser
 
@@ -30,9 +31,7 @@ class Watched:
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.errors: list[str] = []
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.errors = errors_of(page)
 
 
 async def open_page(browser: Browser, url: str) -> Watched:

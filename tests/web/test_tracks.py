@@ -14,6 +14,7 @@ from playwright.async_api import Browser, Locator, Page, expect
 from tests.service.people import organiser_token
 from tests.web.accessibility import assert_accessible
 from tests.web.conftest import Http, Served
+from tests.web.watched import errors_of
 
 pytestmark = pytest.mark.browser
 
@@ -96,9 +97,7 @@ class Opened:
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.errors: list[str] = []
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.errors = errors_of(page)
 
 
 async def open_page(browser: Browser, url: str) -> Opened:

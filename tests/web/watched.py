@@ -15,13 +15,19 @@ async def watched(browser: Browser, url: str, *, live: bool = True) -> tuple[Pag
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()
     page.set_default_timeout(8000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    errors = errors_of(page)
     await page.goto(url)
     if live:
         await wait_for(page, "window.plenary && window.plenary.status() === 'live'")
     return page, errors
+
+
+def errors_of(page: Page) -> list[str]:
+    """The script errors and console errors ``page`` shows from now on, as they come."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return errors
 
 
 DRAWN = """() => [...document.querySelectorAll('#canvas .note, #canvas .cluster')].map((el) => {
