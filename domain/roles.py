@@ -16,6 +16,9 @@ from domain.types import Role
 _EVERYONE: frozenset[Role] = frozenset({"facilitator", "participant", "observer", "auditor"})
 _FACILITATORS: frozenset[Role] = frozenset({"facilitator"})
 _EDITORS: frozenset[Role] = frozenset({"facilitator", "participant"})
+AUDIT_READERS: frozenset[Role] = frozenset({"facilitator", "auditor"})
+"""Who reads the audit desk and downloads a workshop's report and a board's notes
+(``docs/roles.md``): everything they show is what these roles may read anyway."""
 _ORGANISERS: frozenset[Role] = frozenset({"organiser"})
 _OPERATOR: frozenset[Role] = frozenset({"operator"})
 

@@ -4,14 +4,13 @@ the signed checkpoints as a file an auditor keeps (``service.integrity.desk``)."
 from __future__ import annotations
 
 from domain.errors import Forbidden
+from domain.roles import AUDIT_READERS
 from service.http.endpoints import Call, Endpoint
 from service.integrity.desk import ChainState
 
-_DESK_ROLES = frozenset({"auditor", "facilitator"})
-
 
 def _auditor_or_facilitator(call: Call[None]) -> None:
-    if call.claims.role not in _DESK_ROLES:
+    if call.claims.role not in AUDIT_READERS:
         raise Forbidden("The audit desk is for auditors and facilitators.")
 
 

@@ -4,18 +4,17 @@
 from __future__ import annotations
 
 from domain.errors import Forbidden
+from domain.roles import AUDIT_READERS
 from service.commands.access import check_board
 from service.http.endpoints import Call, Endpoint
 from service.readside.export import board_document
 from service.readside.report import workshop_report
 
-_READERS = frozenset({"facilitator", "auditor"})
-
 
 def _reader(call: Call[None]) -> None:
     """Facilitators and auditors download; a token narrowed to one board takes that board's
     notes only."""
-    if call.claims.role not in _READERS:
+    if call.claims.role not in AUDIT_READERS:
         raise Forbidden("Downloads are for facilitators and auditors.")
 
 
