@@ -55,12 +55,15 @@ def viewer_for(ctx: Plenary, role: Role) -> Viewer:
     return Viewer(id=NOBODY, role=role, pseudonym_key=ctx.reads.pseudonym_key)
 
 
-async def board_document(ctx: Plenary, board_id: str, fmt: Format, viewer: Viewer) -> str:
-    """Board ``board_id`` as ``viewer`` may see it, written as ``fmt``.
+async def board_document(
+    ctx: Plenary, board_id: str, fmt: Format, viewer: Viewer, view: BoardView | None = None
+) -> str:
+    """Board ``board_id`` (its ``view`` if the caller read it already) as ``viewer`` may see
+    it, written as ``fmt``.
 
     Raises ``NotFound`` (``board_not_found``) when there is no such board.
     """
-    view = await ctx.reads.board_view(board_id)
+    view = view if view is not None else await ctx.reads.board_view(board_id)
     shown = present(view, viewer)
     table = names(view, shown, await _joined(ctx, view.workshop_id), viewer)
     if fmt == "json":

@@ -51,7 +51,7 @@ async def workshop_report(ctx: Plenary, workshop_id: str, viewer: Viewer) -> str
             start += item.minutes
         out.append("")
     for view in views:
-        document = await board_document(ctx, view.id, "md", viewer)
+        document = await board_document(ctx, view.id, "md", viewer, view)
         out += [_down(document), ""]
     out += _promotions(views, {v.id: v.title for v in views})
     for track_id in _tracks(views, viewer):
