@@ -157,8 +157,9 @@ async def to_group_boards(people: dict[str, Page]) -> None:
 
 
 async def for_all(host: Page, button: str, said: str) -> None:
+    """Press a console button and wait for the console to say every group did ``said``."""
     await host.get_by_role("button", name=button).click()
-    await expect(host.locator("#console-status")).to_contain_text(said)
+    await expect(host.locator("#console-status")).to_contain_text(f"Every group: {said}")
 
 
 async def move_all(host: Page, phase: str, shown: str) -> None:
@@ -216,7 +217,7 @@ async def test_a_challenges_workshop_runs_from_the_browser_alone(
     await to_group_boards(people)
 
     # Private writing in every group at once; nobody sees another's notes until the reveal.
-    await for_all(host, "Start private writing for all", "")
+    await for_all(host, "Start private writing for all", "private writing started")
     for name, page in people.items():
         await expect(page.get_by_text("Your notes are private until")).to_be_visible()
         for text in CHALLENGES[name]:
@@ -226,7 +227,7 @@ async def test_a_challenges_workshop_runs_from_the_browser_alone(
     await live(host)
     await expect(host.locator("#canvas .note", has_text=CHALLENGES["Amira"][0])).to_have_count(0)
     await host.goto(workshop_url)
-    await for_all(host, "Reveal for all", "")
+    await for_all(host, "Reveal for all", "notes revealed")
     await host.goto(boards[1])
     await live(host)
     await expect(host.locator("#canvas .note", has_text=CHALLENGES["Amira"][0])).to_be_visible()
