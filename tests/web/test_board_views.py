@@ -1,0 +1,160 @@
+"""The board's list and grid views in Chromium against a real Plenary: a participant on a
+360 px phone reads the board as a list, adds, edits and deletes notes and votes; the
+impact/effort grid takes items by drag and by keys and shows everyone's places live."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from tests.web.accessibility import assert_accessible
+from tests.web.conftest import Workshop, open_board
+from tests.web.watched import errors_of, watched
+
+pytestmark = pytest.mark.browser
+
+SETUP: list[dict[str, object]] = [
+    {"type": "cluster.create", "cluster_id": "mob", "label": "Mobility", "x": 40, "y": 60},
+    {"type": "cluster.create", "cluster_id": "hou", "label": "Housing", "x": 420, "y": 60},
+    {"type": "note.add", "note_id": "n-bus", "text": "Buses every 20 minutes", "x": 60, "y": 110},
+    {"type": "note.cluster", "note_id": "n-bus", "cluster_id": "mob"},
+    {"type": "note.add", "note_id": "n-rent", "text": "Rents doubled", "x": 440, "y": 110},
+    {"type": "note.cluster", "note_id": "n-rent", "cluster_id": "hou"},
+    {"type": "note.add", "note_id": "n-park", "text": "More shade in the park", "x": 60, "y": 500},
+]
+
+
+PHONE = (360, 740)
+
+
+async def given(workshop: Workshop, commands: list[dict[str, object]], tag: str) -> None:
+    for index, command in enumerate(commands):
+        await workshop.command(workshop.facilitator, command, f"{tag}-{index}")
+
+
+async def page_width(page: Page) -> int:
+    width: int = await page.evaluate("document.documentElement.scrollWidth")
+    return width
+
+
+async def test_a_participant_on_a_phone_reads_writes_edits_and_votes_from_the_list(
+    browser: Browser, workshop: Workshop
+) -> None:
+    await given(workshop, SETUP, "setup")
+    host = await open_board(browser, workshop.board_url(workshop.facilitator))
+    host_errors = errors_of(host)
+    pia_url = workshop.board_url(await workshop.invite("participant", "Pia"))
+    pia, errors = await watched(browser, pia_url, size=PHONE, touch=True)
+
+    # The phone starts with the list: clusters in board order with their notes, then the rest.
+    listed = pia.locator("#list-view")
+    await expect(listed).to_be_visible()
+    await expect(pia.locator("#viewport")).to_be_hidden()
+    await expect(pia.get_by_role("button", name="List")).to_have_attribute("aria-pressed", "true")
+    await expect(listed.locator("h3")).to_have_text(["Mobility", "Housing", "Not in a cluster"])
+    mobility = listed.get_by_role("region", name="Mobility")
+    await expect(mobility).to_contain_text("Buses every 20 minutes")
+    await expect(listed.get_by_role("region", name="Not in a cluster")).to_contain_text(
+        "More shade"
+    )
+    await expect(pia.get_by_role("button", name=re.compile("Edit note"))).to_have_count(0)
+    assert await page_width(pia) <= 360
+
+    # Add a note: it is listed as mine, and the facilitator's canvas shows it live.
+    await pia.get_by_label("New note").fill("Cycle lanes stop at the bridge")
+    await pia.get_by_role("button", name="Add note").tap()
+    mine = listed.locator(".list-note", has_text="Cycle lanes stop at the bridge")
+    await expect(mine).to_contain_text("You")
+    canvas_note = host.locator("#canvas .note", has_text="Cycle lanes")
+    await expect(canvas_note).to_be_visible()
+
+    # Edit it by keyboard: Edit, type, Enter.
+    await pia.get_by_role("button", name="Edit note “Cycle lanes stop at the bridge”").focus()
+    await pia.keyboard.press("Enter")
+    box = pia.get_by_label("Note text (Enter saves, Escape cancels)")
+    await expect(box).to_be_focused()
+    await box.fill("Cycle lanes stop at the old bridge")
+    await box.press("Enter")
+    await expect(canvas_note).to_have_text(re.compile("Cycle lanes stop at the old bridge"))
+    await expect(
+        pia.get_by_role("button", name="Edit note “Cycle lanes stop at the old bridge”")
+    ).to_be_focused()
+
+    # Vote: the facilitator opens a round; dots go on and come back by touch and by keys.
+    await given(
+        workshop,
+        [
+            {"type": "phase.change", "phase": "vote"},
+            {
+                "type": "vote.open",
+                "round_id": "r1",
+                "target": "clusters",
+                "budget": 2,
+                "per_item_max": 2,
+                "hide_tallies": False,
+            },
+        ],
+        "vote",
+    )
+    left = pia.locator("#list-dots")
+    await expect(left).to_have_text("Voting on clusters: 2 of 2 dots left")
+    await pia.get_by_role("button", name="Put a dot on “Mobility”").tap()
+    await expect(left).to_have_text("Voting on clusters: 1 of 2 dots left")
+    await pia.get_by_role("button", name="Put a dot on “Housing”").focus()
+    await pia.keyboard.press("Enter")
+    await expect(left).to_have_text("Voting on clusters: 0 of 2 dots left")
+    await expect(mobility.locator(".list-head .my-dots")).to_have_text("1 dot yours")
+    await expect(
+        host.locator("#canvas .cluster", has_text="Mobility").locator(".tally")
+    ).to_have_text("1 dot")
+    await pia.get_by_role("button", name="Take a dot back from “Housing”").tap()
+    await expect(left).to_have_text("Voting on clusters: 1 of 2 dots left")
+    await expect(
+        host.locator("#canvas .cluster", has_text="Housing").locator(".tally")
+    ).to_have_text("0 dots")
+
+    view = await workshop.view()
+    assert [
+        n["text"] for n in view["notes"].values() if n["author"] != view["notes"]["n-bus"]["author"]
+    ] == ["Cycle lanes stop at the old bridge"]
+    assert view["rounds"]["r1"]["tallies"] == {"mob": 1, "hou": 0}
+    assert await page_width(pia) <= 360
+    await assert_accessible(pia)
+    assert errors == []
+    assert host_errors == []
+
+
+async def test_the_list_view_on_a_desktop_deletes_by_keyboard_and_follows_live_changes(
+    browser: Browser, workshop: Workshop
+) -> None:
+    await given(workshop, SETUP, "setup")
+    host = await open_board(browser, workshop.board_url(workshop.facilitator))
+    errors = errors_of(host)
+    await host.get_by_role("button", name="List").click()
+    await expect(host.locator("#viewport")).to_be_hidden()
+    listed = host.locator("#list-view")
+    await expect(listed.locator("h3")).to_have_text(["Mobility", "Housing", "Not in a cluster"])
+
+    # A change made elsewhere shows in the list: the park note joins Housing.
+    await given(
+        workshop, [{"type": "note.cluster", "note_id": "n-park", "cluster_id": "hou"}], "move"
+    )
+    await expect(listed.get_by_role("region", name="Housing")).to_contain_text("More shade")
+    await expect(listed.locator("h3")).to_have_text(["Mobility", "Housing"])
+
+    await host.get_by_role("button", name="Delete note “Rents doubled”").focus()
+    await host.keyboard.press("Enter")
+    await expect(listed.locator(".list-note", has_text="Rents doubled")).to_have_count(0)
+    # Focus goes to the neighbour, not lost with the deleted note.
+    await expect(
+        host.get_by_role("button", name="Edit note “More shade in the park”")
+    ).to_be_focused()
+    await host.get_by_role("button", name="Canvas").click()
+    await expect(host.locator("#viewport")).to_be_visible()
+    await expect(listed).to_be_hidden()
+    assert "n-rent" not in (await workshop.view())["notes"]
+    await host.get_by_role("button", name="List").click()
+    await assert_accessible(host)
+    assert errors == []
