@@ -1,14 +1,15 @@
-// The board's views of one folded view: the canvas (board.js) and a list (listview.js) that a
-// phone can read and work in. A switch picks one; until someone picks, a screen 600 px wide or
-// less shows the list (the media query in views.css).
+// The board's views of one folded view: the canvas (board.js), a list (listview.js) that a
+// phone can read and work in, and the impact/effort grid (grid.js). A switch picks one; until
+// someone picks, a screen 600 px wide or less shows the list (the media query in views.css).
 import { itemMarks } from "./board.js";
 import { mayVote } from "./facilitation.js";
+import { GridView } from "./grid.js";
 import { ListView } from "./listview.js";
 
 const $ = (id) => document.getElementById(id);
 const NARROW = "(max-width: 600px)";
 const CHOICE = "plenary-board-view"; // sessionStorage: the view this tab last picked
-export const VIEWS = ["canvas", "list"];
+export const VIEWS = ["canvas", "list", "grid"];
 
 export class BoardViews {
   /**
@@ -18,6 +19,7 @@ export class BoardViews {
   constructor(host) {
     this.host = host;
     this.list = new ListView(host);
+    this.grid = new GridView(host);
     this.narrow = matchMedia(NARROW);
     this.chosen = VIEWS.includes(sessionStorage.getItem(CHOICE)) ? sessionStorage.getItem(CHOICE) : null;
     this.view = null;
@@ -35,6 +37,7 @@ export class BoardViews {
     }
     this.narrow.addEventListener("change", () => this.show());
     this.list.wire();
+    this.grid.wire();
     this.show();
   }
 
@@ -53,7 +56,8 @@ export class BoardViews {
     if (this.view) this.render(this.view);
   }
 
-  /** Draw the shown view of `view` (the canvas draws itself). */
+  /** Draw the shown view of `view` (the canvas draws itself); the decision form's grid line
+   * follows the grid whichever view shows. */
   render(view) {
     this.view = view;
     const me = this.host.me();
@@ -62,5 +66,7 @@ export class BoardViews {
       const marks = itemMarks(view, me.id, (round) => mayVote(view, round, this.host.actor()));
       this.list.render(view, { me, marks, names: this.host.names() });
     }
+    if (current === "grid") this.grid.render(view);
+    this.grid.renderEvidence(view);
   }
 }

@@ -158,3 +158,97 @@ async def test_the_list_view_on_a_desktop_deletes_by_keyboard_and_follows_live_c
     await host.get_by_role("button", name="List").click()
     await assert_accessible(host)
     assert errors == []
+
+
+async def grid_events(workshop: Workshop, item_id: str) -> list[str]:
+    """The grid events recorded for ``item_id``, oldest first, as "type impact effort"."""
+    answer = await workshop.http.get(
+        f"/api/boards/{workshop.board_id}/events?after=0", workshop.facilitator
+    )
+    found = []
+    for rec in answer["events"]:
+        data = rec["data"]
+        if rec["type"].startswith("grid.") and data["item_id"] == item_id:
+            found.append(f"{rec['type']} {data.get('impact', '')} {data.get('effort', '')}".strip())
+    return found
+
+
+async def test_the_grid_takes_items_by_drag_and_by_keys_and_shows_them_everywhere(
+    browser: Browser, workshop: Workshop
+) -> None:
+    await given(workshop, [*SETUP, {"type": "phase.change", "phase": "vote"}], "setup")
+    host, host_errors = await watched(browser, workshop.board_url(workshop.facilitator))
+    pia_url = workshop.board_url(await workshop.invite("participant", "Pia"))
+    pia, errors = await watched(browser, pia_url)
+    for page in (host, pia):
+        await page.get_by_role("button", name="Grid").click()
+        await expect(page.locator("#viewport")).to_be_hidden()
+    plane = pia.locator("#grid-plane")
+    await expect(pia.locator("#grid-pool .grid-chip")).to_have_count(5)
+
+    # Pia drags Mobility onto the grid at high impact (8) and high effort (8).
+    box = await plane.bounding_box()
+    chip = await pia.locator("#grid-pool [data-id=mob]").bounding_box()
+    assert box is not None
+    assert chip is not None
+    await pia.mouse.move(chip["x"] + 10, chip["y"] + 10)
+    await pia.mouse.down()
+    target = (box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)
+    await pia.mouse.move(*target, steps=8)
+    await pia.mouse.up()
+    seen = host.locator("#grid-plane [data-id=mob]")
+    await expect(seen).to_have_attribute("data-impact", "8")
+    await expect(seen).to_have_attribute("data-effort", "8")
+    there = await host.locator("#grid-plane").bounding_box()
+    drawn = await seen.bounding_box()
+    assert there is not None
+    assert drawn is not None
+    centre = (drawn["x"] + drawn["width"] / 2, drawn["y"] + drawn["height"] / 2)
+    assert abs(centre[0] - (there["x"] + there["width"] * 0.8)) < 2
+    assert abs(centre[1] - (there["y"] + there["height"] * 0.2)) < 2
+    await expect(host.locator("#grid-placed")).to_contain_text("Mobility · impact 8, effort 8")
+
+    # By keys: arrows move Housing from the middle; Enter records the move as one place.
+    await pia.locator("#grid-pool [data-id=hou]").focus()
+    for key in ("ArrowUp", "ArrowUp", "ArrowUp", "ArrowRight"):
+        await pia.keyboard.press(key)
+    moved = pia.locator("#grid-plane [data-id=hou]")
+    await expect(moved).to_be_focused()
+    await pia.keyboard.press("ArrowDown")
+    await pia.keyboard.press("Enter")
+    await expect(host.locator("#grid-plane [data-id=hou]")).to_have_attribute("data-impact", "6")
+    await expect(host.locator("#grid-plane [data-id=hou]")).to_have_attribute("data-effort", "5.5")
+    assert await grid_events(workshop, "hou") == ["grid.placed 6.0 5.5"]
+
+    # A pause records too: Shift moves two steps.
+    await pia.locator("#grid-pool [data-id=n-park]").focus()
+    await pia.keyboard.press("Shift+ArrowLeft")
+    await expect(host.locator("#grid-plane [data-id=n-park]")).to_have_attribute("data-effort", "3")
+    assert await grid_events(workshop, "n-park") == ["grid.placed 5.0 3.0"]
+
+    # Delete takes an item off, for everyone.
+    await pia.locator("#grid-plane [data-id=mob]").focus()
+    await pia.keyboard.press("Delete")
+    await expect(host.locator("#grid-plane [data-id=mob]")).to_have_count(0)
+    await expect(host.locator("#grid-pool [data-id=mob]")).to_be_visible()
+    assert (await grid_events(workshop, "mob"))[-1] == "grid.removed"
+
+    # The decision form shows the place it records as evidence; the log keeps it.
+    await given(workshop, [{"type": "phase.change", "phase": "discuss"}], "discuss")
+    await host.get_by_label("Item").select_option(label="Housing")
+    await expect(host.locator("#decision-grid")).to_have_text(
+        "Evidence from the grid: impact 6, effort 5.5 (recorded with the decision)."
+    )
+    await host.get_by_label("Item").select_option(label="Mobility")
+    await expect(host.locator("#decision-grid")).to_contain_text("Not on the grid")
+    await host.get_by_label("Item").select_option(label="Housing")
+    await host.get_by_label("Rationale").fill("High impact for the effort")
+    await host.get_by_role("button", name="Record decision").click()
+    await expect(pia.locator("#decisions .decision")).to_contain_text("impact 6 · effort 5.5")
+    (decision,) = (await workshop.view())["decisions"]
+    assert decision["evidence"]["grid"] == {"impact": 6.0, "effort": 5.5}
+
+    await assert_accessible(pia)
+    await assert_accessible(host)
+    assert errors == []
+    assert host_errors == []
