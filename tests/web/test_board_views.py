@@ -122,6 +122,19 @@ async def test_a_participant_on_a_phone_reads_writes_edits_and_votes_from_the_li
     assert view["rounds"]["r1"]["tallies"] == {"mob": 1, "hou": 0}
     assert await page_width(pia) <= 360
     await assert_accessible(pia)
+
+    # The grid fits the phone too, and takes an item from the keys.
+    await pia.get_by_role("button", name="Grid").tap()
+    await expect(pia.locator("#grid-plane")).to_be_visible()
+    await expect(listed).to_be_hidden()
+    await pia.locator("#grid-pool [data-id=mob]").focus()
+    await pia.keyboard.press("Enter")
+    await expect(pia.locator("#grid-placed")).to_contain_text("Mobility · impact 5, effort 5")
+    assert await page_width(pia) <= 360
+    await assert_accessible(pia)
+    await pia.get_by_role("button", name="Canvas").tap()  # the canvas scrolls in its own box
+    await expect(pia.locator("#viewport")).to_be_visible()
+    assert await page_width(pia) <= 360
     assert errors == []
     assert host_errors == []
 
