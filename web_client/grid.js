@@ -200,34 +200,39 @@ export class GridView {
     return { impact: clamp((1 - y) * MAX), effort: clamp(x * MAX) };
   }
 
+  /** A drag from the side or about the grid. It listens on the window, so a drag goes on
+   * while live updates redraw the item it started on. */
   pointerDown(down) {
     const chip = down.target.closest("[data-id]");
     if (!chip || !this.allowed || down.button !== 0) return;
+    down.preventDefault(); // no text selection, no focus jump while dragging
     const id = chip.dataset.id;
     const ghost = chip.cloneNode(true);
     ghost.className = `${chip.className} ghost`;
     ghost.removeAttribute("aria-label");
     ghost.setAttribute("aria-hidden", "true");
     let moved = false;
-    chip.setPointerCapture(down.pointerId);
     const move = (ev) => {
+      if (ev.pointerId !== down.pointerId) return;
       if (!moved && Math.hypot(ev.clientX - down.clientX, ev.clientY - down.clientY) < 4) return;
       if (!moved) { moved = true; document.body.append(ghost); chip.classList.add("lifted"); }
       ghost.style.left = `${ev.clientX}px`;
       ghost.style.top = `${ev.clientY}px`;
     };
     const up = (ev) => {
-      chip.removeEventListener("pointermove", move);
-      chip.removeEventListener("pointerup", up);
-      chip.removeEventListener("pointercancel", up);
+      if (ev.pointerId !== down.pointerId) return;
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      window.removeEventListener("pointercancel", up);
       ghost.remove();
       chip.classList.remove("lifted");
       const at = moved && ev.type === "pointerup" ? this.pointAt(ev) : null;
       if (at) this.place(id, at);
+      if (!moved) chip.focus(); // a tap or click selects it for the keys
     };
-    chip.addEventListener("pointermove", move);
-    chip.addEventListener("pointerup", up);
-    chip.addEventListener("pointercancel", up);
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+    window.addEventListener("pointercancel", up);
   }
 
   // ------------------------------------------------------------ evidence

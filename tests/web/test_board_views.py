@@ -221,6 +221,14 @@ async def test_the_grid_takes_items_by_drag_and_by_keys_and_shows_them_everywher
     assert abs(centre[1] - (there["y"] + there["height"] * 0.2)) < 2
     await expect(host.locator("#grid-placed")).to_contain_text("Mobility · impact 8, effort 8")
 
+    # And drags it about on the grid: one more place, where it lands.
+    await pia.mouse.move(*target)
+    await pia.mouse.down()
+    await pia.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6, steps=8)
+    await pia.mouse.up()
+    await expect(host.locator("#grid-placed")).to_contain_text("Mobility · impact 4, effort 3")
+    assert await grid_events(workshop, "mob") == ["grid.placed 8.0 8.0", "grid.placed 4.0 3.0"]
+
     # By keys: arrows move Housing from the middle; Enter records the move as one place.
     await pia.locator("#grid-pool [data-id=hou]").focus()
     for key in ("ArrowUp", "ArrowUp", "ArrowUp", "ArrowRight"):
@@ -245,6 +253,8 @@ async def test_the_grid_takes_items_by_drag_and_by_keys_and_shows_them_everywher
     await expect(host.locator("#grid-plane [data-id=mob]")).to_have_count(0)
     await expect(host.locator("#grid-pool [data-id=mob]")).to_be_visible()
     assert (await grid_events(workshop, "mob"))[-1] == "grid.removed"
+    await pia.get_by_role("button", name="Take “More shade in the park” off the grid").click()
+    await expect(host.locator("#grid-pool [data-id=n-park]")).to_be_visible()
 
     # The decision form shows the place it records as evidence; the log keeps it.
     await given(workshop, [{"type": "phase.change", "phase": "discuss"}], "discuss")
