@@ -18,6 +18,7 @@ import { PromotePanel } from "./promote.js";
 import { SetupPanel } from "./setup.js";
 import { ReplayPage, replayUrl } from "./replay.js";
 import { Sync } from "./sync.js";
+import { BoardViews } from "./views.js";
 import { WorkshopPage } from "./workshop.js";
 
 const $ = (id) => document.getElementById(id);
@@ -93,6 +94,10 @@ class BoardPage {
     });
     this.promote = new PromotePanel(api, send);
     this.setup = new SetupPanel(send);
+    this.views = new BoardViews({ send, refused: (type) => this.refused(type),
+      mayEdit: (note) => this.mayEdit(note), vote: (item, add) => this.vote(item, add),
+      me: () => this.self, actor: () => this.me,
+      names: () => new Map([...this.members.values()].map((m) => [m.id, m.name || m.role])) });
     this.view = this.confirmed;
     this.frame = 0;
     this.sync = new Sync(boardId, () => api.ticket(boardId).then((t) => t.ticket), {
@@ -148,6 +153,7 @@ class BoardPage {
     this.promote.wire();
     if (this.me.role === "facilitator") this.setup.wire();
     this.wire();
+    this.views.start();
     this.sync.start();
     this.render();
   }
@@ -270,6 +276,7 @@ class BoardPage {
       ...itemMarks(this.view, self.id, (round) => mayVote(this.view, round, this.me)),
     });
     this.panels.render(this.view, self.id);
+    this.views.render(this.view);
     this.promote.render(this.view, this.me);
     this.setup.render(this.view);
     this.renderTools();

@@ -82,6 +82,7 @@ const PAST = {
   "note.cluster": "note.clustered", "cluster.create": "cluster.created",
   "cluster.rename": "cluster.renamed", "cluster.move": "cluster.moved",
   "cluster.delete": "cluster.deleted", "vote.cast": "vote.cast", "vote.retract": "vote.retracted",
+  "grid.place": "grid.placed", "grid.remove": "grid.removed",
 };
 
 /** The view as if `command` by `actor` ({id: as this view names them, role}) were already

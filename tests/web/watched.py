@@ -9,10 +9,21 @@ from playwright.async_api import Browser, Page
 from tests.web.conftest import wait_for
 
 
-async def watched(browser: Browser, url: str, *, live: bool = True) -> tuple[Page, list[str]]:
-    """``url`` in a context of its own, with the page's script errors and console errors
-    collected (live: once its board socket is live)."""
-    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+async def watched(
+    browser: Browser,
+    url: str,
+    *,
+    live: bool = True,
+    size: tuple[int, int] = (1280, 800),
+    touch: bool = False,
+) -> tuple[Page, list[str]]:
+    """``url`` in a context of its own (a screen of ``size``, a touch screen if ``touch``),
+    with the page's script errors and console errors collected (live: once its board socket
+    is live)."""
+    width, height = size
+    context = await browser.new_context(
+        viewport={"width": width, "height": height}, has_touch=touch
+    )
     page = await context.new_page()
     page.set_default_timeout(8000)
     errors = errors_of(page)
