@@ -1,7 +1,8 @@
 """The "What happened" view (/w/{id}?catchup=1) in Chromium on the demo's challenges workshop:
 a participant and an auditor see every decision with its rationale and every round's results,
 a lane per board on the timeline, and follow links (by mouse and by keyboard only) into the
-replay, landing at the version they name; no console errors, axe clean."""
+replay, landing at the version they name; from a decision's trace, the board at that moment
+and the round's ballots as its policy shows them; no console errors, axe clean."""
 
 from __future__ import annotations
 
@@ -97,3 +98,35 @@ async def test_an_auditor_goes_from_the_workshop_to_a_mark_by_keyboard(
     assert await landed_at(page) == version
     assert not errors
 
+
+async def test_an_auditor_traces_a_decision_to_its_ballots_and_its_moment(
+    browser: Browser, served: Served
+) -> None:
+    await demo.seed(served.ctx)
+    page, errors = await open_catchup(browser, served, TOMAS)
+    plenary = await served.ctx.reads.board_view(demo.BOARD_ID)
+    chosen = next(d for d in plenary.decisions if d.outcome == "select")
+    card = page.locator(f'#catchup-boards [data-decision="{chosen.id}"]')
+    await card.get_by_role("link", name="Trace").click()
+    await expect(page.locator("#trace-body")).to_be_visible()
+    round_ = plenary.rounds[chosen.evidence.round_id or ""]
+    await expect(page.locator("#trace-round-facts")).to_contain_text(
+        f"Closed; {round_.voters} voters"
+    )
+    await expect(page.locator("#trace-totals tbody tr")).to_have_count(len(round_.results))
+    ballots = page.locator("#trace-ballots tbody tr")
+    await expect(ballots).to_have_count(len(round_.votes))  # the round closed: every ballot
+    await expect(ballots.first).to_contain_text("(")  # named as they joined: "Marta (Lisbon)"
+    await assert_accessible(page, "#trace-view")
+
+    # On the pseudonymous group's board, its voters stay pseudonyms.
+    hidden = demo.group_board(next(g for g in demo.GROUPS if g.pseudonymous))
+    await page.goto(
+        page.url.split("?")[0] + f"?board={hidden}&trace={hidden}-decision"
+    )  # the session is kept by the tab
+    await expect(page.locator("#trace-ballots tbody tr").first).to_contain_text("Pseudonym")
+
+    await page.get_by_role("link", name="Board at this moment").click()
+    view = await served.ctx.reads.board_view(hidden)
+    assert await landed_at(page) == view.decisions[0].version
+    assert not errors
