@@ -50,7 +50,7 @@ export class CatchupView {
     $("catchup-facts").replaceChildren(`${WORKSHOP_KINDS[s.kind] ?? s.kind} workshop · `, dayEl(s.date),
       ` · ${plural(boards, "board", "boards")}, ${plural(s.boards.reduce((n, b) => n + b.decisions.length, 0),
         "decision", "decisions")}`);
-    this.renderAgenda(s.agenda, s.agenda_current);
+    this.renderAgenda(s.agenda, s.agenda_current, s.boards);
     renderTimeline(this, s);
     $("catchup-boards").replaceChildren(...s.boards.map((b) => this.board(b)));
     if (!boards) $("catchup-boards").append(el("p", "empty", "No boards yet."));
@@ -59,15 +59,26 @@ export class CatchupView {
     $("catchup-body").hidden = false;
   }
 
-  renderAgenda(agenda, current) {
+  /** The agenda; a block that was started links each board's replay from that moment. */
+  renderAgenda(agenda, current, boards) {
     const items = agenda.map((a) => {
       const li = el("li", a.index === current ? "current" : "");
       if (a.index === current) li.setAttribute("aria-current", "step");
       const at = `+${Math.floor(a.starts / 60)}:${String(a.starts % 60).padStart(2, "0")}`;
       li.append(el("span", "agenda-at", at), el("span", "agenda-title", a.title),
         el("span", "agenda-minutes", duration(a.minutes)));
-      li.append(a.started_at ? box("span", "agenda-started", "started ", timeEl(a.started_at, "clock"))
-        : el("span", "agenda-started muted", "not started"));
+      if (!a.started_at) {
+        li.append(el("span", "agenda-started muted", "not started"));
+        return li;
+      }
+      li.append(box("span", "agenda-started", "started ", timeEl(a.started_at, "clock")));
+      const links = boards.filter((b) => b.id in a.versions).map((b) => box("li", "",
+        this.replay(b.id, a.versions[b.id], b.title, `when “${a.title}” started`)));
+      if (links.length) {
+        const more = box("details", "agenda-boards", el("summary", "", "Each board when it started"),
+          box("ul", "", ...links));
+        li.append(more);
+      }
       return li;
     });
     $("catchup-agenda").replaceChildren(...items);

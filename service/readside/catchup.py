@@ -14,6 +14,7 @@ functions that fill them.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import datetime
 
 import msgspec
@@ -41,6 +42,9 @@ class AgendaBlock(msgspec.Struct, frozen=True, kw_only=True):
     """Minutes into the day, by the agenda."""
     started_at: datetime | None
     """When a facilitator last started it (``agenda.start``), if ever."""
+    versions: dict[str, int]
+    """Each board's version when it was started (boards that existed by then): where its
+    replay shows the block beginning."""
 
 
 class ClusterFound(msgspec.Struct, frozen=True, kw_only=True):
@@ -159,7 +163,7 @@ async def workshop_summary(
         title=state.title,
         kind=state.kind,
         date=state.date,
-        agenda=tuple(await _agenda(ctx, workshop_id, state)),
+        agenda=tuple(await _agenda(ctx, workshop_id, state, lanes)),
         agenda_current=state.agenda_current,
         boards=tuple(_found(v, groups.get(v.id), marks[v.id]) for v in shown),
         promotions=tuple(_promotions(shown, groups, marks)),
@@ -179,21 +183,33 @@ class _Started(msgspec.Struct):
 _started = msgspec.json.Decoder(_Started).decode
 
 
-async def _agenda(ctx: Plenary, workshop_id: str, state: workshop.Workshop) -> list[AgendaBlock]:
-    """The agenda's blocks, each with when it was last started (from the workshop's log)."""
+async def _agenda(
+    ctx: Plenary,
+    workshop_id: str,
+    state: workshop.Workshop,
+    events: dict[str, list[RecordedEvent]],
+) -> list[AgendaBlock]:
+    """The agenda's blocks, each with when it was last started (from the workshop's log) and
+    each board's version then (from ``events``, each board's in version order)."""
     started: dict[int, datetime] = {}
     for rec in await ctx.store.read_stream(workshop_stream(workshop_id)):
         if rec.type == "agenda.started":
             started[_started(rec.data).index] = rec.recorded_at
+    instants = {b: [rec.recorded_at for rec in recs] for b, recs in events.items()}
     blocks, starts = [], 0
     for index, item in enumerate(state.agenda):
+        at = started.get(index)
+        versions = {}
+        if at is not None:
+            versions = {b: bisect_right(times, at) for b, times in instants.items()}
         blocks.append(
             AgendaBlock(
                 index=index,
                 title=item.title,
                 minutes=item.minutes,
                 starts=starts,
-                started_at=started.get(index),
+                started_at=at,
+                versions={b: v for b, v in versions.items() if v > 0},
             )
         )
         starts += item.minutes

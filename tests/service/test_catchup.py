@@ -165,3 +165,22 @@ def test_a_token_for_one_board_catches_up_on_that_board(client: TestClient) -> N
     elsewhere = client.get("/api/workshops/elsewhere/summary", headers=auth(client, "x"))
     assert elsewhere.status_code == 404
     assert elsewhere.json()["error"]["code"] == "workshop_not_found"
+
+
+def test_a_started_agenda_block_says_where_each_board_was(client: TestClient) -> None:
+    host = auth(client, "", "facilitator")
+    started = client.post(f"{W}/agenda/start", json={"index": 1}, headers=host)
+    assert started.status_code == 200, started.text
+    board_id = demo.group_board(MOBILITY)
+    note = {"type": "note.add", "note_id": "after-start", "text": "Later", "x": 1, "y": 1}
+    body = {"command_id": "after-start", "command": note}
+    added = client.post(f"/api/boards/{board_id}/commands", json=body, headers=host)
+    assert added.status_code == 200, added.text
+
+    found = summary(client, auth(client, "Hanna (observer, Tampere)", "observer"))
+    first, second = found["agenda"][0], found["agenda"][1]
+    assert first["started_at"] is None
+    assert first["versions"] == {}
+    assert second["started_at"] is not None
+    versions = {b["id"]: b["version"] for b in found["boards"]}
+    assert second["versions"] == {**versions, board_id: versions[board_id] - 1}

@@ -6,11 +6,15 @@ and the round's ballots as its policy shows them; no console errors, axe clean."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from domain import workshop
 from domain.actor import Actor
-from service.tools import demo
+from domain.streams import workshop_stream
+from service.tools import demo, demo_data
 from tests.web.accessibility import assert_accessible
 from tests.web.conftest import Served, wait_for
 from tests.web.watched import watched
@@ -41,6 +45,9 @@ async def test_a_participant_catches_up_and_replays_a_decision(
     browser: Browser, served: Served
 ) -> None:
     await demo.seed(served.ctx)
+    start = workshop.StartAgendaItem(index=len(demo_data.AGENDA) - 1)
+    stream = workshop_stream(demo.WORKSHOP_ID)
+    await served.ctx.runner.execute(workshop.DECIDER, stream, start, demo.facilitator(), "start")
     page, errors = await open_catchup(browser, served, MARTA)
     await expect(page.locator("#catchup-title")).to_contain_text("What happened")
     decisions = page.locator("#catchup-boards .decision-card")
@@ -56,6 +63,11 @@ async def test_a_participant_catches_up_and_replays_a_decision(
     await expect(page.locator("#catchup-promotions li")).to_have_count(len(demo.GROUPS))
     await expect(page.locator("#lanes .lane")).to_have_count(len(demo.GROUPS) + 1)
     await expect(page.locator("#lanes .lane").first.locator(".mark")).not_to_have_count(0)
+    await page.get_by_text("Each board when it started").click()  # the block started last
+    started = page.locator(".agenda-boards a")
+    await expect(started).to_have_count(len(demo.GROUPS) + 1)
+    head = (await served.ctx.reads.board_view(demo.BOARD_ID)).version  # the plenary: first
+    await expect(started.first).to_have_attribute("href", re.compile(rf"[?&]v={head}#"))
     await assert_accessible(page, "#catchup-view")
 
     await card.get_by_role("link", name="Replay at this decision").click()
