@@ -22,7 +22,7 @@ import msgspec
 from domain import workshop
 from domain.recorded import RecordedEvent
 from domain.streams import board_stream, workshop_stream
-from projections.board_view import BoardView, DecisionView, RoundView
+from projections.board_view import BoardView, DecisionView, NoteView, RoundView
 from projections.timeline import Mark, activity, mark_of
 from projections.visibility import Viewer, present_view
 from service.context import Plenary
@@ -238,12 +238,12 @@ def _found(view: BoardView, group: str | None, marks: list[Mark]) -> BoardFound:
         for r in view.rounds.values()
     )
     last = next((r for r in reversed(rounds) if not r.open and r.target == "clusters"), None)
+    members: dict[str | None, list[NoteView]] = {}
+    for note in view.notes.values():  # once, not once per cluster: boards hold thousands
+        members.setdefault(note.cluster_id, []).append(note)
     clusters = []
     for cluster in view.clusters.values():
-        notes = sorted(
-            (n for n in view.notes.values() if n.cluster_id == cluster.id),
-            key=lambda n: (-n.version, n.id),
-        )
+        notes = sorted(members.get(cluster.id, ()), key=lambda n: (-n.version, n.id))
         votes = (
             None
             if last is None or cluster.id not in last.item_ids
@@ -268,7 +268,7 @@ def _found(view: BoardView, group: str | None, marks: list[Mark]) -> BoardFound:
         anonymity=view.anonymity,
         version=view.version,
         notes=len(view.notes),
-        loose=sum(1 for n in view.notes.values() if n.cluster_id not in view.clusters),
+        loose=sum(len(notes) for c, notes in members.items() if c not in view.clusters),
         clusters=tuple(clusters),
         rounds=rounds,
         decisions=view.decisions,
