@@ -51,6 +51,8 @@ export class Api {
   // Reads across boards (docs/api.md, "Workshop reads"). Ids may hold ':' and '.', so encode.
   overview(id) { return this.call("GET", `/api/workshops/${enc(id)}/overview`); }
   decisions(id) { return this.call("GET", `/api/workshops/${enc(id)}/decisions`); }
+  /** What happened in the workshop, for whoever missed it (docs/api.md, "What happened"). */
+  summary(id) { return this.call("GET", `/api/workshops/${enc(id)}/summary`); }
   trace(boardId, decisionId) {
     return this.call("GET", `/api/boards/${enc(boardId)}/decisions/${enc(decisionId)}/trace`);
   }

@@ -1,10 +1,13 @@
 // The decision trace view (?board={board_id}&trace={decision_id}): the decision, what it
-// rested on, and every event that led to it in log order, each with its time, version,
-// position, actor, role and hash. A promoted item's trace links on to the decision on the
-// breakout board it came from. On a pseudonymous board people stay pseudonyms here: actor ids
-// are never looked up, and the server withholds hashes there (docs/api.md).
+// rested on, a link to the board replayed to that moment, the vote round behind it with its
+// ballots as its policy shows them (ballots.js), and every event that led to it in log order,
+// each with its time, version, position, actor, role and hash. A promoted item's trace links
+// on to the decision on the breakout board it came from. On a pseudonymous board people stay
+// pseudonyms here: actor ids are never looked up, and the server withholds hashes there
+// (docs/api.md).
 import { badge, box, el, evidenceList, plural, shorten, srOnly, timeEl } from "./dom.js";
 import { OUTCOME_LABELS } from "./facilitation.js";
+import { renderRound } from "./ballots.js";
 import { trackControl } from "./track_start.js";
 
 const $ = (id) => document.getElementById(id);
@@ -34,6 +37,8 @@ export class TraceView {
     $("trace-title").textContent = "Decision trace";
     $("trace-facts").replaceChildren();
     $("trace-track").replaceChildren();
+    $("trace-moment").replaceChildren();
+    $("trace-round").hidden = true;
     $("trace-status").textContent = "Loading the trace…";
     if (moveFocus) $("trace-title").focus();
     let trace, board, origin = null;
@@ -77,11 +82,17 @@ export class TraceView {
     $("trace-facts").replaceChildren(badge("outcome", d.outcome, OUTCOME_LABELS[d.outcome] ?? d.outcome),
       " on ", boardLink, " · ", timeEl(d.decided_at), ` · by ${by}`,
       ` · board version ${d.version}, log position ${d.position}`);
+    const moment = el("a", "replay-link", "Board at this moment");
+    moment.href = this.page.boardLink(board.id, { replay: 1, v: d.version });
+    moment.append(srOnly(`: “${shorten(board.title, 60)}” replayed to the decision (version ${d.version})`));
+    $("trace-moment").replaceChildren(moment);
     $("trace-track").replaceChildren(trackControl(this.page, { ...d, board_id: board.id }) ?? "");
     $("trace-rationale").textContent = d.rationale;
     $("trace-evidence").replaceChildren(evidenceList(d.evidence));
     this.renderOrigin(origin);
     const titles = itemTitles(board, d, this.page.data.workshop?.boards ?? []);
+    renderRound(this.page, board, d, trace.entries, titles,
+      (version) => this.page.boardLink(board.id, { replay: 1, v: version }));
     const rows = trace.entries.map((e) => this.row(e, named, titles));
     $("trace-entries").querySelector("tbody").replaceChildren(...rows);
     $("trace-entries").classList.toggle("hide-dots", !$("trace-dots").checked);

@@ -1,9 +1,10 @@
 // The workshop page, /w/{id}: the workshop at a glance (overview.js: its boards, refreshed
 // every few seconds while the page is visible; the decision log; agenda, people, solution
-// tracks and the programme's outcome tracker), and two views chosen by the query string, on one
-// server route: ?board={board_id}&trace={decision_id} traces a decision (trace.js) and
-// ?track={track_id} shows a solution track (track.js). Links are real links, so they open in
-// a new tab too; a plain click swaps the view in place and Back returns.
+// tracks and the programme's outcome tracker), and views chosen by the query string, on one
+// server route: ?board={board_id}&trace={decision_id} traces a decision (trace.js),
+// ?track={track_id} shows a solution track (track.js) and ?catchup=1 what happened
+// (catchup.js). Links are real links, so they open in a new tab too; a plain click swaps the
+// view in place and Back returns.
 import {
   dayEl, el, NOT_FOUND_CODES, ROLE_LABELS, roleName, showNotFound, timeEl, WORKSHOP_KINDS,
 } from "./dom.js";
@@ -16,12 +17,13 @@ import { PreworkPanel } from "./prework.js";
 import { SetupPanel } from "./templates.js";
 import { AuditView, DESK_ROLES } from "./audit.js";
 import { download } from "./downloads.js";
+import { CatchupView } from "./catchup.js";
 import { TraceView } from "./trace.js";
 import { TrackView } from "./track.js";
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 5000;
-const VIEWS = ["overview", "trace-view", "track-view", "audit-view"];
+const VIEWS = ["overview", "trace-view", "track-view", "audit-view", "catchup-view"];
 
 export class WorkshopPage {
   constructor(api, workshopId, claims) {
@@ -36,6 +38,7 @@ export class WorkshopPage {
     this.trace = new TraceView(this);
     this.track = new TrackView(this);
     this.audit = new AuditView(this);
+    this.catchup = new CatchupView(this);
     // The facilitator's console: run every group at once, invite and group people.
     const host = claims.role === "facilitator" && !claims.board;
     this.console = host ? new Console(this) : null;
@@ -64,6 +67,7 @@ export class WorkshopPage {
     this.trace.wire();
     this.track.wire();
     this.audit.wire();
+    $("catchup-link").href = this.link({ catchup: "1" });
     if (DESK_ROLES.includes(this.me.role)) {
       $("audit-link").href = this.link({ audit: "1" });
       $("desk-entry").hidden = false;
@@ -122,6 +126,9 @@ export class WorkshopPage {
     } else if (query.get("audit") && DESK_ROLES.includes(this.me.role)) {
       this.show("audit-view");
       await this.audit.load(moveFocus);
+    } else if (query.get("catchup")) {
+      this.show("catchup-view");
+      await this.catchup.load(moveFocus);
     } else if (query.get("track")) {
       this.show("track-view");
       await this.track.load(query.get("track"), moveFocus);

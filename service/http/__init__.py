@@ -8,6 +8,7 @@ from starlette.routing import Route
 from service.http import (
     audit,
     boards,
+    catchup,
     console,
     meta,
     openapi,
@@ -24,6 +25,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *meta.ENDPOINTS,
     *people.ENDPOINTS,
     *workshops.ENDPOINTS,
+    *catchup.ENDPOINTS,
     *console.ENDPOINTS,
     *boards.ENDPOINTS,
     *tracks.ENDPOINTS,

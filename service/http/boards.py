@@ -21,6 +21,7 @@ from service.http import answers
 from service.http.endpoints import Call, Endpoint, Query
 from service.http.present import command_answer
 from service.readside import history
+from service.readside.catchup import item_title
 from service.wire import event_out
 
 
@@ -110,16 +111,10 @@ async def rounds(call: Call[None]) -> answers.Rounds:
     """The board's vote rounds, each with its ballot's titles, tallies where you may see them."""
     board_id = await _readable(call)
     view = present_view(await call.ctx.reads.board_view(board_id), call.viewer)
-
-    def title(item_id: str) -> str:
-        if item_id in view.clusters:
-            return view.clusters[item_id].label
-        note = view.notes.get(item_id)
-        return "" if note is None else note.text
-
     shown = [
         answers.RoundWithTitles(
-            **msgspec.structs.asdict(r), titles={item: title(item) for item in r.item_ids}
+            **msgspec.structs.asdict(r),
+            titles={item: item_title(view, item) for item in r.item_ids},
         )
         for r in view.rounds.values()
     ]

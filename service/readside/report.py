@@ -34,9 +34,7 @@ VERDICTS = {"validated": "validated", "needs_changes": "needs changes", "rejecte
 async def workshop_report(ctx: Plenary, workshop_id: str, viewer: Viewer) -> str:
     """The report of ``workshop_id`` as ``viewer`` may see it; ``NotFound`` if there is none."""
     state = await ctx.reads.workshop_state(workshop_id)
-    refs = await ctx.reads.workshop_boards(workshop_id)
-    views = [await ctx.reads.board_view(board_id) for board_id in refs]
-    views.sort(key=lambda v: (v.kind != "plenary", v.title))
+    views = await workshop_views(ctx, workshop_id)
     out = [f"# {inline(state.title)}", ""]
     kind = KINDS.get(state.kind, state.kind)
     day = f" on {state.date}" if state.date else ""
@@ -54,9 +52,20 @@ async def workshop_report(ctx: Plenary, workshop_id: str, viewer: Viewer) -> str
         document = await board_document(ctx, view.id, "md", viewer, view)
         out += [_down(document), ""]
     out += _promotions(views, {v.id: v.title for v in views})
-    for track_id in _tracks(views, viewer):
+    for track_id in tracks_from(views, viewer):
         out += _track(await ctx.reads.track_view(track_id))
     return "\n".join(out).rstrip() + "\n"
+
+
+async def workshop_views(
+    ctx: Plenary, workshop_id: str, scope: str | None = None
+) -> list[BoardView]:
+    """The workshop's boards now (only ``scope`` if the token opens one), whole: the plenary
+    first, then by title. Cut each for its reader before it leaves the service."""
+    refs = await ctx.reads.workshop_boards(workshop_id, scope)
+    views = [await ctx.reads.board_view(board_id) for board_id in refs]
+    views.sort(key=lambda v: (v.kind != "plenary", v.title))
+    return views
 
 
 def _down(document: str) -> str:
@@ -78,7 +87,7 @@ def _promotions(views: list[BoardView], titles: dict[str, str]) -> list[str]:
     return [*out, ""]
 
 
-def _tracks(views: list[BoardView], viewer: Viewer) -> list[str]:
+def tracks_from(views: list[BoardView], viewer: Viewer) -> list[str]:
     """The tracks started from the decisions the reader sees, in decision order."""
     found: list[str] = []
     for view in views:
