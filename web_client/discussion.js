@@ -1,5 +1,6 @@
 // The discuss phase on a board: the fold of its events into `view.discussion` (the shape of
 // projections/discussion_view.py), and the page's spotlight, comments and action items.
+import { dayEl, el } from "./dom.js";
 
 /** The discussion part of an empty board view. */
 export function emptyDiscussion() {
@@ -26,4 +27,22 @@ export function foldDiscussion(view, data, rec) {
         ? { ...a, done: true, version: rec.version } : a)) });
     default: return view; // an event type this client does not know changes nothing it shows
   }
+}
+
+// --------------------------------------------------------------------------- action items
+
+/** A decision's action items as a list (what, who owns it, when it is due, done or not);
+ * a line saying there are none when `actions` is empty. */
+export function actionList(actions, none = "No action items yet.") {
+  if (!actions.length) return el("p", "hint", none);
+  const list = el("ul", "actions");
+  for (const a of actions) {
+    const item = el("li", a.done ? "action done" : "action");
+    item.dataset.id = a.id;
+    item.append(el("span", "action-text", a.text), " · ", el("span", "action-owner", a.owner_name),
+      " · due ", dayEl(a.due));
+    if (a.done) item.append(" · ", el("span", "badge", "done"));
+    list.append(item);
+  }
+  return list;
 }

@@ -4,6 +4,7 @@
 // breakout board it came from. On a pseudonymous board people stay pseudonyms here: actor ids
 // are never looked up, and the server withholds hashes there (docs/api.md).
 import { badge, box, el, evidenceList, plural, shorten, srOnly, timeEl } from "./dom.js";
+import { actionList } from "./discussion.js";
 import { OUTCOME_LABELS } from "./facilitation.js";
 import { trackControl } from "./track_start.js";
 
@@ -81,6 +82,7 @@ export class TraceView {
     $("trace-rationale").textContent = d.rationale;
     $("trace-evidence").replaceChildren(evidenceList(d.evidence));
     this.renderOrigin(origin);
+    $("trace-actions").replaceChildren(actionList(trace.actions ?? []));
     const titles = itemTitles(board, d, this.page.data.workshop?.boards ?? []);
     const rows = trace.entries.map((e) => this.row(e, named, titles));
     $("trace-entries").querySelector("tbody").replaceChildren(...rows);
