@@ -3,8 +3,9 @@ point for everything else a board records.
 
 ``decide`` holds every rule and raises a ``DomainError`` with a stable code when one says
 no; ``evolve`` only applies facts. Ids and times come in as data, so both are deterministic.
-Facilitation (``domain.facilitation``), voting (``domain.voting``) and decisions
-(``domain.decisions``) decide on the same ``Board`` state; this module routes to them.
+Facilitation (``domain.facilitation``), voting (``domain.voting``), decisions
+(``domain.decisions``) and the discussion (``domain.discussion``) decide on the same
+``Board`` state; this module routes to them.
 
 Longer than most modules, on purpose: the board's own commands, events, state and fold are
 read together with the router to the rule modules beside it; those already hold the rest.
@@ -16,7 +17,7 @@ import math
 
 import msgspec
 
-from domain import board_setup, decisions, facilitation, voting
+from domain import board_setup, decisions, discussion, facilitation, voting
 from domain.actor import Actor
 from domain.board_state import (
     Board,
@@ -153,7 +154,12 @@ NoteCommand = (
     | PlaceNotes
 )
 Command = (
-    NoteCommand | facilitation.Command | voting.Command | decisions.Command | board_setup.Command
+    NoteCommand
+    | facilitation.Command
+    | voting.Command
+    | decisions.Command
+    | board_setup.Command
+    | discussion.Command
 )
 
 
@@ -253,7 +259,14 @@ NoteEvent = (
     | ClusterDeleted
     | NoteClustered
 )
-Event = NoteEvent | facilitation.Event | voting.Event | decisions.Event | board_setup.Event
+Event = (
+    NoteEvent
+    | facilitation.Event
+    | voting.Event
+    | decisions.Event
+    | board_setup.Event
+    | discussion.Event
+)
 
 
 initial_state = Board()
@@ -323,6 +336,8 @@ def decide(state: Board, command: Command, actor: Actor) -> list[Event]:
         return list(decisions.decide(state, command, actor))
     if isinstance(command, board_setup.SetupCommand):
         return list(board_setup.decide(state, command))
+    if isinstance(command, discussion.DiscussionCommand):
+        return list(discussion.decide(state, command, actor))
     return _decide_on_board(state, command, actor)
 
 
@@ -490,6 +505,8 @@ def evolve(state: Board, event: Event) -> Board:
         return decisions.evolve(state, event)
     if isinstance(event, board_setup.SetupEvent):
         return board_setup.evolve(state, event)
+    if isinstance(event, discussion.DiscussionEvent):
+        return discussion.evolve(state, event)
     return _evolve_note(state, event)
 
 

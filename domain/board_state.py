@@ -118,6 +118,22 @@ class DecisionState(msgspec.Struct, frozen=True, kw_only=True):
     """The solution track that works the decision out, once started (one at most)."""
 
 
+class ActionState(msgspec.Struct, frozen=True, kw_only=True):
+    """An action item of a decision (``domain.discussion``)."""
+
+    decision_id: str
+    done: bool = False
+
+
+class Discussion(msgspec.Struct, frozen=True, kw_only=True):
+    """The discuss phase's state (``domain.discussion``): the spotlighted item, the comments'
+    ids and the decisions' action items."""
+
+    spotlight: str | None = None
+    comments: frozenset[str] = frozenset()
+    actions: dict[str, ActionState] = msgspec.field(default_factory=dict)
+
+
 class VoteDefaults(msgspec.Struct, frozen=True, kw_only=True):
     """What a new vote round on the board starts from in the facilitator's form (``vote.open``
     still says every value itself): dots each, most on one item, tallies hidden."""
@@ -154,6 +170,7 @@ class Board(msgspec.Struct, frozen=True, kw_only=True):
     phases: tuple[Phase, ...] = PHASES
     """The phases the board uses, in order; ``phase.change`` moves only to one of them."""
     vote_defaults: VoteDefaults = msgspec.field(default_factory=VoteDefaults)
+    discussion: Discussion = msgspec.field(default_factory=Discussion)
 
 
 # --------------------------------------------------------------------------- lookups

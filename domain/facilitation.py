@@ -29,6 +29,7 @@ TIMER_LABEL_MAX = 80
 _WRITING: frozenset[Phase] = frozenset({"collect", "cluster"})
 _CLUSTERING: frozenset[Phase] = frozenset({"collect", "cluster", "discuss"})
 _PRIORITISING: frozenset[Phase] = frozenset({"vote", "discuss", "decide"})
+_DISCUSSING: frozenset[Phase] = frozenset({"discuss", "decide"})
 
 PARTICIPANT_PHASES: Mapping[str, frozenset[Phase]] = {
     "note.add": _WRITING,
@@ -41,6 +42,7 @@ PARTICIPANT_PHASES: Mapping[str, frozenset[Phase]] = {
     "note.cluster": _CLUSTERING,
     "grid.place": _PRIORITISING,
     "grid.remove": _PRIORITISING,
+    "comment.add": _DISCUSSING,
 }
 """Command tag → the phases in which a participant may issue it. Tags not listed (moving a
 note or cluster, voting while a round is open) are not bound to a phase."""

@@ -57,6 +57,10 @@ SEALED: Mapping[str, tuple[tuple[Path, Owner], ...]] = {
         (("notes", "*", "fields", "*", "text"), "origin"),
         (("clusters", "*", "label"), "origin"),
     ),
+    "comment.added": ((("text",), "author"),),
+    # An action item and the name of its owner (maybe no one of the workshop), as the
+    # facilitator typed them.
+    "action.added": ((("text",), "actor"), (("owner_name",), "actor")),
     # prework: what each person answered is theirs, whoever recorded it
     "prework.answered": ((("answers", "*", "text"), "author"),),
     # solution tracks
@@ -139,6 +143,7 @@ NOT_PERSONAL: Mapping[str, frozenset[Path]] = {
         }
     ),
     "group.created": frozenset({("name",)}),
+    "action.added": frozenset({("due",)}),
     "programme.created": frozenset({("title",)}),
     "timer.started": frozenset({("label",)}),
     "agenda.started": frozenset({("title",)}),

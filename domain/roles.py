@@ -60,6 +60,11 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         "decision.track": _FACILITATORS,
         # Sent by the service with prework.place: people's answers as their private notes.
         "notes.place": _FACILITATORS,
+        "spotlight.set": _FACILITATORS,
+        "spotlight.clear": _FACILITATORS,
+        "comment.add": _EDITORS,
+        "action.add": _FACILITATORS,
+        "action.done": _FACILITATORS,
     },
     "workshop": {
         # An organiser creates a workshop and becomes its first facilitator (in the same step).

@@ -1,6 +1,7 @@
 """The board people see: live notes and clusters with their authors, positions and times,
 and the facilitation around them: phase, timer, lock, vote rounds with their tallies, the
-impact/effort grid, decisions with their evidence, and where promoted items came from.
+impact/effort grid, decisions with their evidence, where promoted items came from, and the
+discussion (spotlight, comments, action items: ``projections.discussion_view``).
 
 This is the whole truth of a board; ``projections.visibility`` cuts it down to what one
 viewer may see (hidden notes, hidden tallies, pseudonyms) before it leaves the service.
@@ -16,11 +17,13 @@ from datetime import datetime, timedelta
 
 import msgspec
 
-from domain import board, board_setup, decisions, facilitation, voting
+from domain import board, board_setup, decisions, discussion, facilitation, voting
 from domain.board_state import PHASES, Anonymity, NoteField, Origin, Phase, VoteDefaults
 from domain.recorded import RecordedEvent
 from domain.streams import board_id_of
 from domain.types import Colour
+from projections import discussion_view
+from projections.discussion_view import DiscussionView
 
 _decode_event = msgspec.json.Decoder(board.Event).decode
 
@@ -154,6 +157,8 @@ class BoardView(msgspec.Struct, frozen=True, kw_only=True):
     """What the board asks people (``board.configure``); empty: none."""
     phases: tuple[Phase, ...] = PHASES
     vote_defaults: VoteDefaults = msgspec.field(default_factory=VoteDefaults)
+    discussion: DiscussionView = msgspec.field(default_factory=DiscussionView)
+    """The spotlight, comments and action items (``projections.discussion_view``)."""
 
 
 def _note(view: BoardView, note_id: str, rec: RecordedEvent, **changes: object) -> BoardView:
@@ -221,6 +226,9 @@ def _apply_event(view: BoardView, event: board.Event, rec: RecordedEvent) -> Boa
             return replace(
                 view, clusters={k: v for k, v in view.clusters.items() if k != event.cluster_id}
             )
+        case discussion.DiscussionEvent():
+            talk = discussion_view.apply(view.discussion, event, rec)
+            return replace(view, discussion=talk)
         case _:
             return _apply_facilitation(view, event, rec)
     return view
@@ -392,7 +400,7 @@ class BoardViewProjection:
     """The ``board_view`` projection, keyed by board id."""
 
     name = "board_view"
-    version = 5
+    version = 6
 
     def key_of(self, recorded: RecordedEvent) -> str | None:
         return board_id_of(recorded.stream_id)

@@ -19,6 +19,7 @@ import msgspec
 from domain import solution
 from domain.recorded import RecordedEvent
 from domain.streams import solution_id_of
+from projections.discussion_view import ActionView
 
 _decode_event = msgspec.json.Decoder(solution.Event).decode
 
@@ -145,6 +146,19 @@ class SolutionTimeline(msgspec.Struct, frozen=True, kw_only=True):
     practices: tuple[PracticeView, ...] = ()
     presentation: PresentationView | None = None
     timeline: tuple[TimelineEntry, ...] = ()
+    actions: tuple[ActionView, ...] = ()
+    """The action items of the decision the track started from. They live on that decision's
+    board, so this projection leaves them empty; a read of the track fills them in
+    (``with_actions``)."""
+
+
+def with_actions(track: SolutionTimeline, actions: tuple[ActionView, ...]) -> SolutionTimeline:
+    """``track`` with those of ``actions`` (its origin board's) that are its decision's."""
+    if track.origin is None:
+        return track
+    decision_id = track.origin.decision_id
+    mine = tuple(a for a in actions if a.decision_id == decision_id)
+    return msgspec.structs.replace(track, actions=mine)
 
 
 def _short(text: str, limit: int = SUMMARY_MAX) -> str:

@@ -4,7 +4,8 @@ Given a board's events up to a decision, ``trace`` keeps those that shaped it: t
 item's creation (or promotion) and renames, the notes in its evidence (added, edited, revealed,
 clustered), the vote round in its evidence (opened, every dot cast or retracted, closed), its
 place on the grid, the facilitator's phase changes, and the decision itself. Moves are left
-out: where a note sat on the canvas does not bear on a decision.
+out: where a note sat on the canvas does not bear on a decision. Beside the entries, the
+decision's action items as the board holds them now: what was to be done after it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import msgspec
 from domain import board, decisions, facilitation, voting
 from domain.recorded import RecordedEvent
 from projections.board_view import DecisionView
+from projections.discussion_view import ActionView
 
 _decode = msgspec.json.Decoder(board.Event).decode
 
@@ -37,6 +39,8 @@ class DecisionTrace(msgspec.Struct, frozen=True, kw_only=True):
     board_id: str
     decision: DecisionView
     entries: tuple[TraceEntry, ...]
+    actions: tuple[ActionView, ...] = ()
+    """The decision's action items, in the order they were added."""
 
 
 def _what(event: board.Event, item: str, notes: frozenset[str], round_id: str | None) -> str:
@@ -76,10 +80,16 @@ def _what(event: board.Event, item: str, notes: frozenset[str], round_id: str | 
     return ""
 
 
-def trace(board_id: str, decision: DecisionView, events: list[RecordedEvent]) -> DecisionTrace:
-    """The events among ``events`` (a board's, in version order) that led to ``decision``.
+def trace(
+    board_id: str,
+    decision: DecisionView,
+    events: list[RecordedEvent],
+    actions: tuple[ActionView, ...] = (),
+) -> DecisionTrace:
+    """The events among ``events`` (a board's, in version order) that led to ``decision``, and
+    those of ``actions`` (the board's action items now) that are the decision's.
 
-    Pass them as the viewer may see them: redacted placeholders are skipped.
+    Pass the events as the viewer may see them: redacted placeholders are skipped.
     """
     notes = frozenset(n.note_id for n in decision.evidence.notes)
     if decision.item_kind == "notes":
@@ -104,4 +114,5 @@ def trace(board_id: str, decision: DecisionView, events: list[RecordedEvent]) ->
                     what=what,
                 )
             )
-    return DecisionTrace(board_id=board_id, decision=decision, entries=tuple(entries))
+    mine = tuple(a for a in actions if a.decision_id == decision.id)
+    return DecisionTrace(board_id=board_id, decision=decision, entries=tuple(entries), actions=mine)

@@ -81,6 +81,10 @@ def present_view(view: BoardView, viewer: Viewer) -> BoardView:
         notes={nid: replace(n, author=alias(n.author)) for nid, n in notes.items()},
         rounds={rid: _alias_round(r, alias) for rid, r in rounds.items()},
         decisions=tuple(_alias_decision(d, alias) for d in view.decisions),
+        discussion=replace(
+            view.discussion,
+            comments=tuple(replace(c, author=alias(c.author)) for c in view.discussion.comments),
+        ),
     )
 
 

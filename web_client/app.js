@@ -13,6 +13,7 @@ import { uuidv7 } from "./ids.js";
 import { showGathered } from "./gather.js";
 import { HomePage } from "./home.js";
 import { joinIfInvited } from "./join.js";
+import { DiscussionPanel } from "./discussion.js";
 import { describe, Panels } from "./panels.js";
 import { PromotePanel } from "./promote.js";
 import { SetupPanel } from "./setup.js";
@@ -87,10 +88,15 @@ class BoardPage {
     this.ui = { dragging: null, editing: null };
     this.renderer = new BoardRenderer($("canvas"));
     const send = (command) => this.command(command);
+    this.discussion = new DiscussionPanel(send, {
+      nameOf: (id) => this.nameOf(id),
+      itemElement: (id) => this.renderer.notes.get(id) ?? this.renderer.clusters.get(id) ?? null,
+    });
     this.panels = new Panels(send, {
       trace: (d) => this.workshopUrl({ board: boardId, trace: d.id }),
       track: (trackId) => this.workshopUrl({ track: trackId }),
       replay: (d) => replayUrl(boardId, api.token, d.version),
+      actions: (d, view) => this.discussion.decisionActions(d, view),
     });
     this.promote = new PromotePanel(api, send);
     this.setup = new SetupPanel(send);
@@ -150,6 +156,7 @@ class BoardPage {
       ? "Notes can be focused with Tab to be read."
       : "Notes can be focused with Tab; Enter edits, Delete removes, arrow keys move.";
     this.panels.start(this.me, () => this.sync.now());
+    this.discussion.start(this.me);
     this.promote.wire();
     if (this.me.role === "facilitator") this.setup.wire();
     this.wire();
@@ -192,6 +199,7 @@ class BoardPage {
     // A refused set-up shows under its form; any other refusal in a toast.
     if (!this.setup.rejected(frame)) showAlert(frame.message || frame.code, frame.code);
     this.panels.rejected(frame.op_id);
+    this.discussion.rejected(frame.op_id);
     this.settle();
   }
 
@@ -277,6 +285,7 @@ class BoardPage {
     });
     this.panels.render(this.view, self.id);
     this.views.render(this.view);
+    this.discussion.render(this.view);
     this.promote.render(this.view, this.me);
     this.setup.render(this.view);
     this.renderTools();
@@ -310,6 +319,13 @@ class BoardPage {
     hint.hidden = !why;
     hint.textContent = why ?? "";
     document.body.classList.toggle("frozen", Boolean(this.refused("note.move")));
+  }
+
+  /** What to call the person `id` of the view: you, someone here now, else "Someone". */
+  nameOf(id) {
+    if (id === this.self.id) return "You";
+    const here = [...this.members.values()].find((m) => m.id === id);
+    return here?.name || "Someone";
   }
 
   renderPeople() {

@@ -2,6 +2,7 @@
 // projections/board_view.py as projections/visibility.py cuts it down for one viewer) and the
 // rules the page uses to show what someone may do now. The rules mirror domain/facilitation.py
 // and domain/voting.py only to guide the UI; the server decides and a `reject` rolls back.
+import { emptyDiscussion, foldDiscussion } from "./discussion.js";
 
 export const PHASES = ["collect", "cluster", "vote", "discuss", "decide"];
 export const PHASE_LABELS = {
@@ -12,12 +13,14 @@ export const OUTCOME_LABELS = { select: "Selected", park: "Parked", reject: "Rej
 const WRITING = ["collect", "cluster"];
 const CLUSTERING = ["collect", "cluster", "discuss"];
 const PRIORITISING = ["vote", "discuss", "decide"];
+const DISCUSSING = ["discuss", "decide"];
 
 /** Command type → the phases a participant may issue it in (domain/facilitation.py). */
 export const PARTICIPANT_PHASES = {
   "note.add": WRITING, "note.edit": WRITING, "note.recolour": WRITING, "note.delete": WRITING,
   "cluster.create": CLUSTERING, "cluster.rename": CLUSTERING, "cluster.delete": CLUSTERING,
   "note.cluster": CLUSTERING, "grid.place": PRIORITISING, "grid.remove": PRIORITISING,
+  "comment.add": DISCUSSING,
 };
 
 /** What a board's vote rounds start from until it is configured (domain/board_state.py). */
@@ -27,7 +30,8 @@ export const VOTE_DEFAULTS = { budget: 5, per_item_max: 3, hide_tallies: true };
 export function facilitationDefaults() {
   return { phase: "collect", locked: false, private_writing: false, anonymity: "named",
     timer: null, rounds: {}, grid: {}, decisions: [], promotions: [], gathered: null,
-    prompt: "", phases: [...PHASES], vote_defaults: { ...VOTE_DEFAULTS } };
+    prompt: "", phases: [...PHASES], vote_defaults: { ...VOTE_DEFAULTS },
+    discussion: emptyDiscussion() };
 }
 
 const later = (iso, seconds) => new Date(Date.parse(iso) + seconds * 1000).toISOString();
@@ -89,7 +93,7 @@ function foldVoting(view, data, rec) {
       return put({ ...round, open: false, closed_at: rec.recorded_at, results: data.results,
         voters: data.voters,
         tallies: Object.fromEntries(data.results.map((t) => [t.item_id, t.votes])) });
-    default: return view; // an event type this client does not know changes nothing it shows
+    default: return foldDiscussion(view, data, rec);
   }
 }
 
@@ -162,7 +166,7 @@ export const FACILITATOR_COMMANDS = new Set([
   "board.create", "phase.change", "timer.start", "timer.extend", "timer.stop", "private.start",
   "notes.reveal", "anonymity.set", "board.lock", "board.unlock", "board.gather", "vote.open",
   "vote.close", "decision.record", "items.promote", "decision.track", "board.configure",
-  "notes.place",
+  "notes.place", "spotlight.set", "spotlight.clear", "action.add", "action.done",
 ]);
 
 /** Why `me` may not issue `type` now (null: they may). Mirrors the role table and

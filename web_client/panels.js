@@ -54,7 +54,8 @@ export function describe(recorded, view) {
 
 export class Panels {
   /** `command(command)` sends a board command and returns its op_id (null if not sent);
-   * `links` ({trace(decision), track(trackId)}) give the addresses a decision links to. */
+   * `links` ({trace(decision), track(trackId)}) give the addresses a decision links to;
+   * `links.actions(decision, view)`, if given, its action items to show under it. */
   constructor(command, links) {
     this.command = command;
     this.links = links;
@@ -365,7 +366,8 @@ export class Panels {
 
   renderDecisions(view) {
     if (this.host) this.renderDecisionForm(view);
-    const key = JSON.stringify([view.decisions, Object.keys(view.rounds), view.workshop_id]);
+    const key = JSON.stringify([view.decisions, Object.keys(view.rounds), view.workshop_id,
+      view.discussion?.actions]);
     if (this.keys.decisions === key) return;
     this.keys.decisions = key;
     const entries = view.decisions.map((d) => {
@@ -380,6 +382,7 @@ export class Panels {
       item.append(this.evidence(view, d.evidence));
       item.append(el("p", "meta", `v${d.version} · ${timeOf(d.decided_at)}`));
       item.append(this.decisionLinks(d));
+      if (this.links.actions) item.append(this.links.actions(d, view));
       return item;
     });
     $("decisions").replaceChildren(...entries);

@@ -6,6 +6,7 @@
 // pseudonyms here: actor ids are never looked up, and the server withholds hashes there
 // (docs/api.md).
 import { badge, box, el, evidenceList, plural, shorten, srOnly, timeEl } from "./dom.js";
+import { actionList } from "./discussion.js";
 import { OUTCOME_LABELS } from "./facilitation.js";
 import { renderRound } from "./ballots.js";
 import { trackControl } from "./track_start.js";
@@ -90,6 +91,7 @@ export class TraceView {
     $("trace-rationale").textContent = d.rationale;
     $("trace-evidence").replaceChildren(evidenceList(d.evidence));
     this.renderOrigin(origin);
+    $("trace-actions").replaceChildren(actionList(trace.actions ?? []));
     const titles = itemTitles(board, d, this.page.data.workshop?.boards ?? []);
     renderRound(this.page, board, d, trace.entries, titles,
       (version) => this.page.boardLink(board.id, { replay: 1, v: version }));

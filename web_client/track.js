@@ -5,6 +5,7 @@
 import {
   badge, box, dayEl, el, formatPeriod, plural, shorten, srOnly, timeEl, TRACK_STATUS, VERDICTS,
 } from "./dom.js";
+import { actionList } from "./discussion.js";
 import { TrackForms } from "./track_forms.js";
 
 const $ = (id) => document.getElementById(id);
@@ -69,6 +70,8 @@ export class TrackView {
       timeEl(track.updated_at));
     $("track-facts").replaceChildren(...facts);
     $("track-summary").textContent = track.summary;
+    $("track-actions").replaceChildren(actionList(track.actions ?? [],
+      "The decision has no action items."));
     this.renderSprints(track);
     this.renderAssessments(track);
     this.renderValidations(track);

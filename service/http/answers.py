@@ -16,6 +16,7 @@ from domain.programme import OutcomeTargets
 from domain.types import Role
 from domain.workshop import AgendaItem, Prework
 from projections.board_view import DecisionView, RoundView, TimerView
+from projections.discussion_view import ActionView
 from projections.programme import OutcomeCount, TrackEntry, WorkshopEntry
 from projections.trace import TraceEntry
 from service.wire import EventOut
@@ -192,6 +193,7 @@ class Trace(Answer, frozen=True, kw_only=True):
     decision: DecisionView
     entries: tuple[TraceEntry, ...]
     origin: Origin | None
+    actions: tuple[ActionView, ...] = ()
 
 
 class Programme(Answer, frozen=True, kw_only=True):

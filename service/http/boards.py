@@ -122,7 +122,8 @@ async def rounds(call: Call[None]) -> answers.Rounds:
 
 
 async def trace(call: Call[None]) -> answers.Trace:
-    """A decision and every event that led to it, and where its item came from."""
+    """A decision and every event that led to it, where its item came from, and its action
+    items."""
     board_id = await _readable(call)
     view = present_view(await call.ctx.reads.board_view(board_id), call.viewer)
     decision_id = call.path("decision_id")
@@ -132,12 +133,13 @@ async def trace(call: Call[None]) -> answers.Trace:
     events = await call.ctx.store.read_stream(board_stream(board_id), 0, decision.version)
     shown = await call.ctx.reads.present_history(board_id, events, call.viewer)
     item = view.clusters.get(decision.item_id) or view.notes.get(decision.item_id)
-    found = trace_of(board_id, decision, shown)
+    found = trace_of(board_id, decision, shown, view.discussion.actions)
     return answers.Trace(
         board_id=found.board_id,
         decision=found.decision,
         entries=found.entries,
         origin=None if item is None else item.origin,
+        actions=found.actions,
     )
 
 

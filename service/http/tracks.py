@@ -9,7 +9,7 @@ import msgspec
 from domain import solution
 from domain.board import Id
 from projections.programme import WorkshopEntry, members, outcomes
-from projections.solution_timeline import SolutionTimeline
+from projections.solution_timeline import SolutionTimeline, with_actions
 from service.commands.access import track_stream
 from service.commands.handle import handle
 from service.http import answers
@@ -23,10 +23,15 @@ class TrackCommandIn(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def get_track(call: Call[None]) -> SolutionTimeline:
-    """The track: its sprints, updates, assessments, validations, practices and timeline."""
+    """The track: its sprints, updates, assessments, validations, practices and timeline, and
+    its decision's action items (from the decision's board)."""
     track_id = call.path("track_id")
     await track_stream(call.ctx.runner, call.caller, track_id)
-    return await call.ctx.reads.track_view(track_id)
+    track = await call.ctx.reads.track_view(track_id)
+    if track.origin is None:
+        return track
+    board = await call.ctx.reads.board_view(track.origin.board_id)
+    return with_actions(track, board.discussion.actions)
 
 
 async def track_command(call: Call[TrackCommandIn]) -> answers.CommandAnswer:

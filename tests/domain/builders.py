@@ -3,7 +3,7 @@ a created board, notes, clusters, and ``given`` with the facilitator acting by d
 
 from __future__ import annotations
 
-from domain import board
+from domain import board, decisions
 from domain.actor import Actor
 from domain.types import Colour
 from tests.domain import harness
@@ -39,3 +39,15 @@ def clustered(note_id: str = "n1", cluster_id: str | None = "c1") -> board.NoteC
 
 BOARD = (CREATED, added("n1"), cluster("c1"))
 """A board with Alice's note ``n1`` and the cluster ``c1``."""
+
+
+DECIDED = decisions.DecisionRecorded(
+    decision_id="d1",
+    item_id="c1",
+    item_kind="clusters",
+    title="Theme",
+    outcome="select",
+    rationale="Most dots",
+    evidence=decisions.Evidence(board_version=3),
+)
+"""The decision ``d1``, selecting the cluster ``c1``."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from domain import board, facilitation, voting
+from domain import board, discussion, facilitation, voting
 from domain.actor import Actor
 from domain.board_state import PHASES, Phase, Timer
 from domain.errors import Forbidden, InvalidCommand, NotFound
@@ -496,6 +496,7 @@ PHASE_SAMPLES: dict[str, board.Command] = {
     "note.cluster": board.ClusterNote(note_id="n1", cluster_id="c1"),
     "grid.place": voting.PlaceOnGrid(item_id="c1", impact=9.0, effort=1.0),
     "grid.remove": voting.RemoveFromGrid(item_id="c1"),
+    "comment.add": discussion.AddComment(comment_id="m9", item_id="c1", text="Why?"),
 }
 """One command per phase-bound tag that Alice may issue on ``in_phase``'s board."""
 

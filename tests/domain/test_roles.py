@@ -17,6 +17,7 @@ from domain import (
     board_setup,
     board_state,
     decisions,
+    discussion,
     facilitation,
     organisers,
     prework,
@@ -30,6 +31,7 @@ from domain.actor import Actor
 from domain.errors import Forbidden
 from domain.roles import ALLOWED, PERMISSIONS
 from domain.types import ROLES, Role, WorkshopRole
+from tests.domain.builders import DECIDED
 
 DOC = Path(__file__).parents[2] / "docs" / "roles.md"
 UNIONS: dict[str, Any] = {
@@ -54,7 +56,7 @@ def documented() -> dict[str, tuple[str, frozenset[Role]]]:
     columns = [cell.strip() for cell in header.strip("|").split("|")][2:]
     assert tuple(columns) == ROLES
     table: dict[str, tuple[str, frozenset[Role]]] = {}
-    for line in lines:
+    for line in lines[lines.index(header) :]:  # the phase table above has rows of one tag too
         row = re.fullmatch(r"\| `([a-z._]+)` \|(.*)\|", line)
         if row is None:
             continue
@@ -358,16 +360,28 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
         ),
     ),
     "decision.track": in_phase(
+        "decide", decisions.TrackDecision(decision_id="d1", track_id="t1"), DECIDED
+    ),
+    "spotlight.set": in_phase("discuss", discussion.SetSpotlight(item_id="c1")),
+    "spotlight.clear": in_phase(
+        "discuss", discussion.ClearSpotlight(), discussion.SpotlightSet(item_id="c1")
+    ),
+    "comment.add": in_phase(
+        "discuss", discussion.AddComment(comment_id="m1", item_id="c1", text="Good")
+    ),
+    "action.add": in_phase(
         "decide",
-        decisions.TrackDecision(decision_id="d1", track_id="t1"),
-        decisions.DecisionRecorded(
-            decision_id="d1",
-            item_id="c1",
-            item_kind="clusters",
-            title="Theme",
-            outcome="select",
-            rationale="r",
-            evidence=decisions.Evidence(board_version=3),
+        discussion.AddAction(
+            action_id="a1", decision_id="d1", text="Ask", owner_name="Pia", due="2025-04-01"
+        ),
+        DECIDED,
+    ),
+    "action.done": in_phase(
+        "decide",
+        discussion.CompleteAction(action_id="a1"),
+        DECIDED,
+        discussion.ActionAdded(
+            action_id="a1", decision_id="d1", text="Ask", owner_name="Pia", due="2025-04-01"
         ),
     ),
     "items.promote": in_phase(

@@ -98,3 +98,39 @@ def test_an_unknown_decision_is_404(client: TestClient) -> None:
     )
     assert answer.status_code == 404
     assert answer.json()["error"]["code"] == "decision_not_found"
+
+
+def test_a_decisions_action_items_show_in_its_trace_and_on_its_solution_track(
+    client: TestClient,
+) -> None:
+    ctx, auditor = seeded(client)
+    host = session_token(ctx, demo.facilitator(), demo.WORKSHOP_ID)
+    action = {
+        "type": "action.add",
+        "action_id": "act-1",
+        "decision_id": "demo-plenary-select",
+        "text": "Book the library hall",
+        "owner_name": "Pia from the library",
+        "due": "2026-12-18",
+    }
+    sent = client.post(
+        f"/api/boards/{demo.BOARD_ID}/commands",
+        json={"command_id": "c-act-1", "command": action},
+        headers={"Authorization": f"Bearer {host}"},
+    )
+    assert sent.status_code == 200, sent.text
+    traced = get(
+        client, f"/api/boards/{demo.BOARD_ID}/decisions/demo-plenary-select/trace", auditor
+    )
+    (shown,) = traced["actions"]
+    assert (shown["text"], shown["owner_name"], shown["due"], shown["done"]) == (
+        "Book the library hall",
+        "Pia from the library",
+        "2026-12-18",
+        False,
+    )
+    track = get(client, f"/api/tracks/{demo.TRACK_ID}", auditor)
+    assert [a["id"] for a in track["actions"]] == ["act-1"]
+    other = get(client, "/api/boards/demo-group-trust", auditor)["decisions"][0]["id"]
+    elsewhere = get(client, f"/api/boards/demo-group-trust/decisions/{other}/trace", auditor)
+    assert elsewhere["actions"] == []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import msgspec
 from hypothesis import strategies as st
 
-from domain import board, board_setup, decisions, facilitation, voting
+from domain import board, board_setup, decisions, discussion, facilitation, voting
 from domain.actor import Actor
 from domain.board_state import PHASES, VoteDefaults
 from domain.errors import DomainError
@@ -119,7 +119,10 @@ class Pick:
       writing phases a participant moves or clusters);
     - ``shape``: create a cluster under a fresh id, or rename, move or delete one;
     - ``clock``: start a timer, or extend or stop the running one;
-    - ``grid``, ``decide``: place or decide a live item.
+    - ``grid``, ``decide``: place or decide a live item;
+    - ``spotlight``: the discuss phase first, then spotlight a live item (or clear it);
+    - ``comment``: a comment on a live item under a fresh id;
+    - ``action``: an action item on a decision (a decision first), or one marked done.
     """
 
     what: str
@@ -163,7 +166,41 @@ class Pick:
                 return facilitation.ExtendTimer(seconds=60) if i % 3 else facilitation.StopTimer()
             case "grid" | "decide":
                 return self._prioritise(state)
+            case "spotlight" | "comment" | "action":
+                return self._discuss(state)
         return self._touch(state, actor)
+
+    def _discuss(self, state: board.Board) -> board.Command:
+        i, talk = self.index, state.discussion
+        if self.what == "spotlight" and state.phase != "discuss":
+            return facilitation.ChangePhase(phase="discuss")
+        if self.what == "spotlight" and i % 4 == 0:
+            return discussion.ClearSpotlight()
+        if self.what == "spotlight":
+            return discussion.SetSpotlight(item_id=self._live_item(state))
+        if self.what == "comment":
+            return discussion.AddComment(
+                comment_id=f"m{len(talk.comments) + 1}",
+                item_id=self._live_item(state),
+                text=TEXTS[i % 4],
+            )
+        if not state.decisions:
+            return Pick("decide", i).resolve(state, FACILITATOR)
+        if talk.actions and i % 3 == 0:
+            return discussion.CompleteAction(action_id=tuple(talk.actions)[i % len(talk.actions)])
+        decided = tuple(state.decisions)
+        return discussion.AddAction(
+            action_id=f"a{len(talk.actions) + 1}",
+            decision_id=decided[i % len(decided)],
+            text=TEXTS[i % 2],
+            owner_name=("Pia", "The city team")[i % 2],
+            due=("2025-04-01", "2026-01-31")[i % 2],
+        )
+
+    def _live_item(self, state: board.Board) -> str:
+        live = [nid for nid, n in state.notes.items() if not n.deleted and not n.hidden]
+        live += [cid for cid, c in state.clusters.items() if not c.deleted]
+        return live[self.index % len(live)] if live else ITEM_IDS[self.index % len(ITEM_IDS)]
 
     def _touch(self, state: board.Board, actor: Actor) -> board.Command:
         i = self.index
@@ -214,9 +251,7 @@ class Pick:
 
     def _prioritise(self, state: board.Board) -> board.Command:
         i = self.index
-        live = [nid for nid, n in state.notes.items() if not n.deleted and not n.hidden]
-        live += [cid for cid, c in state.clusters.items() if not c.deleted]
-        item = live[i % len(live)] if live else ITEM_IDS[i % len(ITEM_IDS)]
+        item = self._live_item(state)
         if self.what == "grid":
             return voting.PlaceOnGrid(item_id=item, impact=i % 11 * 1.0, effort=i // 11 % 11 * 1.0)
         return decisions.RecordDecision(
@@ -294,6 +329,23 @@ _RAW: dict[str, st.SearchStrategy[board.Command]] = {
         outcome=st.sampled_from(("select", "park", "reject")),
         rationale=st.sampled_from(("Most dots", "", "r" * 2001)),
     ),
+    "spot": st.one_of(
+        st.builds(discussion.SetSpotlight, item_id=items), st.just(discussion.ClearSpotlight())
+    ),
+    "say": st.builds(
+        discussion.AddComment,
+        comment_id=st.sampled_from(("m1", "m2")),
+        item_id=items,
+        text=st.sampled_from(("Why?", "", "c" * 1001)),
+    ),
+    "act": st.builds(
+        discussion.AddAction,
+        action_id=st.sampled_from(("a1", "a9")),
+        decision_id=st.sampled_from(DECISION_IDS),
+        text=st.sampled_from(("Call them", "")),
+        owner_name=st.sampled_from(("Pia", "")),
+        due=st.sampled_from(("2025-04-01", "April")),
+    ),
     "track": st.builds(
         decisions.TrackDecision,
         decision_id=st.sampled_from(DECISION_IDS),
@@ -310,6 +362,7 @@ _WHO: dict[str, tuple[Actor, ...]] = {
     "cast": (*_PARTICIPANTS, *_PARTICIPANTS, FACILITATOR, OBSERVER),
     "retract": _PARTICIPANTS,
     "shape": (*_PARTICIPANTS, FACILITATOR),
+    "comment": (*_PARTICIPANTS, FACILITATOR, OBSERVER),
 }
 """Who issues each kind of pick; the facilitator's picks are the facilitator's (``hosts``
 brings the refused ones)."""
@@ -324,6 +377,9 @@ PLANS = (
     + ("retract",) * 4
     + ("shape",) * 3
     + ("close", "grid", "grid", "decide", "decide", "promote", "clock", "clock")
+    + ("spotlight",) * 2
+    + ("comment",) * 3
+    + ("action",) * 2
     + tuple(_RAW)
     + ("unlock",) * 2
 )
@@ -348,7 +404,7 @@ def facilitated_steps(draw: st.DrawFn, source_anonymity: str = "named") -> Step:
         return draw(_PROMOTIONS[source_anonymity]), draw(hosts)
     if plan in _RAW:
         command = draw(_RAW[plan])
-        return command, draw(editors if plan in ("place", "unplace", "vote") else hosts)
+        return command, draw(editors if plan in ("place", "unplace", "vote", "say") else hosts)
     pool = _WHO.get(plan)
     actor = pool[index % len(pool)] if pool else FACILITATOR
     return Pick(plan, index // 8), actor

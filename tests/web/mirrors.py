@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from domain import board, board_setup, decisions, facilitation, voting
+from domain import board, board_setup, decisions, discussion, facilitation, voting
 from domain.actor import Actor
 from domain.errors import DomainError
 from domain.roles import PERMISSIONS
@@ -66,6 +66,13 @@ SAMPLES: dict[str, board.Command] = {
     "notes.place": board.PlaceNotes(
         notes=(board.PlacedNote(note_id="probe", author="someone", text="Probe", x=0.0, y=0.0),)
     ),
+    "spotlight.set": discussion.SetSpotlight(item_id="c1"),
+    "spotlight.clear": discussion.ClearSpotlight(),
+    "comment.add": discussion.AddComment(comment_id="probe", item_id="c1", text="Probe"),
+    "action.add": discussion.AddAction(
+        action_id="probe", decision_id="d1", text="Probe", owner_name="Probe", due="2025-04-01"
+    ),
+    "action.done": discussion.CompleteAction(action_id="a1"),
 }
 """One command of every board command type, to ask the decider about."""
 TAGS = sorted(PERMISSIONS["board"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain import board, decisions, facilitation, solution, workshop
+from domain import board, decisions, discussion, facilitation, solution, workshop
 from domain.actor import Actor
 from domain.board import BoardKind
 from domain.streams import board_stream, workshop_stream
@@ -34,11 +34,13 @@ BEN_LABEL = "Streets for people"
 BEN_ANON_LABEL = "Getting home at night"
 FAY_RATIONALE = "Most dots and the council funds it"
 PIA_UPDATE = "Talked to the shopkeepers of Rue Haute"
+PIA_COMMENT = "Ask the market traders of Rue Haute too"
+FAY_ACTION = "Book the council's mobility officer"
 
-PIA_TEXTS = (PIA.name, ORGANISATION[PIA.id], PIA_NOTE, PIA_ANON_NOTE, PIA_UPDATE)
+PIA_TEXTS = (PIA.name, ORGANISATION[PIA.id], PIA_NOTE, PIA_ANON_NOTE, PIA_UPDATE, PIA_COMMENT)
 """Everything Pia wrote, her name and organisation included."""
 BEN_TEXTS = (BEN.name, BEN_NOTE, BEN_LABEL, BEN_ANON_LABEL)
-FAY_TEXTS = (FAY_RATIONALE,)
+FAY_TEXTS = (FAY_RATIONALE, FAY_ACTION)
 
 PROMOTION = "promo-1"
 PROMOTED_NOTE = decisions.promoted_id(PROMOTION, "a1")
@@ -108,6 +110,12 @@ async def seed(ctx: Plenary) -> None:
             decision_id=decision_id, item_id=item_id, outcome="select", rationale=FAY_RATIONALE
         )
         await s.board(NAMED, record)
+    comment = discussion.AddComment(comment_id="m1", item_id="n1", text=PIA_COMMENT)
+    await s.board(NAMED, comment, PIA)
+    action = discussion.AddAction(
+        action_id="act1", decision_id="d-note", text=FAY_ACTION, owner_name="Fay", due="2026-12-18"
+    )
+    await s.board(NAMED, action)
 
     promote = decisions.PromoteItems(
         promotion_id=PROMOTION, source_board_id=ANON, cluster_ids=("ac1",)
