@@ -142,6 +142,21 @@ def decide(state: Board, command: Command, actor: Actor) -> list[board.Event]:
     return [mark, *_towards(state, change, direction)]
 
 
+def notes_brought_back(state: Board, person: str, command: Command) -> int:
+    """How many notes ``person``'s ``command`` would put (back) on the board if accepted: for
+    the service's limit of notes per board."""
+    mine = state.changes.get(person, Changes())
+    undoing = isinstance(command, UndoChange)
+    stack = mine.undo if undoing else mine.redo
+    if not stack:
+        return 0
+    return sum(
+        _note_face(state.notes.get(nc.note_id)) is None
+        and _note_face(nc.before if undoing else nc.after) is not None
+        for nc in stack[-1].notes
+    )
+
+
 def _check_untouched(state: Board, change: Change, direction: Direction) -> None:
     """Refuse unless every item of ``change`` is as the change (undo) or its undo (redo) left
     it, and a cluster about to go holds no note the change did not move."""

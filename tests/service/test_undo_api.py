@@ -3,6 +3,7 @@ takes back only their own change, a refusal says why, and the changes outlive th
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -10,6 +11,7 @@ from starlette.testclient import TestClient
 from service.app import create_app
 from service.ids import new_id
 from service.settings import Settings
+from tests.service.conftest import UNTHROTTLED
 from tests.service.people import organiser_headers
 
 JSON = dict[str, Any]
@@ -74,3 +76,27 @@ def test_undo_takes_back_only_my_change_and_survives_a_restart(app_settings: Set
         }
         nothing = _send(client, board_id, ben, {"type": "change.redo"})
         assert nothing.json()["error"]["code"] == "nothing_to_redo"
+
+
+def test_an_undo_that_would_bring_a_note_back_to_a_full_board_is_refused(
+    app_settings: Settings,
+) -> None:
+    limits = dataclasses.replace(UNTHROTTLED, notes_per_board=2)
+    with TestClient(create_app(dataclasses.replace(app_settings, limits=limits))) as client:
+        board_id, anna, ben = _workshop(client)
+        add = {"type": "note.add", "note_id": "n1", "text": "Idea", "x": 0, "y": 0}
+        assert _send(client, board_id, anna, add).status_code == 200
+        assert (
+            _send(client, board_id, anna, {"type": "note.delete", "note_id": "n1"}).status_code
+            == 200
+        )
+        for note_id in ("b1", "b2"):
+            assert _send(client, board_id, ben, {**add, "note_id": note_id}).status_code == 200
+        full = _send(client, board_id, anna, {"type": "change.undo"})
+        assert full.json()["error"]["code"] == "too_many_notes"
+        assert (
+            _send(client, board_id, ben, {"type": "note.delete", "note_id": "b2"}).status_code
+            == 200
+        )
+        assert _send(client, board_id, anna, {"type": "change.undo"}).status_code == 200
+        assert set(_notes(client, board_id, anna)) == {"n1", "b1"}
