@@ -17,7 +17,7 @@ import math
 
 import msgspec
 
-from domain import board_setup, decisions, discussion, facilitation, voting
+from domain import board_setup, decisions, discussion, facilitation, undo, voting
 from domain.actor import Actor
 from domain.board_state import (
     Board,
@@ -34,6 +34,7 @@ from domain.checks import check_characters, noun
 from domain.codec import tag_of
 from domain.decider import Decider
 from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
+from domain.recorded import EventMeta
 from domain.roles import authorize
 from domain.types import Colour
 
@@ -160,6 +161,7 @@ Command = (
     | decisions.Command
     | board_setup.Command
     | discussion.Command
+    | undo.Command
 )
 
 
@@ -266,6 +268,7 @@ Event = (
     | decisions.Event
     | board_setup.Event
     | discussion.Event
+    | undo.Event
 )
 
 
@@ -338,6 +341,8 @@ def decide(state: Board, command: Command, actor: Actor) -> list[Event]:
         return list(board_setup.decide(state, command))
     if isinstance(command, discussion.DiscussionCommand):
         return list(discussion.decide(state, command, actor))
+    if isinstance(command, undo.UndoCommand):
+        return undo.decide(state, command, actor)
     return _decide_on_board(state, command, actor)
 
 
@@ -507,7 +512,14 @@ def evolve(state: Board, event: Event) -> Board:
         return board_setup.evolve(state, event)
     if isinstance(event, discussion.DiscussionEvent):
         return discussion.evolve(state, event)
+    if isinstance(event, undo.UndoEvent):
+        return state  # a mark: the events after it do the undoing
     return _evolve_note(state, event)
+
+
+def evolve_by(state: Board, event: Event, meta: EventMeta) -> Board:
+    """``evolve``, keeping what ``meta``'s person changed for their undo (``domain.undo``)."""
+    return undo.keep(state, evolve(state, event), event, meta)
 
 
 def _evolve_note(state: Board, event: NoteEvent) -> Board:
@@ -590,5 +602,6 @@ DECIDER: Decider[Board, Command, Event] = Decider(
     state_type=Board,
     event_type=Event,
     command_type=Command,
-    snapshot_kind="board-state/5",
+    snapshot_kind="board-state/6",
+    evolve_by=evolve_by,
 )

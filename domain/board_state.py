@@ -143,6 +143,40 @@ class VoteDefaults(msgspec.Struct, frozen=True, kw_only=True):
     hide_tallies: bool = True
 
 
+class NoteChange(msgspec.Struct, frozen=True, kw_only=True):
+    """One note as a change found it and left it (``None``: it did not exist)."""
+
+    note_id: str
+    before: NoteState | None
+    after: NoteState | None
+
+
+class ClusterChange(msgspec.Struct, frozen=True, kw_only=True):
+    """One cluster as a change found it and left it (``None``: it did not exist)."""
+
+    cluster_id: str
+    before: ClusterState | None
+    after: ClusterState | None
+
+
+class Change(msgspec.Struct, frozen=True, kw_only=True):
+    """What one command of a person did to the board's items (``domain.undo``): named by the
+    command's id, with the command tags whose rules an undo or redo of it passes again."""
+
+    change_id: str
+    tags: tuple[str, ...] = ()
+    notes: tuple[NoteChange, ...] = ()
+    clusters: tuple[ClusterChange, ...] = ()
+
+
+class Changes(msgspec.Struct, frozen=True, kw_only=True):
+    """One person's changes they may take back (``undo``, last on top) and make again
+    (``redo``, last taken back on top)."""
+
+    undo: tuple[Change, ...] = ()
+    redo: tuple[Change, ...] = ()
+
+
 class Board(msgspec.Struct, frozen=True, kw_only=True):
     """What the rules need to know about a board. Treat the dicts as immutable."""
 
@@ -171,6 +205,11 @@ class Board(msgspec.Struct, frozen=True, kw_only=True):
     """The phases the board uses, in order; ``phase.change`` moves only to one of them."""
     vote_defaults: VoteDefaults = msgspec.field(default_factory=VoteDefaults)
     discussion: Discussion = msgspec.field(default_factory=Discussion)
+    changes: dict[str, Changes] = msgspec.field(default_factory=dict)
+    """Person → the changes they may undo and redo (``domain.undo``); kept from the events'
+    meta, so only a fold that knows who caused each event fills it."""
+    replaying: str = ""
+    """The command id of the undo or redo whose events are being applied: not a new change."""
 
 
 # --------------------------------------------------------------------------- lookups

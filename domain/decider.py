@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import msgspec
 
 from domain.actor import Actor
+from domain.recorded import EventMeta, RecordedEvent
 
 S = TypeVar("S")
 C = TypeVar("C")
@@ -31,12 +32,29 @@ class Decider(Generic[S, C, E]):
     event_type: Any
     command_type: Any
     snapshot_kind: str
+    evolve_by: Callable[[S, E, EventMeta], S] | None = None
+    """``evolve`` that also keeps who caused the event (the board's undo, ``domain.undo``),
+    for a caller that knows each event's meta; ``None``: the kind keeps nothing of it."""
 
-    def fold(self, events: list[E], state: S | None = None) -> S:
-        """The state after ``events``, starting from ``state`` or the initial state."""
+    def apply(self, state: S, event: E, meta: EventMeta | None = None) -> S:
+        """``state`` with ``event`` applied, and what the kind keeps of ``meta`` if given."""
+        if meta is None or self.evolve_by is None:
+            return self.evolve(state, event)
+        return self.evolve_by(state, event, meta)
+
+    def fold(self, events: list[E], state: S | None = None, meta: EventMeta | None = None) -> S:
+        """The state after ``events`` (all caused by ``meta``'s command, if given), starting
+        from ``state`` or the initial state."""
         current = self.initial_state if state is None else state
         for event in events:
-            current = self.evolve(current, event)
+            current = self.apply(current, event, meta)
+        return current
+
+    def fold_recorded(self, records: Sequence[RecordedEvent], state: S | None = None) -> S:
+        """The state after the recorded ``records``, each applied with its meta."""
+        current = self.initial_state if state is None else state
+        for rec in records:
+            current = self.apply(current, self.decode_event(rec.data), rec.meta)
         return current
 
     def decode_event(self, data: bytes) -> E:

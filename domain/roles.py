@@ -65,6 +65,9 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         "comment.add": _EDITORS,
         "action.add": _FACILITATORS,
         "action.done": _FACILITATORS,
+        # Each takes back only their own changes, which their role could make.
+        "change.undo": _EDITORS,
+        "change.redo": _EDITORS,
     },
     "workshop": {
         # An organiser creates a workshop and becomes its first facilitator (in the same step).

@@ -202,12 +202,18 @@ def accepted(
     script: Iterable[tuple[board.Command, Actor]], state: board.Board = board.initial_state
 ) -> tuple[board.Board, list[tuple[list[board.Event], Actor]]]:
     """Run ``script`` through the decider, skipping refusals: the final state and the
-    non-empty event batches it accepted, each with the actor whose command produced it."""
+    non-empty event batches it accepted, each with the actor whose command produced it. Each
+    batch is folded as one command of its actor (named by the version it starts from), so
+    undo knows whose change it was."""
     batches: list[tuple[list[board.Event], Actor]] = []
     for command, actor in script:
         events = attempt(state, command, actor)
         if isinstance(events, list) and events:
-            state = board.fold(events, state)
+            command_id = f"at-{state.version}"
+            meta = EventMeta(
+                actor=actor.id, role=actor.role, command_id=command_id, correlation_id=command_id
+            )
+            state = board.DECIDER.fold(events, state, meta)
             batches.append((events, actor))
     return state, batches
 

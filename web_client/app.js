@@ -20,6 +20,7 @@ import { SetupPanel } from "./setup.js";
 import { ReplayPage, replayUrl } from "./replay.js";
 import { Sync } from "./sync.js";
 import { BoardViews } from "./views.js";
+import { UndoControls } from "./undo.js";
 import { WorkshopPage } from "./workshop.js";
 
 const $ = (id) => document.getElementById(id);
@@ -104,6 +105,7 @@ class BoardPage {
       mayEdit: (note) => this.mayEdit(note), vote: (item, add) => this.vote(item, add),
       me: () => this.self, actor: () => this.me,
       names: () => new Map([...this.members.values()].map((m) => [m.id, m.name || m.role])) });
+    this.undo = new UndoControls(send);
     this.view = this.confirmed;
     this.frame = 0;
     this.sync = new Sync(boardId, () => api.ticket(boardId).then((t) => t.ticket), {
@@ -154,11 +156,13 @@ class BoardPage {
     $("board-hint").textContent = hint;
     $("canvas-help").textContent = this.readOnly
       ? "Notes can be focused with Tab to be read."
-      : "Notes can be focused with Tab; Enter edits, Delete removes, arrow keys move.";
+      : "Notes can be focused with Tab; Enter edits, Delete removes, arrow keys move; "
+        + "Ctrl+Z takes back your last change, Ctrl+Shift+Z makes it again.";
     this.panels.start(this.me, () => this.sync.now());
     this.discussion.start(this.me);
     this.promote.wire();
     if (this.me.role === "facilitator") this.setup.wire();
+    if (!this.readOnly) this.undo.wire();
     this.wire();
     this.views.start();
     this.sync.start();
@@ -200,6 +204,7 @@ class BoardPage {
     if (!this.setup.rejected(frame)) showAlert(frame.message || frame.code, frame.code);
     this.panels.rejected(frame.op_id);
     this.discussion.rejected(frame.op_id);
+    this.undo.rejected(frame);
     this.settle();
   }
 
@@ -239,6 +244,7 @@ class BoardPage {
     const opId = uuidv7();
     this.pending.push({ opId, command, ackedAt: null });
     this.sync.send(opId, command);
+    this.undo.sent(command);
     this.scheduleRender();
     return opId;
   }

@@ -49,6 +49,8 @@ const DONE = {
   "vote.cast": (d, v) => `put a dot on “${shorten(itemTitle(v, d.item_id), 40)}”`,
   "vote.retracted": (d, v) => `took a dot back from “${shorten(itemTitle(v, d.item_id), 40)}”`,
   "grid.placed": (d, v) => `placed “${shorten(itemTitle(v, d.item_id), 40)}” on the grid`,
+  "change.undone": () => "took back their last change",
+  "change.redone": () => "made their change again",
 };
 
 /** A "jump to" mark for the event (seen live) that leads to `view`, or null. */

@@ -16,6 +16,7 @@ const KIND_WORDS = {
   "items.promoted": ["promotion", "promotions"], "note.added": ["note added", "notes added"],
   "vote.cast": ["dot", "dots"], "vote.retracted": ["dot taken back", "dots taken back"],
   "phase.changed": ["phase change", "phase changes"],
+  "change.undone": ["undo", "undos"], "change.redone": ["redo", "redos"],
 };
 
 export class TraceView {

@@ -152,7 +152,7 @@ async def _on_board(
         state = (await runner.load(board.DECIDER, board_stream(board_id), trust_cache=True)).state
         check_board(caller, state, board_id)  # before its source board is read
         command = await plan_promotion(runner, board_id, command, who, command_id, caller.scope)
-    within = limits.board_guard(ctx.settings.limits, command)
+    within = limits.board_guard(ctx.settings.limits, command, who.id)
 
     def guard(state: board.Board) -> None:
         check_board(caller, state, board_id)

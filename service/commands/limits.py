@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Protocol, runtime_checkable
 
-from domain import board, decisions, workshop
+from domain import board, decisions, undo, workshop
 from domain.errors import DomainError, InvalidCommand
 
 Guard = Callable[[Any], None]
@@ -106,12 +106,14 @@ class Bounded(Protocol):
     def within(self, limits: Limits) -> None: ...
 
 
-def board_guard(limits: Limits, command: board.Command) -> Guard:
-    """A guard for a board command: its text or label within ``limits``, and, on the board
-    it is decided on, room for the notes it adds."""
-    adds = notes_added(command)
+def board_guard(limits: Limits, command: board.Command, person: str = "") -> Guard:
+    """A guard for a board command by ``person``: its text or label within ``limits``, and, on
+    the board it is decided on, room for the notes it adds (an undo or redo: brings back)."""
 
     def guard(state: board.Board) -> None:
+        adds = notes_added(command)
+        if isinstance(command, undo.UndoCommand):
+            adds = undo.notes_brought_back(state, person, command)
         match command:
             case board.AddNote(text=text) | board.EditNote(text=text):
                 limits.check_text("invalid_text", "A note", text, limits.note_text)

@@ -140,7 +140,7 @@ class CommandRunner:
                 state = msgspec.json.decode(snap[1], type=decider.state_type)
         tail = await self.store.read_stream(stream_id, version, at_most_version)
         if tail:
-            state = decider.fold([decider.decode_event(r.data) for r in tail], state)
+            state = decider.fold_recorded(tail, state)
             version = tail[-1].version
         if at_most_version is None and generation == self._generation:
             self._remember(decider, stream_id, version, state)
@@ -285,7 +285,8 @@ class CommandRunner:
                     stream_id=step.stream_id, events=new, expected_version=version, meta=meta
                 )
             )
-            states[step.stream_id] = (step.decider.fold(events, state), version + len(events))
+            folded = step.decider.fold(events, state, meta)
+            states[step.stream_id] = (folded, version + len(events))
         return parts
 
     async def _replayed_all(
@@ -352,7 +353,7 @@ class CommandRunner:
             return self._replayed(stream_id, recorded)
         version = recorded[-1].version
         if generation == self._generation:
-            state = decider.fold(events, loaded.state)
+            state = decider.fold(events, loaded.state, meta)
             self._after_append(decider, stream_id, state, loaded.version, version)
         return Outcome(version, recorded)
 

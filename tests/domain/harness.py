@@ -4,7 +4,8 @@ then these events (or this refusal, or nothing).
     given(workshop.DECIDER, created()).when(command, by=ALICE).then_refused(Forbidden, "forbidden")
 
 A decider's tests may fix who acts unless ``when`` says otherwise, in a one-line ``given`` of
-their own (see ``tests/domain/builders.py``).
+their own (see ``tests/domain/builders.py``). A history event that must say who caused it (the
+board's undo keeps that) is given ``stamped`` with its meta.
 """
 
 from __future__ import annotations
@@ -17,8 +18,36 @@ import pytest
 from domain.actor import Actor
 from domain.decider import Decider
 from domain.errors import DomainError
+from domain.recorded import EventMeta
 
 S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class Stamped:
+    """A history event with the meta it was recorded with: who caused it, by which command."""
+
+    event: Any
+    meta: EventMeta
+
+
+def stamped(actor: Actor, command_id: str, *events: Any) -> tuple[Stamped, ...]:
+    """``events`` as recorded for one command ``command_id`` of ``actor``."""
+    meta = EventMeta(
+        actor=actor.id, role=actor.role, command_id=command_id, correlation_id=command_id
+    )
+    return tuple(Stamped(event, meta) for event in events)
+
+
+def replayed(decider: Decider[S, Any, Any], history: tuple[Any, ...]) -> S:
+    """The state after ``history``: events, and ``Stamped`` events applied with their meta."""
+    state = decider.initial_state
+    for item in history:
+        if isinstance(item, Stamped):
+            state = decider.apply(state, item.event, item.meta)
+        else:
+            state = decider.apply(state, item)
+    return state
 
 
 @dataclass(frozen=True)
@@ -63,7 +92,7 @@ class Scenario(Generic[S]):
         actor = self.actor if by is None else by
         if actor is None:
             raise TypeError("when() needs by= in a scenario without a default actor")
-        return Outcome(self.decider, self.decider.fold(list(self.history)), command, actor)
+        return Outcome(self.decider, replayed(self.decider, self.history), command, actor)
 
 
 def given(decider: Decider[S, Any, Any], *history: Any, actor: Actor | None = None) -> Scenario[S]:

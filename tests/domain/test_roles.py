@@ -11,6 +11,7 @@ from typing import Any, cast
 
 import msgspec
 import pytest
+from msgspec.structs import replace
 
 from domain import (
     board,
@@ -24,11 +25,13 @@ from domain import (
     programme,
     solution,
     templates,
+    undo,
     voting,
     workshop,
 )
 from domain.actor import Actor
 from domain.errors import Forbidden
+from domain.recorded import EventMeta
 from domain.roles import ALLOWED, PERMISSIONS
 from domain.types import ROLES, Role, WorkshopRole
 from tests.domain.builders import DECIDED
@@ -109,6 +112,25 @@ def on_board(
                 *extra,
             ]
         return list(board.decide(board.fold(history), command, actor))
+
+    return run
+
+
+def after_my_move(command: board.Command, *mine: board.Event) -> Callable[[Actor], list[Any]]:
+    """Decide ``command`` (an undo or redo) on ``on_board``'s board after the actor's own move
+    of ``n1`` and then ``mine``, as one more command of theirs."""
+
+    def run(actor: Actor) -> list[Any]:
+        state = board.fold(
+            [
+                board.BoardCreated(board_id="b1", workshop_id="w1", title="Ideas"),
+                board.NoteAdded(note_id="n1", text="t", x=0, y=0, colour="yellow", author="p"),
+            ]
+        )
+        meta = EventMeta(actor=actor.id, role=actor.role, command_id="m1", correlation_id="m1")
+        state = board.DECIDER.fold([board.NoteMoved(note_id="n1", x=9, y=9)], state, meta)
+        state = board.DECIDER.fold(list(mine), state, replace(meta, command_id="m2"))
+        return list(board.decide(state, command, actor))
 
     return run
 
@@ -414,6 +436,12 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     "person.erase": on_workshop(lambda _: workshop.ErasePerson(actor_id=PIA)),
     "agenda.start": on_workshop(lambda _: workshop.StartAgendaItem(index=0)),
     "notes.place": on_board(board.PlaceNotes(notes=(PLACED,))),
+    "change.undo": after_my_move(undo.UndoChange()),
+    "change.redo": after_my_move(
+        undo.RedoChange(),
+        undo.ChangeUndone(change_id="m1"),
+        board.NoteMoved(note_id="n1", x=0, y=0),
+    ),
     **SOLUTION_SAMPLES,
     "prework.set": on_prework(prework.SetPrework(questions=FORM.questions, due="2025-03-02")),
     "prework.answer": on_prework(

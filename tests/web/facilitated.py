@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import msgspec
 from hypothesis import strategies as st
 
-from domain import board, board_setup, decisions, discussion, facilitation, voting
+from domain import board, board_setup, decisions, discussion, facilitation, undo, voting
 from domain.actor import Actor
 from domain.board_state import PHASES, VoteDefaults
 from domain.errors import DomainError
@@ -301,6 +301,8 @@ _PROMOTIONS = {
 
 
 _RAW: dict[str, st.SearchStrategy[board.Command]] = {
+    "undo": st.just(undo.UndoChange()),
+    "redo": st.just(undo.RedoChange()),
     "phase": st.builds(facilitation.ChangePhase, phase=st.sampled_from(PHASES)),
     "timer": _timers,
     "private": st.just(facilitation.StartPrivateWriting()),
@@ -381,6 +383,7 @@ PLANS = (
     + ("comment",) * 3
     + ("action",) * 2
     + tuple(_RAW)
+    + ("undo", "undo", "redo")
     + ("unlock",) * 2
 )
 """What a step does, weighted by repetition: ``board`` draws note work from
@@ -404,7 +407,8 @@ def facilitated_steps(draw: st.DrawFn, source_anonymity: str = "named") -> Step:
         return draw(_PROMOTIONS[source_anonymity]), draw(hosts)
     if plan in _RAW:
         command = draw(_RAW[plan])
-        return command, draw(editors if plan in ("place", "unplace", "vote", "say") else hosts)
+        people = plan in ("place", "unplace", "vote", "say", "undo", "redo")
+        return command, draw(editors if people else hosts)
     pool = _WHO.get(plan)
     actor = pool[index % len(pool)] if pool else FACILITATOR
     return Pick(plan, index // 8), actor

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from domain import board, board_setup, decisions, discussion, facilitation, voting
+from domain import board, board_setup, decisions, discussion, facilitation, undo, voting
 from domain.actor import Actor
 from domain.errors import DomainError
 from domain.roles import PERMISSIONS
@@ -73,6 +73,8 @@ SAMPLES: dict[str, board.Command] = {
         action_id="probe", decision_id="d1", text="Probe", owner_name="Probe", due="2025-04-01"
     ),
     "action.done": discussion.CompleteAction(action_id="a1"),
+    "change.undo": undo.UndoChange(),
+    "change.redo": undo.RedoChange(),
 }
 """One command of every board command type, to ask the decider about."""
 TAGS = sorted(PERMISSIONS["board"])
