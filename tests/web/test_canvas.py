@@ -261,3 +261,24 @@ async def test_the_page_guesses_the_place_the_board_decides(
     ]
     assert guessed == decided
     assert errors == []
+
+
+async def test_two_fingers_pinch_the_board_larger(browser: Browser, workshop: Workshop) -> None:
+    page, errors = await watched(browser, workshop.board_url(workshop.facilitator), touch=True)
+    viewport = await box(page, "#viewport")
+    x, y = viewport["x"] + 300, viewport["y"] + 300
+    touches = await page.context.new_cdp_session(page)
+
+    async def fingers(kind: str, apart: float) -> None:
+        points = [{"x": x - apart, "y": y, "id": 1}, {"x": x + apart, "y": y, "id": 2}]
+        await touches.send(
+            "Input.dispatchTouchEvent",
+            {"type": kind, "touchPoints": [] if kind == "touchEnd" else points},
+        )
+
+    await fingers("touchStart", 50)
+    for apart in range(55, 80, 5):
+        await fingers("touchMove", apart)
+    await fingers("touchEnd", 0)
+    assert await zoom(page) == pytest.approx(1.5, abs=0.02)  # 100 px apart, then 150
+    assert errors == []
