@@ -68,8 +68,16 @@ def _text(rng: random.Random, low: int = 4, high: int = 14) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high))).capitalize()
 
 
-def _session(rng: random.Random, board_id: str, people: list[Actor], events: int) -> list[Decided]:
-    """About ``events`` events of one board, decided one command at a time."""
+def _session(
+    rng: random.Random,
+    board_id: str,
+    people: list[Actor],
+    events: int,
+    workshop_id: str = WORKSHOP,
+    max_notes: int | None = None,
+) -> list[Decided]:
+    """About ``events`` events of one board, decided one command at a time (once ``max_notes``
+    notes are written, a note added would be a note moved)."""
     stream = board_stream(board_id)
     state = board.initial_state
     out: list[Decided] = []
@@ -84,12 +92,12 @@ def _session(rng: random.Random, board_id: str, people: list[Actor], events: int
             out.append((stream, decided, state, actor))
             state = board.fold(decided, state)
 
-    do(board.CreateBoard(board_id=board_id, workshop_id=WORKSHOP, title=board_id), HOST)
+    do(board.CreateBoard(board_id=board_id, workshop_id=workshop_id, title=board_id), HOST)
     notes: list[tuple[str, Actor]] = []
     clusters: list[str] = []
     while len(out) < events * 0.9:
         roll, who = rng.random(), rng.choice(people)
-        if roll < 0.22 or not notes:
+        if (roll < 0.22 and len(notes) != max_notes) or not notes:
             note_id = f"{board_id}-n{len(notes)}"
             do(board.AddNote(note_id=note_id, text=_text(rng), x=rng.random(), y=1.0), who)
             notes.append((note_id, who))
@@ -149,9 +157,15 @@ def workload(boards: int, events: int, seed: int) -> list[Decided]:
     return out
 
 
-async def write(store: EventStore, decided: list[Decided], seal: TextSealer | None) -> int:
-    """Append ``decided`` in stream order, several commands per append; the bytes of data."""
-    versions: dict[str, int] = {}
+async def write(
+    store: EventStore,
+    decided: list[Decided],
+    seal: TextSealer | None,
+    versions: dict[str, int] | None = None,
+) -> int:
+    """Append ``decided`` in stream order, several commands per append, after ``versions``
+    (stream → its version now; 0 for a stream not named); the bytes of data."""
+    versions = dict(versions or {})
     pending: dict[str, list[NewEvent]] = {}
     size = 0
 

@@ -17,7 +17,16 @@ import math
 
 import msgspec
 
-from domain import board_setup, decisions, discussion, facilitation, undo, voting
+from domain import (
+    board_setup,
+    decisions,
+    discussion,
+    facilitation,
+    layout,
+    placement,
+    undo,
+    voting,
+)
 from domain.actor import Actor
 from domain.board_state import (
     Board,
@@ -65,11 +74,22 @@ class CreateBoard(BoardCommand, frozen=True, kw_only=True, tag="board.create"):
     kind: BoardKind = "breakout"
 
 
-class AddNote(BoardCommand, frozen=True, kw_only=True, tag="note.add"):
-    note_id: Id
-    text: str
+class Near(msgspec.Struct, frozen=True, kw_only=True):
+    """A point on the board a new item is wanted near: the centre of the sender's screen."""
+
     x: float
     y: float
+
+
+class AddNote(BoardCommand, frozen=True, kw_only=True, tag="note.add"):
+    """Put a note at ``x, y`` as given, or (without them) centred in the free space nearest
+    to ``near`` (the board's top left without it): ``domain.placement``."""
+
+    note_id: Id
+    text: str
+    x: float | None = None
+    y: float | None = None
+    near: Near | None = None
     colour: Colour = "yellow"
 
 
@@ -94,10 +114,13 @@ class DeleteNote(BoardCommand, frozen=True, kw_only=True, tag="note.delete"):
 
 
 class CreateCluster(BoardCommand, frozen=True, kw_only=True, tag="cluster.create"):
+    """Put a cluster at ``x, y`` as given, or placed as ``AddNote`` places a note."""
+
     cluster_id: Id
     label: str
-    x: float
-    y: float
+    x: float | None = None
+    y: float | None = None
+    near: Near | None = None
 
 
 class RenameCluster(BoardCommand, frozen=True, kw_only=True, tag="cluster.rename"):
@@ -118,6 +141,16 @@ class DeleteCluster(BoardCommand, frozen=True, kw_only=True, tag="cluster.delete
 class ClusterNote(BoardCommand, frozen=True, kw_only=True, tag="note.cluster"):
     note_id: Id
     cluster_id: Id | None
+
+
+class TidyCluster(BoardCommand, frozen=True, kw_only=True, tag="cluster.tidy"):
+    """Lay the cluster's notes out in a grid under its label (``placement.tidy_cluster``)."""
+
+    cluster_id: Id
+
+
+class TidyBoard(BoardCommand, frozen=True, kw_only=True, tag="board.tidy"):
+    """Lay every cluster and loose note out apart (``placement.tidy_board``)."""
 
 
 class PlacedNote(msgspec.Struct, frozen=True, kw_only=True):
@@ -153,6 +186,8 @@ NoteCommand = (
     | DeleteCluster
     | ClusterNote
     | PlaceNotes
+    | TidyCluster
+    | TidyBoard
 )
 Command = (
     NoteCommand
@@ -304,6 +339,25 @@ def _check_point(x: float, y: float) -> None:
             )
 
 
+def _place(
+    state: Board, command: AddNote | CreateCluster, width: float, height: float
+) -> tuple[float, float]:
+    """Where a new item goes: at ``x, y`` when both are given (the sender placed it, as a drag
+    does), else in the free space nearest to ``near`` (``invalid_coordinates`` for one of
+    ``x, y`` alone, or for ``x, y`` with ``near``)."""
+    x, y, near = command.x, command.y, command.near
+    if x is not None and y is not None and near is None:
+        _check_point(x, y)
+        return x, y
+    if x is not None or y is not None:
+        raise InvalidCommand(
+            "Give both x and y, or near (or neither) for a new item.", code="invalid_coordinates"
+        )
+    if near is not None:
+        _check_point(near.x, near.y)
+    return placement.spot(state, width, height, None if near is None else (near.x, near.y))
+
+
 def _check_new_id(state: Board, entity_id: str) -> None:
     if entity_id in state.notes or entity_id in state.clusters:
         raise AlreadyExists(
@@ -362,10 +416,10 @@ def _decide_create(state: Board, command: CreateBoard) -> list[Event]:
 
 def _decide_on_board(state: Board, command: NoteCommand, actor: Actor) -> list[Event]:
     match command:
-        case AddNote(note_id=note_id, text=text, x=x, y=y, colour=colour):
+        case AddNote(note_id=note_id, text=text, colour=colour):
             _check_new_id(state, note_id)
             _check_text(text)
-            _check_point(x, y)
+            x, y = _place(state, command, layout.NOTE_W, layout.NOTE_MAX_H)
             private = state.private_writing and actor.role != "facilitator"
             return [
                 NoteAdded(
@@ -462,10 +516,10 @@ def _private(note: NoteState) -> str | None:
 
 def _decide_on_cluster(state: Board, command: NoteCommand) -> list[Event]:
     match command:
-        case CreateCluster(cluster_id=cluster_id, label=label, x=x, y=y):
+        case CreateCluster(cluster_id=cluster_id, label=label):
             _check_new_id(state, cluster_id)
             _check_label(label)
-            _check_point(x, y)
+            x, y = _place(state, command, layout.CLUSTER_MIN_W, layout.CLUSTER_MIN_H)
             return [ClusterCreated(cluster_id=cluster_id, label=label, x=x, y=y)]
         case RenameCluster(cluster_id=cluster_id, label=label):
             cluster = live_cluster(state, cluster_id)
@@ -485,7 +539,27 @@ def _decide_on_cluster(state: Board, command: NoteCommand) -> list[Event]:
             live_cluster(state, cluster_id)
             members = cluster_members(state, cluster_id)
             return [ClusterDeleted(cluster_id=cluster_id, released_note_ids=members)]
+        case TidyCluster(cluster_id=cluster_id):
+            live_cluster(state, cluster_id)
+            return _moves(state, placement.tidy_cluster(state, cluster_id))
+        case TidyBoard():
+            return _moves(state, placement.tidy_board(state))
     raise InvalidCommand(f"Unknown board command {type(command).__name__}.", code="unknown_command")
+
+
+def _moves(state: Board, places: dict[str, tuple[float, float]]) -> list[Event]:
+    """A move for each item of ``places`` (item id → where it goes) not there already: the
+    clusters', then the notes' (a hidden note's move is its author's alone)."""
+    events: list[Event] = []
+    for item, (x, y) in places.items():
+        cluster = state.clusters.get(item)
+        if cluster is not None and (cluster.x, cluster.y) != (x, y):
+            events.append(ClusterMoved(cluster_id=item, x=x, y=y))
+    for item, (x, y) in places.items():
+        note = state.notes.get(item)
+        if note is not None and (note.x, note.y) != (x, y):
+            events.append(NoteMoved(note_id=item, x=x, y=y, private_to=_private(note)))
+    return events
 
 
 # --------------------------------------------------------------------------- evolve

@@ -77,11 +77,16 @@ def covered(clusters: Iterable[Place], notes: Iterable[tuple[Place, str | None]]
     return [rect for _item, rect, _cluster in _drawn(clusters, notes)]
 
 
-def occupied(state: Board) -> list[Rect]:
-    """What the board's live clusters and notes cover: one rectangle each."""
+def occupied(state: Board, skip: str | None = None) -> list[Rect]:
+    """What the board's live clusters and notes cover, one rectangle each, leaving out the
+    cluster ``skip`` and its notes."""
     return covered(
-        ((cid, c.x, c.y) for cid, c in state.clusters.items() if not c.deleted),
-        (((nid, n.x, n.y), n.cluster_id) for nid, n in state.notes.items() if not n.deleted),
+        ((cid, c.x, c.y) for cid, c in state.clusters.items() if not c.deleted and cid != skip),
+        (
+            ((nid, n.x, n.y), n.cluster_id)
+            for nid, n in state.notes.items()
+            if not n.deleted and (skip is None or n.cluster_id != skip)
+        ),
     )
 
 

@@ -35,6 +35,9 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         "cluster.move": _EDITORS,
         "cluster.delete": _EDITORS,
         "note.cluster": _EDITORS,
+        # Tidying moves everyone's notes at once: the facilitator's call.
+        "cluster.tidy": _FACILITATORS,
+        "board.tidy": _FACILITATORS,
         "phase.change": _FACILITATORS,
         "timer.start": _FACILITATORS,
         "timer.extend": _FACILITATORS,

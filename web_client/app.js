@@ -4,8 +4,8 @@
 // commands optimistically and the facilitation around the canvas (panels.js).
 import { Api } from "./api.js";
 import {
-  BoardRenderer, COLOURS, NOTE_H, NOTE_W, CLUSTER_MIN, applyCommand, applyEvent, clusterAt,
-  clusterRects, emptyView, freeSpot, itemMarks, mayChangeBoard, mayChangeNote,
+  BoardRenderer, COLOURS, NOTE_H, NOTE_W, applyCommand, applyEvent, clusterAt, clusterRects,
+  emptyView, itemMarks, mayChangeBoard, mayChangeNote,
 } from "./board.js";
 import { mayVote, openRound, phasesOf, refusal, selfId } from "./facilitation.js";
 import { NOT_FOUND_CODES, showNotFound, workshopLink } from "./dom.js";
@@ -17,6 +17,7 @@ import { DiscussionPanel } from "./discussion.js";
 import { describe, Panels } from "./panels.js";
 import { PromotePanel } from "./promote.js";
 import { SetupPanel } from "./setup.js";
+import { CanvasSpace } from "./space.js";
 import { ReplayPage, replayUrl } from "./replay.js";
 import { Sync } from "./sync.js";
 import { BoardViews } from "./views.js";
@@ -88,6 +89,9 @@ class BoardPage {
     this.members = new Map(); // connection → member
     this.ui = { dragging: null, editing: null };
     this.renderer = new BoardRenderer($("canvas"));
+    this.space = new CanvasSpace($("viewport"), $("sizer"), $("canvas"), (scale) => {
+      $("zoom-level").textContent = `${Math.round(scale * 100)}%`;
+    });
     const send = (command) => this.command(command);
     this.discussion = new DiscussionPanel(send, {
       nameOf: (id) => this.nameOf(id),
@@ -158,6 +162,8 @@ class BoardPage {
       ? "Notes can be focused with Tab to be read."
       : "Notes can be focused with Tab; Enter edits, Delete removes, arrow keys move; "
         + "Ctrl+Z takes back your last change, Ctrl+Shift+Z makes it again.";
+    $("canvas-help").textContent += " Plus and minus zoom, 0 fits the board, Control with the"
+      + " arrow keys pans; space or the middle button with a drag pans too.";
     this.panels.start(this.me, () => this.sync.now());
     this.discussion.start(this.me);
     this.promote.wire();
@@ -165,6 +171,7 @@ class BoardPage {
     if (!this.readOnly) this.undo.wire();
     this.wire();
     this.views.start();
+    this.wireView();
     this.sync.start();
     this.render();
   }
@@ -249,20 +256,13 @@ class BoardPage {
     return opId;
   }
 
-  visibleArea() {
-    const viewport = $("viewport");
-    return { x: viewport.scrollLeft, y: viewport.scrollTop,
-      w: viewport.clientWidth, h: viewport.clientHeight };
-  }
-
+  /** A new note or cluster goes where the board finds room nearest the middle of my screen. */
   addNote(text, colour) {
-    const spot = freeSpot(this.view, this.renderer.rects, this.visibleArea(), NOTE_W, NOTE_H);
-    return this.command({ type: "note.add", note_id: uuidv7(), text, x: spot.x, y: spot.y, colour });
+    return this.command({ type: "note.add", note_id: uuidv7(), text, near: this.space.centre(), colour });
   }
 
   addCluster(label) {
-    const spot = freeSpot(this.view, this.renderer.rects, this.visibleArea(), CLUSTER_MIN.w, CLUSTER_MIN.h);
-    return this.command({ type: "cluster.create", cluster_id: uuidv7(), label, x: spot.x, y: spot.y });
+    return this.command({ type: "cluster.create", cluster_id: uuidv7(), label, near: this.space.centre() });
   }
 
   // ------------------------------------------------------------ rendering
@@ -289,6 +289,8 @@ class BoardPage {
       mayEdit: (note) => this.mayEdit(note),
       ...itemMarks(this.view, self.id, (round) => mayVote(this.view, round, this.me)),
     });
+    this.space.update(this.renderer.bounds);
+    this.renderViewTools();
     this.panels.render(this.view, self.id);
     this.views.render(this.view);
     this.discussion.render(this.view);
@@ -332,6 +334,38 @@ class BoardPage {
     if (id === this.self.id) return "You";
     const here = [...this.members.values()].find((m) => m.id === id);
     return here?.name || "Someone";
+  }
+
+  /** The cluster picker of the view tools follows the board's clusters. */
+  renderViewTools() {
+    const pick = $("cluster-pick");
+    const clusters = Object.values(this.view.clusters).sort((a, b) => a.label.localeCompare(b.label));
+    const key = clusters.map((c) => `${c.id}\u0000${c.label}`).join("\u0001");
+    if (pick.dataset.key !== key) {
+      const chosen = pick.value;
+      pick.replaceChildren(...clusters.map((c) => new Option(c.label, c.id)));
+      if (clusters.some((c) => c.id === chosen)) pick.value = chosen;
+      pick.dataset.key = key;
+    }
+    for (const id of ["cluster-pick", "zoom-cluster", "tidy-cluster"]) $(id).disabled = !clusters.length;
+  }
+
+  /** Zoom, fit and tidy: the view tools (tidying is the facilitator's). */
+  wireView() {
+    this.space.wire();
+    $("view-tools").hidden = false;
+    $("zoom-in").addEventListener("click", () => this.space.zoomBy(1.25));
+    $("zoom-out").addEventListener("click", () => this.space.zoomBy(1 / 1.25));
+    $("zoom-fit").addEventListener("click", () => this.space.fit());
+    $("zoom-cluster").addEventListener("click", () => {
+      const rect = this.renderer.rects.get($("cluster-pick").value);
+      if (rect) this.space.show(rect, 1.5);
+    });
+    $("tidy-cluster").addEventListener("click", () => {
+      const id = $("cluster-pick").value;
+      if (id) this.command({ type: "cluster.tidy", cluster_id: id });
+    });
+    $("tidy-board").addEventListener("click", () => this.command({ type: "board.tidy" }));
   }
 
   renderPeople() {
@@ -396,8 +430,8 @@ class BoardPage {
   }
 
   canvasPoint(ev) {
-    const box = $("canvas").getBoundingClientRect();
-    return { x: Math.round(ev.clientX - box.left), y: Math.round(ev.clientY - box.top) };
+    const point = this.space.toBoard(ev.clientX, ev.clientY);
+    return { x: Math.round(point.x), y: Math.round(point.y) };
   }
 
   trackCursor(ev) {
@@ -438,9 +472,10 @@ class BoardPage {
     const start = { x: note.x, y: note.y };
     let moved = false;
     el.setPointerCapture(down.pointerId);
+    const zoom = this.space.scale; // screen pixels per board unit
     const move = (ev) => {
-      const dx = ev.clientX - down.clientX;
-      const dy = ev.clientY - down.clientY;
+      const dx = (ev.clientX - down.clientX) / zoom;
+      const dy = (ev.clientY - down.clientY) / zoom;
       if (!moved && Math.hypot(dx, dy) < 4) return;
       if (!moved) { moved = true; this.ui.dragging = id; this.render(); }
       el.style.left = `${start.x + dx}px`;
@@ -454,8 +489,8 @@ class BoardPage {
       if (!moved) return;
       this.ui.dragging = null;
       if (ev.type === "pointercancel") { this.render(); return; }
-      const x = Math.round(start.x + ev.clientX - down.clientX);
-      const y = Math.round(start.y + ev.clientY - down.clientY);
+      const x = Math.round(start.x + (ev.clientX - down.clientX) / zoom);
+      const y = Math.round(start.y + (ev.clientY - down.clientY) / zoom);
       this.drop(id, x, y);
     };
     el.addEventListener("pointermove", move);

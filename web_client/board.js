@@ -5,6 +5,7 @@ import {
   castRefusal, decidedOutcomes, facilitationDefaults, foldFacilitation, latestResults, openRound,
   OUTCOME_LABELS,
 } from "./facilitation.js";
+import { spotNear } from "./placement.js";
 
 export const COLOURS = ["yellow", "pink", "blue", "green", "orange", "purple", "grey"];
 // The sizes items are drawn at: domain/layout.py lays promoted items out by the same numbers
@@ -91,6 +92,9 @@ export function applyCommand(view, command, actor) {
   const type = PAST[command.type];
   if (!type) return view;
   const data = { ...command, type };
+  if ((type === "note.added" || type === "cluster.created") && command.x == null) {
+    Object.assign(data, spotNear(view, type === "note.added" ? "note" : "cluster", command.near));
+  }
   if (type === "note.added") {
     data.author = actor.id;
     data.colour = command.colour ?? "yellow";
@@ -149,26 +153,6 @@ export function clusterAt(rects, x, y) {
   return found;
 }
 
-function overlaps(a, b) {
-  return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
-}
-
-/** A free top-left corner for a box of `w`×`h` inside `area`, away from notes and clusters. */
-export function freeSpot(view, rects, area, w, h) {
-  const taken = [...rects.values()];
-  for (const n of Object.values(view.notes)) {
-    taken.push({ x0: n.x, y0: n.y, x1: n.x + NOTE_W, y1: n.y + NOTE_H });
-  }
-  for (let y = area.y + 24; y + h <= area.y + area.h; y += 30) {
-    for (let x = area.x + 24; x + w <= area.x + area.w; x += 30) {
-      const box = { x0: x - 8, y0: y - 8, x1: x + w + 8, y1: y + h + 8 };
-      if (!taken.some((t) => overlaps(t, box))) return { x, y };
-    }
-  }
-  const stagger = (Object.keys(view.notes).length % 8) * 20;
-  return { x: area.x + 24 + stagger, y: area.y + 24 + stagger };
-}
-
 // --------------------------------------------------------------------------- rendering
 
 /** The votes and outcomes drawn on items, for the renderer's `ui`: `selfId` names me in the
@@ -219,14 +203,17 @@ export class BoardRenderer {
     this.rects = clusterRects(view, this.heights());
     this.renderClusters(view, ui);
     this.renderCursors(ui.cursors);
-    let w = 1600;
-    let h = 1000;
-    for (const r of this.rects.values()) { w = Math.max(w, r.x1 + 400); h = Math.max(h, r.y1 + 300); }
-    for (const n of Object.values(view.notes)) {
-      w = Math.max(w, n.x + NOTE_W + 400); h = Math.max(h, n.y + NOTE_H + 300);
-    }
-    this.canvas.style.width = `${w}px`;
-    this.canvas.style.height = `${h}px`;
+    // What the items cover, in board coordinates (null: nothing); the canvas grows with it.
+    const b = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    const cover = (x0, y0, x1, y1) => {
+      b.x0 = Math.min(b.x0, x0); b.y0 = Math.min(b.y0, y0);
+      b.x1 = Math.max(b.x1, x1); b.y1 = Math.max(b.y1, y1);
+    };
+    for (const r of this.rects.values()) cover(r.x0, r.y0, r.x1, r.y1);
+    for (const n of Object.values(view.notes)) cover(n.x, n.y, n.x + NOTE_W, n.y + NOTE_H);
+    this.bounds = Number.isFinite(b.x0) ? b : null;
+    this.canvas.style.width = `${Math.max(1600, b.x1 + 400)}px`;
+    this.canvas.style.height = `${Math.max(1000, b.y1 + 300)}px`;
   }
 
   renderNotes(view, ui) {

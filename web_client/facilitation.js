@@ -166,7 +166,8 @@ export const FACILITATOR_COMMANDS = new Set([
   "board.create", "phase.change", "timer.start", "timer.extend", "timer.stop", "private.start",
   "notes.reveal", "anonymity.set", "board.lock", "board.unlock", "board.gather", "vote.open",
   "vote.close", "decision.record", "items.promote", "decision.track", "board.configure",
-  "notes.place", "spotlight.set", "spotlight.clear", "action.add", "action.done",
+  "notes.place", "spotlight.set", "spotlight.clear", "action.add", "action.done", "cluster.tidy",
+  "board.tidy",
 ]);
 
 /** Why `me` may not issue `type` now (null: they may). Mirrors the role table and

@@ -346,6 +346,10 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
     "cluster.move": on_board(board.MoveCluster(cluster_id="c1", x=9, y=9)),
     "cluster.delete": on_board(board.DeleteCluster(cluster_id="c1")),
     "note.cluster": on_board(board.ClusterNote(note_id="n1", cluster_id="c1")),
+    "cluster.tidy": on_board(
+        board.TidyCluster(cluster_id="c1"), board.NoteClustered(note_id="n1", cluster_id="c1")
+    ),
+    "board.tidy": on_board(board.TidyBoard()),
     "phase.change": on_board(facilitation.ChangePhase(phase="cluster")),
     "timer.start": on_board(facilitation.StartTimer(seconds=300)),
     "timer.extend": on_board(

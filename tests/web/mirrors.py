@@ -41,6 +41,8 @@ SAMPLES: dict[str, board.Command] = {
     "cluster.move": board.MoveCluster(cluster_id="c1", x=1.0, y=1.0),
     "cluster.delete": board.DeleteCluster(cluster_id="c1"),
     "note.cluster": board.ClusterNote(note_id="n1", cluster_id=None),
+    "cluster.tidy": board.TidyCluster(cluster_id="c1"),
+    "board.tidy": board.TidyBoard(),
     "phase.change": facilitation.ChangePhase(phase="decide"),
     "timer.start": facilitation.StartTimer(seconds=60),
     "timer.extend": facilitation.ExtendTimer(seconds=60),
