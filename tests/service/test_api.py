@@ -122,7 +122,7 @@ def test_a_repeated_command_id_appends_once_and_answers_the_same(api: Api) -> No
         (add("n1", text=""), 422, "invalid_text"),
         (add("n1", text="x" * 501), 422, "invalid_text"),
         ({"type": "note.edit", "note_id": "nope", "text": "x"}, 422, "unknown_note"),
-        ({"type": "note.add", "note_id": "n1", "text": "x"}, 422, "invalid_command"),
+        ({"type": "note.add", "note_id": "n1", "text": "x", "x": 0}, 422, "invalid_coordinates"),
         ({"type": "note.teleport", "note_id": "n1"}, 422, "invalid_command"),
         (
             {"type": "note.add", "note_id": "has space", "text": "x", "x": 0, "y": 0},
