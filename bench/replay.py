@@ -78,10 +78,11 @@ def summary(ms: list[float]) -> dict[str, float]:
 
 
 async def run(url: str, schema: str | None, args: argparse.Namespace) -> dict[str, Any]:
-    decided = [d for d in workload(1, args.events, args.seed) if d[0] == board_stream(BOARD)]
+    parts = workload(1, args.events, args.seed)
+    decided = [d for part in parts for d in part if d[0] == board_stream(BOARD)]
     store = await EventStore.open(url, schema=schema)
     try:
-        await write(store, decided, None)
+        await write(store, [decided], None)
         last = await store.stream_version(board_stream(BOARD))
         rng = random.Random(args.seed)
 
