@@ -35,7 +35,8 @@ import asyncpg
 import msgspec
 from sqlalchemy.engine import make_url
 
-from bench.rebuild import DEFAULT_POSTGRES, _ref, workload, write
+from bench.rebuild import DEFAULT_POSTGRES, _ref
+from bench.workload import workload, write
 from domain.streams import board_stream
 from projections.base import fold
 from projections.board_view import BOARD_VIEW, BoardView
