@@ -62,11 +62,12 @@ async def rebuild_all(
             await saver.save_behind(position)
         await saver.wait()
         return position
-    finally:
+    finally:  # on the way out after a failure: what failed is what the caller hears of
         reading.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        with contextlib.suppress(Exception, asyncio.CancelledError):
             await reading
-        await saver.wait()
+        with contextlib.suppress(Exception):
+            await saver.wait()
 
 
 async def _restore(
