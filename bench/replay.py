@@ -2,7 +2,7 @@
 
     python -m bench.replay --backend sqlite|postgresql|both --events 20000 --reads 300
 
-Writes one board's session (``bench.rebuild``'s workload: people write, edit, move, recolour
+Writes one board's session (``bench.workload``: people write, edit, move, recolour
 and cluster notes, then a vote and a decision) into a fresh database, then reads it at random
 versions three ways, each doing what ``GET /api/boards/{id}/at`` does for an auditor (the
 view, cut for the viewer, encoded as JSON):
