@@ -1,5 +1,6 @@
 """A demo-like workshop log for the benchmarks: a session per board, run through the real
-deciders, written with or without sealing (``bench.rebuild``, ``bench.replay``).
+deciders, written with or without sealing (``bench.rebuild``, ``bench.replay``,
+``bench.catchup``).
 
 Each board is a session: people join, write notes, edit, move, recolour and cluster them,
 label clusters, then a dot-vote round and a decision; about 28% of the events carry a personal
@@ -135,8 +136,10 @@ def workload(boards: int, events: int, seed: int) -> Iterator[list[Decided]]:
 
 
 async def write(store: EventStore, parts: Iterable[list[Decided]], seal: TextSealer | None) -> None:
-    """Append every part: its events sealed (with ``seal``), in appends of up to ``APPEND``
-    events, ``TOGETHER`` parts at a time so that the store commits their appends together."""
+    """Append every part, in order: its events sealed (with ``seal``), in appends of up to
+    ``APPEND`` events, up to ``TOGETHER`` parts on distinct streams at a time so that the
+    store commits their appends together."""
+    versions: dict[str, int] = {}
 
     async def one(part: list[Decided]) -> None:
         streams: dict[str, list[NewEvent]] = {}
@@ -153,12 +156,17 @@ async def write(store: EventStore, parts: Iterable[list[Decided]], seal: TextSea
                     actor="bench", role="facilitator", command_id=command_id,
                     correlation_id=command_id,
                 )  # fmt: skip
-                await store.append(stream, new[start : start + APPEND], start, meta)
+                chunk = new[start : start + APPEND]
+                recorded = await store.append(stream, chunk, versions.get(stream, 0), meta)
+                versions[stream] = recorded[-1].version
 
     batch: list[list[Decided]] = []
+    busy: set[str] = set()
     for part in parts:
-        batch.append(part)
-        if len(batch) == TOGETHER:
+        streams = {stream for stream, _, _, _ in part}
+        if len(batch) == TOGETHER or streams & busy:
             await asyncio.gather(*(one(p) for p in batch))
-            batch = []
+            batch, busy = [], set()
+        batch.append(part)
+        busy |= streams
     await asyncio.gather(*(one(p) for p in batch))
