@@ -1,6 +1,6 @@
 """A demo-like workshop log for the benchmarks: a session per board, run through the real
 deciders, written with or without sealing (``bench.rebuild``, ``bench.replay``,
-``bench.catchup``).
+``bench.catchup``, ``bench.canvas``).
 
 Each board is a session: people join, write notes, edit, move, recolour and cluster them,
 label clusters, then a dot-vote round and a decision; about 28% of the events carry a personal
@@ -135,11 +135,17 @@ def workload(boards: int, events: int, seed: int) -> Iterator[list[Decided]]:
         yield _session(rng, f"bench-b{index:04d}", group, events)
 
 
-async def write(store: EventStore, parts: Iterable[list[Decided]], seal: TextSealer | None) -> None:
-    """Append every part, in order: its events sealed (with ``seal``), in appends of up to
-    ``APPEND`` events, up to ``TOGETHER`` parts on distinct streams at a time so that the
-    store commits their appends together."""
-    versions: dict[str, int] = {}
+async def write(
+    store: EventStore,
+    parts: Iterable[list[Decided]],
+    seal: TextSealer | None,
+    versions: dict[str, int] | None = None,
+) -> None:
+    """Append every part, in order, after ``versions`` (stream → its version now; 0 for a
+    stream not named): its events sealed (with ``seal``), in appends of up to ``APPEND``
+    events, up to ``TOGETHER`` parts on distinct streams at a time so that the store commits
+    their appends together."""
+    versions = dict(versions or {})
 
     async def one(part: list[Decided]) -> None:
         streams: dict[str, list[NewEvent]] = {}
