@@ -8,7 +8,7 @@ boards in one workshop:
 - ``notes``: ``--notes`` notes added one by one over HTTP with a placement hint (the board
   finds each a free place, as when people type them), a cluster every 25 notes;
 - ``history``: a board session of about 0.9 × ``--events`` events (20,000 by default;
-  ``bench.rebuild``'s workload: notes written, edited, moved, recoloured and clustered, a
+  ``bench.workload``'s session: notes written, edited, moved, recoloured and clustered, a
   vote, a decision) with at most ``--notes`` notes, sealed as the service seals it and
   written into the database while the server is stopped.
 
@@ -37,7 +37,7 @@ import msgspec
 from playwright.async_api import Browser, async_playwright
 
 from bench.fanout import Server, cpu_reference, create_boards, http, machine
-from bench.rebuild import _session, write
+from bench.workload import _session, write
 from domain.actor import Actor
 from domain.streams import board_stream
 from service.commands.runner import CommandRunner
@@ -149,7 +149,7 @@ async def write_history(
     try:
         stream = board_stream(board_id)
         have = await store.stream_version(stream)
-        await write(store, session, TextSealer(store, CommandRunner(store)), {stream: have})
+        await write(store, [session], TextSealer(store, CommandRunner(store)), {stream: have})
     finally:
         await store.close()
 

@@ -2,7 +2,7 @@
 
     python -m bench.catchup --backend sqlite|postgresql|both --boards 10 --events 2000 --reads 20
 
-Writes ``bench.rebuild``'s workshop (``--boards`` boards of about ``--events`` events each:
+Writes ``bench.workload``'s workshop (``--boards`` boards of about ``--events`` events each:
 notes written, edited, moved, recoloured and clustered, then a vote round and a decision), adds
 its boards to the workshop, rebuilds the read models as the service keeps them, then builds the
 summary for a participant ``--reads`` times as the handler does (``workshop_summary``, encoded
@@ -28,16 +28,8 @@ import asyncpg
 import msgspec
 from sqlalchemy.engine import make_url
 
-from bench.rebuild import (
-    DEFAULT_POSTGRES,
-    HOST,
-    WORKSHOP,
-    Decided,
-    _ref,
-    rebuild_all,
-    workload,
-    write,
-)
+from bench.rebuild import DEFAULT_POSTGRES, _ref, rebuild_every
+from bench.workload import HOST, WORKSHOP, Decided, workload, write
 from domain import workshop
 from domain.streams import workshop_stream
 from projections.visibility import Viewer
@@ -50,11 +42,11 @@ from service.wire import encoder
 VIEWER = Viewer(id="p-0000", role="participant", pseudonym_key=b"k" * 32)
 
 
-def with_boards(decided: list[Decided], boards: int) -> list[Decided]:
-    """``decided`` and the workshop's ``board.add`` of each board, after its other events."""
+def with_boards(parts: list[list[Decided]], boards: int) -> list[list[Decided]]:
+    """``parts`` and a last one: the workshop's ``board.add`` of each board."""
     stream = workshop_stream(WORKSHOP)
     state = workshop.initial_state
-    for s, events, _, _ in decided:
+    for s, events, _, _ in (decided for part in parts for decided in part):
         if s == stream:
             state = workshop.DECIDER.fold(events, state)
     added: list[Decided] = []
@@ -63,17 +55,16 @@ def with_boards(decided: list[Decided], boards: int) -> list[Decided]:
         events = workshop.decide(state, workshop.AddBoard(board_id=board_id, title=board_id), HOST)
         added.append((stream, events, state, HOST))
         state = workshop.DECIDER.fold(events, state)
-    return decided + added
+    return [*parts, added]
 
 
 async def run(url: str, schema: str | None, args: argparse.Namespace) -> dict[str, Any]:
     store = await EventStore.open(url, schema=schema)
     try:
-        await write(
-            store, with_boards(workload(args.boards, args.events, args.seed), args.boards), None
-        )
+        parts = list(workload(args.boards, args.events, args.seed))
+        await write(store, with_boards(parts, args.boards), None)
         events = (await store.head()).position
-        await rebuild_all(store)
+        await rebuild_every(store)
     finally:
         await store.close()
     with tempfile.TemporaryDirectory() as data:

@@ -2,7 +2,7 @@
 
     python -m bench.replay --backend sqlite|postgresql|both --events 20000 --reads 300
 
-Writes one board's session (``bench.rebuild``'s workload: people write, edit, move, recolour
+Writes one board's session (``bench.workload``: people write, edit, move, recolour
 and cluster notes, then a vote and a decision) into a fresh database, then reads it at random
 versions three ways, each doing what ``GET /api/boards/{id}/at`` does for an auditor (the
 view, cut for the viewer, encoded as JSON):
@@ -35,7 +35,8 @@ import asyncpg
 import msgspec
 from sqlalchemy.engine import make_url
 
-from bench.rebuild import DEFAULT_POSTGRES, _ref, workload, write
+from bench.rebuild import DEFAULT_POSTGRES, _ref
+from bench.workload import workload, write
 from domain.streams import board_stream
 from projections.base import fold
 from projections.board_view import BOARD_VIEW, BoardView
@@ -78,10 +79,11 @@ def summary(ms: list[float]) -> dict[str, float]:
 
 
 async def run(url: str, schema: str | None, args: argparse.Namespace) -> dict[str, Any]:
-    decided = [d for d in workload(1, args.events, args.seed) if d[0] == board_stream(BOARD)]
+    parts = workload(1, args.events, args.seed)
+    decided = [d for part in parts for d in part if d[0] == board_stream(BOARD)]
     store = await EventStore.open(url, schema=schema)
     try:
-        await write(store, decided, None)
+        await write(store, [decided], None)
         last = await store.stream_version(board_stream(BOARD))
         rng = random.Random(args.seed)
 

@@ -125,9 +125,14 @@ class ProjectionRunner(Generic[V]):
             if progress is not None:
                 progress(position)
 
-    async def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        """Forget the projection and build it again from the first event."""
+    def forget(self) -> None:
+        """Drop the views remembered between batches: they were saved over (a rebuild)."""
         self._memo.clear()
         self._memo_position = -1
+
+    async def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+        """Forget the projection and build it again from the first event, on its own (the
+        service rebuilds every projection in one pass: ``service/readside/rebuild.py``)."""
+        self.forget()
         await self.views.reset(self.projection.name)
         return await self.catch_up(progress)

@@ -18,13 +18,11 @@ from service.readside.report import workshop_report
 def rebuild(args: argparse.Namespace) -> int:
     async def work(ctx: Plenary) -> int:
         total = (await ctx.store.head()).position
+        position = await ctx.projector.rebuild(progress_bar(total, "rebuild"))
+        sys.stderr.write("\n")
         for runner in ctx.projector.runners:
-            position = await runner.rebuild(progress_bar(total, runner.projection.name))
-            sys.stderr.write("\n")
-            print(
-                f"rebuilt {runner.projection.name} v{runner.projection.version} "
-                f"up to position {position}"
-            )
+            name, version = runner.projection.name, runner.projection.version
+            print(f"rebuilt {name} v{version} up to position {position}")
         return 0
 
     return with_plenary(args, work)

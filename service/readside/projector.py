@@ -9,13 +9,14 @@ import math
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy.exc
 
 from domain.errors import PlenaryError
 from projections.runner import ProjectionRunner
+from service.readside.rebuild import rebuild_all
 
 log = logging.getLogger("plenary.projector")
 
@@ -78,11 +79,21 @@ class Projector:
         if self._rebuild:
             await self._rebuild_all()
 
+    async def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+        """Build every view again from the first event, reading the log once
+        (``rebuild_all``); the last position applied."""
+        first = self.runners[0]
+        projections = [runner.projection for runner in self.runners]
+        try:
+            return await rebuild_all(projections, first.source, first.views, progress=progress)
+        finally:
+            for runner in self.runners:
+                runner.forget()  # what they remember predates the rebuild
+
     async def _rebuild_all(self) -> None:
         self._rebuild = False  # an erasure read while rebuilding asks for another round
         try:
-            for runner in self.runners:
-                await runner.rebuild()
+            await self.rebuild()
         except BaseException:
             self._rebuild = True
             raise

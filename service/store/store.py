@@ -23,12 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.recorded import EventMeta, RecordedEvent
 from service.store import verify as verifying
-from service.store.batch import PendingAppend, PendingGroup, to_recorded
+from service.store.batch import PendingAppend, PendingGroup
 from service.store.chain import ZERO_HASH, to_micros
 from service.store.engine import WRITE_LOCK, Backend, create_engine, unavailable_on_error
 from service.store.errors import StoreUnavailable
 from service.store.migrate import advisory_key, notify_channel, read_epoch, upgrade
 from service.store.postgres import PostgresWriteConnection
+from service.store.rows import log_page, to_recorded_all
 from service.store.schema import EVENT_ROW, commands, events, snapshots
 from service.store.sqlite import SqliteWriteConnection
 from service.store.types import AppendPart, Checkpoint, Head, NewEvent, VerifyReport
@@ -219,8 +220,10 @@ class EventStore:
 
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[RecordedEvent]:
         """Up to ``limit`` events with ``position > after_position``, in position order."""
-        query = sa.select(*EVENT_ROW).where(events.c.position > after_position)
-        return await self._rows(query.order_by(events.c.position).limit(limit), "read the log")
+        async with unavailable_on_error("read the log"), self.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            rows = await log_page(raw.driver_connection, self.backend, after_position, limit)
+        return to_recorded_all(rows)
 
     async def command_events(self, command_id: str) -> list[RecordedEvent]:
         """The events a command appended, or ``[]`` if ``command_id`` was never recorded."""
@@ -354,4 +357,4 @@ class EventStore:
     async def _rows(self, query: sa.Select[tuple[object, ...]], what: str) -> list[RecordedEvent]:
         async with unavailable_on_error(what), self.engine.connect() as conn:
             rows = (await conn.execute(query)).all()
-        return [to_recorded(row) for row in rows]
+        return to_recorded_all(rows)
