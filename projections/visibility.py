@@ -64,6 +64,14 @@ def pseudonym(key: bytes, board_id: str, actor_id: str) -> tuple[str, str]:
     return "anon-" + digest[2:10].hex(), name
 
 
+def own_pseudonym(viewer: Viewer, board_id: str, anonymity: str) -> tuple[str, str] | None:
+    """``(id, name)`` standing for ``viewer`` themself on a board with ``anonymity`` (what their
+    views and events show for them there), or ``None`` on a named board."""
+    if anonymity != "pseudonymous":
+        return None
+    return pseudonym(viewer.pseudonym_key, board_id, viewer.id)
+
+
 # --------------------------------------------------------------------------- views
 
 

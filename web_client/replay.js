@@ -5,7 +5,7 @@
 // play at a compressed speed, and "jump to" marks.
 import { applyEvent, BoardRenderer, emptyView, itemMarks } from "./board.js";
 import { el, NOT_FOUND_CODES, roleName, shorten, showNotFound, workshopLink } from "./dom.js";
-import { itemTitle, OUTCOME_LABELS, PHASE_LABELS, roundNumber, selfId } from "./facilitation.js";
+import { itemTitle, OUTCOME_LABELS, PHASE_LABELS, roundNumber } from "./facilitation.js";
 import { describe, Panels } from "./panels.js";
 
 const $ = (id) => document.getElementById(id);
@@ -73,6 +73,7 @@ export class ReplayPage {
     this.api = api;
     this.boardId = boardId;
     this.me = { id: claims.sub, name: claims.name, role: claims.role };
+    this.self = claims.sub; // who the events show this person as (a pseudonym, on such a board)
     this.alert = alert;
     this.seen = []; // the events as seen live, version i + 1 at index i
     this.views = [emptyView(boardId)]; // the view after each version, 0 … head
@@ -134,11 +135,12 @@ export class ReplayPage {
   async load() {
     for (;;) {
       const page = await this.api.events(this.boardId, this.head, PAGE);
+      // The events show people under the board's policy now, its past too: one key for all.
+      this.self = page.you?.pseudonym ?? this.me.id;
       for (const event of page.events) {
-        const view = this.views.at(-1);
-        const seen = asLive(event, selfId(view, this.me));
+        const seen = asLive(event, this.self);
         this.seen.push(seen);
-        this.views.push(applyEvent(view, seen));
+        this.views.push(applyEvent(this.views.at(-1), seen));
       }
       if (page.events.length < PAGE) break;
     }
@@ -200,7 +202,7 @@ export class ReplayPage {
 
   render() {
     const view = this.view;
-    const self = selfId(view, this.me);
+    const self = this.self;
     this.renderer.render(view, {
       me: { id: self, role: this.me.role }, pending: new Set(), cursors: [], dragging: null,
       editing: null, movable: false, mayEdit: () => false, ...itemMarks(view, self, () => false),
@@ -271,7 +273,7 @@ export class ReplayPage {
   /** "Marta (Lisbon) added the note …", with the names the workshop gives people. */
   said(event, after, before) {
     if (event.type === "redacted") return "Something you could not see then (private to another person).";
-    const self = event.actor === selfId(after, this.me);
+    const self = event.actor === this.self;
     const who = self ? `${this.me.name || "You"} (you)`
       : this.names.get(event.actor) ?? `Someone (${roleName(event.role)})`;
     const done = DONE[event.type]?.(event.data, before);

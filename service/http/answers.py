@@ -46,10 +46,20 @@ class Assignment(CommandAnswer, frozen=True, kw_only=True):
     group_id: str | None
 
 
+class Reader(Answer, frozen=True, kw_only=True):
+    """The caller as the events of a board show them (the WebSocket's ``welcome.you``)."""
+
+    id: str
+    pseudonym: str | None
+    """On a pseudonymous board, the id that stands for you in the events; ``None`` if named."""
+    pseudonym_name: str | None
+
+
 class BoardEvents(Answer, frozen=True, kw_only=True):
     board_id: str
     after: int
     events: list[EventOut]
+    you: Reader
 
 
 class BoardCreated(Answer, frozen=True, kw_only=True):

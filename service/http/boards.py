@@ -19,10 +19,9 @@ from service.commands.handle import handle
 from service.errors import BadRequest
 from service.http import answers
 from service.http.endpoints import Call, Endpoint, Query
-from service.http.present import command_answer
+from service.http.present import command_answer, events_answer
 from service.readside import history
 from service.readside.catchup import item_title
-from service.wire import event_out
 
 
 class BoardCommandIn(msgspec.Struct, frozen=True, kw_only=True):
@@ -58,14 +57,13 @@ async def get_board(call: Call[None]) -> BoardView:
 
 
 async def board_events(call: Call[None]) -> answers.BoardEvents:
-    """The board's events after version ``after`` (at most ``limit``, 5000)."""
+    """The board's events after version ``after`` (at most 5000) and who you are in them."""
     board_id = await _readable(call)
     after = call.whole_number("after", 0) or 0
     limit = min(call.whole_number("limit", 1000) or 1000, 5000)
     last = min(after + limit, edge.MAX_VERSION)  # no version lies past it
     events = await call.ctx.store.read_stream(board_stream(board_id), after, last)
-    shown = await call.ctx.reads.present_history(board_id, events, call.viewer)
-    return answers.BoardEvents(board_id=board_id, after=after, events=[event_out(r) for r in shown])
+    return await events_answer(call.ctx, call.viewer, board_id, after, events)
 
 
 async def board_at(call: Call[None]) -> BoardView:

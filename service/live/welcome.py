@@ -6,7 +6,7 @@ from __future__ import annotations
 import msgspec
 
 from domain.streams import board_stream
-from projections.visibility import present_view, pseudonym
+from projections.visibility import Viewer, own_pseudonym, present_view
 from service.context import Plenary
 from service.live import protocol
 from service.live.connection import Connection
@@ -59,9 +59,9 @@ async def _welcome(
 ) -> protocol.Welcome:
     since = hello.since
     same_epoch = hello.epoch is None or hello.epoch == ctx.store.epoch
-    you = _you(room, conn)
-    members = [room.shown(m) for m in room.presence.values()]
     viewer = ctx.reads.viewer(conn.actor)
+    you = _you(room, conn, viewer)
+    members = [room.shown(m) for m in room.presence.values()]
     if since is not None and same_epoch and 0 <= room.version - since <= REPLAY_CAP:
         events = await ctx.store.read_stream(board_stream(board_id), since)
         if sum(len(r.data) for r in events) <= REPLAY_BYTES:
@@ -90,10 +90,10 @@ async def _welcome(
     )
 
 
-def _you(room: Room, conn: Connection) -> protocol.You:
+def _you(room: Room, conn: Connection, viewer: Viewer) -> protocol.You:
     actor = conn.actor
     you = protocol.You(id=actor.id, name=actor.name, role=actor.role, connection=conn.id)
-    if room.anonymity != "pseudonymous":
+    own = own_pseudonym(viewer, room.board_id, room.anonymity)
+    if own is None:
         return you
-    alias, name = pseudonym(room.hub.pseudonym_key, room.board_id, actor.id)
-    return msgspec.structs.replace(you, pseudonym=alias, pseudonym_name=name)
+    return msgspec.structs.replace(you, pseudonym=own[0], pseudonym_name=own[1])

@@ -159,16 +159,22 @@ class Reads:
         return then if then.anonymity == anonymity else replace(then, anonymity=anonymity)
 
     async def present_history(
-        self, board_id: str, events: list[RecordedEvent], viewer: Viewer
+        self,
+        board_id: str,
+        events: list[RecordedEvent],
+        viewer: Viewer,
+        anonymity: Anonymity | None = None,
     ) -> list[RecordedEvent]:
         """Past ``events`` of ``board_id`` as ``viewer`` may see them: a private event whose
         privacy has since ended (its note revealed, its round closed) is shown whole; a
-        ``prev_hash`` only where it links two events shown (``visibility.chain``)."""
+        ``prev_hash`` only where it links two events shown (``visibility.chain``). People are
+        shown under ``anonymity`` if given (the caller read the policy), else the policy now."""
         now: BoardView | None = None
         if any(private_to(r) not in (None, viewer.id) for r in events):
             now = await self.board_view(board_id)
         current = now
-        anonymity = now.anonymity if now is not None else await self.anonymity_of(board_id)
+        if anonymity is None:
+            anonymity = now.anonymity if now is not None else await self.anonymity_of(board_id)
 
         def lifted(rec: RecordedEvent) -> bool:
             return current is not None and not still_private(rec, current)

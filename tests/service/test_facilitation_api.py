@@ -394,6 +394,47 @@ def test_a_pseudonymous_board_shows_stable_per_board_pseudonyms_and_never_real_i
     assert logged["hash"] == ""
 
 
+def test_the_events_answer_says_which_pseudonym_is_the_reader_s_and_nobody_else_s(
+    fac: Facilitator,
+) -> None:
+    board = fac.board()
+    anna, ben = fac.join("Annabelle Quistorp"), fac.join("Benedikt Oyelaran")
+    auditor = fac.join("Ada Auditor", role="auditor")
+    named = fac.read(f"/api/boards/{board}/events", anna.token)["you"]
+    assert named == {"id": anna.id, "pseudonym": None, "pseudonym_name": None}
+    fac.do(board, {"type": "anonymity.set", "policy": "pseudonymous"})
+    fac.do(board, {"type": "private.start"})
+    written = {anna.id: fac.do(board, note("n1", SECRET), anna.token)["version"]}
+    written[ben.id] = fac.do(board, note("n2", "Bike parking"), ben.token)["version"]
+
+    me = fac.read(fac.path)["you"]
+    you: dict[str, JSON] = {}
+    for person in (anna, ben, auditor, Person(me["id"], me["name"], fac.token)):
+        raw = fac.get(f"/api/boards/{board}/events", person.token)
+        others = [p for p in (anna, ben, auditor) if p.id != person.id]
+        assert [s for p in others for s in (p.id, p.name) if s.encode() in raw.content] == []
+        you[person.id] = raw.json()["you"]
+        assert you[person.id]["id"] == person.id
+        assert you[person.id]["pseudonym"].startswith("anon-")
+        assert person.name not in you[person.id]["pseudonym_name"]
+    assert len({y["pseudonym"] for y in you.values()}) == 4
+
+    for writer, reader in ((anna, anna), (ben, ben), (anna, ben), (ben, anna)):
+        seen = at_version(fac.events(board, reader.token), written[writer.id])
+        if writer == reader:  # one's own private note, whole, under one's own pseudonym
+            alias = you[reader.id]["pseudonym"]
+            assert (seen["actor"], seen["data"]["private_to"]) == (alias, alias)
+        else:
+            assert seen["type"] == "redacted"
+    fac.do(board, {"type": "notes.reveal"})
+    authors = {n["id"]: n["author"] for n in fac.view(board, ben.token)["notes"].values()}
+    assert authors == {"n1": you[anna.id]["pseudonym"], "n2": you[ben.id]["pseudonym"]}
+    # An auditor's export still names the real people.
+    exported = fac.get(f"/api/boards/{board}/notes.csv", auditor.token)
+    assert exported.status_code == 200, exported.text
+    assert anna.name in exported.text
+
+
 # --------------------------------------------------------------------------- promotion
 
 

@@ -1,6 +1,7 @@
 """The board's replay (/b/{id}?replay=1) in Chromium: the demo's Mobility board before its
 vote round and at its end, the same as the live board; a participant's replay of private
-writing shows others' notes only from the reveal; axe clean, no console errors."""
+writing shows their own notes from the start and others' only from the reveal, on a board
+with names shown and on a pseudonymous one; axe clean, no console errors."""
 
 from __future__ import annotations
 
@@ -85,31 +86,41 @@ async def test_the_facilitator_replays_the_mobility_board_to_its_end(
     assert not live_errors
 
 
+@pytest.mark.parametrize("policy", ["named", "pseudonymous"])
 async def test_a_participant_replays_private_writing_as_they_saw_it(
-    browser: Browser, workshop: Workshop
+    browser: Browser, workshop: Workshop, policy: str
 ) -> None:
     host = workshop.facilitator
     pia = await workshop.invite("participant", "Pia")
     raj = await workshop.invite("participant", "Raj")
+    if policy == "pseudonymous":  # the page learns Pia's pseudonym from GET /events' `you`
+        await workshop.command(host, {"type": "anonymity.set", "policy": policy}, "anonymity")
     await workshop.command(host, {"type": "private.start"}, "private")
-    for token, who in ((pia, "Pia"), (raj, "Raj")):
-        note = {"type": "note.add", "note_id": f"n-{who}", "text": f"{who}'s idea", "x": 40}
-        note["y"] = 40
-        await workshop.command(token, note, f"note-{who}")
+    written = (
+        (pia, "p1", "Pia's idea"),
+        (raj, "r1", "Raj's idea"),
+        (pia, "p2", "Pia's second idea"),
+    )
+    for token, key, text in written:
+        note = {"type": "note.add", "note_id": key, "text": text, "x": 40, "y": 40}
+        await workshop.command(token, note, f"note-{key}")
     await workshop.command(host, {"type": "notes.reveal"}, "reveal")
 
     url = workshop.board_url(pia).replace("#", "?replay=1#")
     page, errors = await open_replay(browser, url)
     notes = page.locator("#canvas .note .text")
-    await expect(notes).to_have_text(["Pia's idea", "Raj's idea"])
+    everyone = sorted(["Pia's idea", "Pia's second idea", "Raj's idea"])
+    assert sorted(await notes.all_text_contents()) == everyone
     await page.get_by_role("button", name="Notes revealed").click()
     await page.get_by_role("button", name="Step back").click()
-    await expect(notes).to_have_text(["Pia's idea"])
-    await expect(page.locator("#canvas .note.private")).to_have_count(1)
-    await expect(page.locator("#replay-log li").first).to_contain_text("could not see")
-    await expect(page.locator("#replay-log")).to_contain_text("Pia (you) added the note")
+    await expect(notes).to_have_count(2)
+    assert sorted(await notes.all_text_contents()) == ["Pia's idea", "Pia's second idea"]
+    await expect(page.locator("#canvas .note.private")).to_have_count(2)
+    await expect(page.locator("#replay-log")).to_contain_text("could not see")
+    await expect(page.locator("#replay-log li").first).to_contain_text("Pia (you) added the note")
     await assert_accessible(page)
     await page.get_by_role("button", name="Step forward").click()
-    await expect(notes).to_have_text(["Pia's idea", "Raj's idea"])
+    await expect(notes).to_have_count(3)
+    assert sorted(await notes.all_text_contents()) == everyone
     await expect(page.locator("#canvas .note.private")).to_have_count(0)
     assert not errors
