@@ -521,7 +521,7 @@ def malformed_frames(rng: random.Random, count: int) -> list[str | bytes]:
         ),
         lambda: (
             f'{{"type": "command", "op_id": "{new_id()}", "command": {{"type": "note.add",'
-            ' "note_id": "n1", "text": "half a place", "x": 0}}'
+            ' "note_id": "n1", "text": "half a hint", "near": {"x": 0}}}'
         ),
         lambda: (
             f'{{"type": "command", "op_id": "{new_id()}", "command": {{"type": "note.add",'
