@@ -14,6 +14,7 @@ import { showGathered } from "./gather.js";
 import { HomePage } from "./home.js";
 import { joinIfInvited } from "./join.js";
 import { DiscussionPanel } from "./discussion.js";
+import { arrowStep, neighbour, Nudge } from "./keyboard.js";
 import { describe, Panels } from "./panels.js";
 import { PromotePanel } from "./promote.js";
 import { SetupPanel } from "./setup.js";
@@ -92,6 +93,7 @@ class BoardPage {
     this.space = new CanvasSpace($("viewport"), $("sizer"), $("canvas"), (scale) => {
       $("zoom-level").textContent = `${Math.round(scale * 100)}%`;
     });
+    this.nudge = new Nudge((kind, id, x, y) => this.land(kind, id, x, y));
     const send = (command) => this.command(command);
     this.discussion = new DiscussionPanel(send, {
       nameOf: (id) => this.nameOf(id),
@@ -160,7 +162,9 @@ class BoardPage {
     $("board-hint").textContent = hint;
     $("canvas-help").textContent = this.readOnly
       ? "Notes can be focused with Tab to be read."
-      : "Notes can be focused with Tab; Enter edits, Delete removes, arrow keys move; "
+      : "Notes and clusters are focused with Tab, in the board's reading order. On a note: "
+        + "arrow keys move it (Shift: further), recorded when you pause or press Enter, "
+        + "Escape puts it back; Enter or F2 edits; Delete removes. "
         + "Ctrl+Z takes back your last change, Ctrl+Shift+Z makes it again.";
     $("canvas-help").textContent += " Plus and minus zoom, 0 fits the board, Control with the"
       + " arrow keys pans; space or the middle button with a drag pans too.";
@@ -274,7 +278,8 @@ class BoardPage {
 
   render() {
     const actor = { id: selfId(this.confirmed, this.me), role: this.me.role };
-    this.view = this.pending.reduce((v, p) => applyCommand(v, p.command, actor), this.confirmed);
+    this.view = this.nudge.overlay(
+      this.pending.reduce((v, p) => applyCommand(v, p.command, actor), this.confirmed));
     const self = this.self;
     const pendingNotes = new Set(this.pending.map((p) => p.command.note_id).filter(Boolean));
     const cursors = [];
@@ -285,7 +290,7 @@ class BoardPage {
     }
     this.renderer.render(this.view, {
       me: self, pending: pendingNotes, cursors, ...this.ui,
-      movable: !this.refused("note.move"),
+      movable: !this.refused("note.move"), nudging: this.nudge.held?.id ?? null,
       mayEdit: (note) => this.mayEdit(note),
       ...itemMarks(this.view, self.id, (round) => mayVote(this.view, round, this.me)),
     });
@@ -423,6 +428,8 @@ class BoardPage {
     canvas.addEventListener("keydown", (ev) => this.keyDown(ev));
     canvas.addEventListener("pointermove", (ev) => this.trackCursor(ev));
     canvas.addEventListener("pointerleave", () => this.sendPresence({ cursor: null }));
+    // A nudged item is recorded when focus leaves it, as on a pause.
+    canvas.addEventListener("focusout", () => this.nudge.settle());
     canvas.addEventListener("focusin", (ev) => {
       const el = ev.target.closest(".note");
       if (el) this.sendPresence({ selection: [el.dataset.id] });
@@ -518,8 +525,16 @@ class BoardPage {
   deleteNote(id) {
     const note = this.view.notes[id];
     if (!note || !this.mayEdit(note)) return;
+    const el = this.renderer.notes.get(id);
+    const next = el && neighbour(el);
     this.command({ type: "note.delete", note_id: id });
-    $("canvas").focus();
+    (next ?? $("viewport")).focus();
+  }
+
+  /** A nudged item comes to rest: recorded as one move (and at most one cluster change). */
+  land(kind, id, x, y) {
+    this.render(); // the view without the nudge: what the server holds, plus what is pending
+    if (kind === "note") this.drop(id, x, y);
   }
 
   keyDown(ev) {
@@ -527,19 +542,22 @@ class BoardPage {
     if (!el || ev.target !== el || this.refused("note.move")) return;
     const note = this.view.notes[el.dataset.id];
     if (!note) return;
-    const step = ev.shiftKey ? 50 : 10;
-    const arrows = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
-    if (ev.key === "Enter" || ev.key === "F2") {
-      ev.preventDefault();
+    const step = arrowStep(ev);
+    const nudged = this.nudge.holds("note", note.id);
+    if (step) {
+      this.nudge.by("note", note, ...step);
+      this.render();
+    } else if (nudged && (ev.key === "Enter" || ev.key === "Escape")) {
+      if (ev.key === "Enter") this.nudge.settle();
+      else { this.nudge.cancel(); this.render(); }
+    } else if (ev.key === "Enter" || ev.key === "F2") {
       this.startEdit(note.id);
     } else if (ev.key === "Delete" || ev.key === "Backspace") {
-      ev.preventDefault();
       this.deleteNote(note.id);
-    } else if (arrows[ev.key]) {
-      ev.preventDefault();
-      const [dx, dy] = arrows[ev.key];
-      this.drop(note.id, note.x + dx, note.y + dy);
+    } else {
+      return;
     }
+    ev.preventDefault();
   }
 
   startEdit(id) {

@@ -1,6 +1,7 @@
 // The board view: a fold of recorded events (the shape of projections/board_view.py), the
 // optimistic overlay of commands not yet confirmed, and the DOM that shows it.
 import { cardLabel, renderCard } from "./card.js";
+import { arrange, readingOrder } from "./keyboard.js";
 import {
   castRefusal, decidedOutcomes, facilitationDefaults, foldFacilitation, latestResults, openRound,
   OUTCOME_LABELS,
@@ -203,6 +204,9 @@ export class BoardRenderer {
     this.rects = clusterRects(view, this.heights());
     this.renderClusters(view, ui);
     this.renderCursors(ui.cursors);
+    // Tab follows the board's layout, not the order items were made in.
+    arrange(this.canvas, readingOrder(view, this.rects)
+      .map((id) => this.notes.get(id) ?? this.clusters.get(id)));
     // What the items cover, in board coordinates (null: nothing); the canvas grows with it.
     const b = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
     const cover = (x0, y0, x1, y1) => {
@@ -226,7 +230,7 @@ export class BoardRenderer {
       el.className = `note ${COLOURS.includes(note.colour) ? note.colour : "yellow"}`;
       el.classList.toggle("pending", ui.pending.has(note.id));
       el.classList.toggle("movable", ui.movable);
-      el.classList.toggle("dragging", ui.dragging === note.id);
+      el.classList.toggle("dragging", ui.dragging === note.id || ui.nudging === note.id);
       el.classList.toggle("editing", ui.editing === note.id);
       el.classList.toggle("private", Boolean(note.hidden));
       el.dataset.cluster = note.cluster_id ?? "";
@@ -291,6 +295,9 @@ export class BoardRenderer {
         el = document.createElement("section");
         el.className = "cluster";
         el.dataset.id = cluster.id;
+        el.tabIndex = 0;
+        el.setAttribute("role", "group");
+        el.setAttribute("aria-roledescription", "cluster");
         const head = document.createElement("div");
         head.className = "head";
         const label = document.createElement("h2");
