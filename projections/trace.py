@@ -59,6 +59,15 @@ def _membership(event: board.Event, item: str, members: set[str]) -> str:
         case board.ClusterDeleted(cluster_id=cluster_id) if cluster_id == item:
             members.clear()
             return f"Cluster {item} deleted; its notes left it"
+        case board.ClustersMerged(into_cluster_id=into, moved_note_ids=moved) if into == item:
+            members.update(moved)
+            joined = ", ".join(moved) or "no notes"
+            return f"Cluster “{event.label}” merged into cluster {item}: {joined} joined it"
+        case board.ClustersMerged(cluster_id=cluster_id, into_cluster_id=into) if (
+            cluster_id == item
+        ):
+            members.clear()
+            return f"Cluster {item} merged into cluster {into}; its notes left with it"
     return ""
 
 

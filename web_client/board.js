@@ -65,6 +65,13 @@ export function fold(view, data, rec) {
       }
       return { ...next, clusters: without(next.clusters, data.cluster_id) };
     }
+    case "cluster.merged": {
+      let next = view;
+      for (const id of data.moved_note_ids ?? []) {
+        next = fold(next, { type: "note.clustered", note_id: id, cluster_id: data.into_cluster_id }, rec);
+      }
+      return { ...next, clusters: without(next.clusters, data.cluster_id) };
+    }
     default: return foldFacilitation(view, data, rec);
   }
 }
@@ -83,13 +90,21 @@ const PAST = {
   "note.recolour": "note.recoloured", "note.delete": "note.deleted",
   "note.cluster": "note.clustered", "cluster.create": "cluster.created",
   "cluster.rename": "cluster.renamed", "cluster.move": "cluster.moved",
-  "cluster.delete": "cluster.deleted", "vote.cast": "vote.cast", "vote.retract": "vote.retracted",
-  "grid.place": "grid.placed", "grid.remove": "grid.removed",
+  "cluster.delete": "cluster.deleted", "cluster.merge": "cluster.merged", "vote.cast": "vote.cast",
+  "vote.retract": "vote.retracted", "grid.place": "grid.placed", "grid.remove": "grid.removed",
 };
+
+/** The notes of cluster `id` in `view`. */
+function membersOf(view, id) {
+  return Object.values(view.notes).filter((n) => n.cluster_id === id).map((n) => n.id);
+}
 
 /** The view as if `command` by `actor` ({id: as this view names them, role}) were already
  * recorded: the optimistic guess. Facilitation commands wait for the server. */
 export function applyCommand(view, command, actor) {
+  if (command.type === "notes.batch") {
+    return command.commands.reduce((v, c) => applyCommand(v, c, actor), view);
+  }
   const type = PAST[command.type];
   if (!type) return view;
   const data = { ...command, type };
@@ -101,10 +116,8 @@ export function applyCommand(view, command, actor) {
     data.colour = command.colour ?? "yellow";
     if (view.private_writing && actor.role !== "facilitator") data.private_to = actor.id;
   }
-  if (type === "cluster.deleted") {
-    data.released_note_ids = Object.values(view.notes)
-      .filter((n) => n.cluster_id === command.cluster_id).map((n) => n.id);
-  }
+  if (type === "cluster.deleted") data.released_note_ids = membersOf(view, command.cluster_id);
+  if (type === "cluster.merged") data.moved_note_ids = membersOf(view, command.cluster_id);
   if (type === "vote.cast" || type === "vote.retracted") {
     // Guess only what the server would accept: a dot past the budget never shows.
     const round = view.rounds[command.round_id];
@@ -128,14 +141,16 @@ export function mayChangeBoard(me) {
   return me.role === "facilitator" || me.role === "participant";
 }
 
-/** Cluster regions: at least CLUSTER_MIN, grown around their notes (`skip`: one to ignore). */
+/** Cluster regions: at least CLUSTER_MIN, grown around their notes (`skip`: a Set of notes to
+ * ignore, or one note id). */
 export function clusterRects(view, heights = new Map(), skip = null) {
+  const skipped = skip instanceof Set ? skip : new Set([skip]);
   const rects = new Map();
   for (const c of Object.values(view.clusters)) {
     rects.set(c.id, { id: c.id, x0: c.x, y0: c.y, x1: c.x + CLUSTER_MIN.w, y1: c.y + CLUSTER_MIN.h });
   }
   for (const n of Object.values(view.notes)) {
-    const r = n.cluster_id && n.id !== skip ? rects.get(n.cluster_id) : null;
+    const r = n.cluster_id && !skipped.has(n.id) ? rects.get(n.cluster_id) : null;
     if (!r) continue;
     r.x0 = Math.min(r.x0, n.x - PAD);
     r.y0 = Math.min(r.y0, n.y - HEADER);

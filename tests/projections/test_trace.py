@@ -59,3 +59,25 @@ def test_notes_leaving_the_decided_cluster_show_beside_those_joining_it() -> Non
         "Note n1 left cluster c1",
     ]
     assert [e.version for e in traced.entries] == [5, 7, 8, 10, 11]
+
+
+def test_notes_merged_into_the_decided_cluster_join_it_under_the_old_label() -> None:
+    events = record(
+        [
+            CREATED,
+            _added("n1"),
+            board.ClusterCreated(cluster_id="c1", label="Theme", x=0.0, y=0.0),
+            board.ClusterCreated(cluster_id="c2", label="Streets", x=500.0, y=0.0),
+            board.NoteClustered(note_id="n1", cluster_id="c2"),
+            board.ClustersMerged(
+                cluster_id="c2", into_cluster_id="c1", label="Streets", moved_note_ids=("n1",)
+            ),
+            board.NoteClustered(note_id="n1", cluster_id=None),
+        ]
+    )
+    traced = trace(BOARD_ID, _decided("c1", len(events)), events)
+    assert [e.what for e in traced.entries] == [
+        "Cluster created: Theme",
+        "Cluster “Streets” merged into cluster c1: n1 joined it",
+        "Note n1 left cluster c1",
+    ]
