@@ -15,6 +15,7 @@ import { HomePage } from "./home.js";
 import { joinIfInvited } from "./join.js";
 import { DiscussionPanel } from "./discussion.js";
 import { arrowStep, neighbour, Nudge } from "./keyboard.js";
+import { Grouping } from "./grouping.js";
 import { describe, Panels } from "./panels.js";
 import { PromotePanel } from "./promote.js";
 import { SetupPanel } from "./setup.js";
@@ -93,7 +94,8 @@ class BoardPage {
     this.space = new CanvasSpace($("viewport"), $("sizer"), $("canvas"), (scale) => {
       $("zoom-level").textContent = `${Math.round(scale * 100)}%`;
     });
-    this.nudge = new Nudge((kind, id, x, y) => this.land(kind, id, x, y));
+    this.nudge = new Nudge((held) => this.land(held));
+    this.grouping = new Grouping(this);
     const send = (command) => this.command(command);
     this.discussion = new DiscussionPanel(send, {
       nameOf: (id) => this.nameOf(id),
@@ -158,13 +160,19 @@ class BoardPage {
     $("read-only").hidden = !this.readOnly;
     const hint = this.readOnly
       ? "You follow this board: notes, clusters and votes appear here as people make them."
-      : "Double-click a note (or press Enter on it) to edit it. Drag it onto a cluster to group it.";
+      : "Double-click a note (or press Enter on it) to edit it. Drag it onto a cluster to group it. "
+        + "Select several with Shift-click, Space, Ctrl+A or by dragging a box on the empty "
+        + "canvas, then move them together or use the bar above the board. Drag a cluster by "
+        + "its name; its buttons rename, merge and delete it.";
     $("board-hint").textContent = hint;
     $("canvas-help").textContent = this.readOnly
       ? "Notes can be focused with Tab to be read."
       : "Notes and clusters are focused with Tab, in the board's reading order. On a note: "
         + "arrow keys move it (Shift: further), recorded when you pause or press Enter, "
-        + "Escape puts it back; Enter or F2 edits; Delete removes. "
+        + "Escape puts it back; Enter or F2 edits; Delete removes; Space selects it, Ctrl+A "
+        + "selects every note, Escape clears the selection; arrow keys on a selected note move "
+        + "the whole selection. On a cluster: arrow keys move it with its notes, Enter or F2 "
+        + "renames, M merges it into another, Delete removes it. "
         + "Ctrl+Z takes back your last change, Ctrl+Shift+Z makes it again.";
     $("canvas-help").textContent += " Plus and minus zoom, 0 fits the board, Control with the"
       + " arrow keys pans; space or the middle button with a drag pans too.";
@@ -176,6 +184,7 @@ class BoardPage {
     this.wire();
     this.views.start();
     this.wireView();
+    this.grouping.wire();
     this.sync.start();
     this.render();
   }
@@ -281,7 +290,8 @@ class BoardPage {
     this.view = this.nudge.overlay(
       this.pending.reduce((v, p) => applyCommand(v, p.command, actor), this.confirmed));
     const self = this.self;
-    const pendingNotes = new Set(this.pending.map((p) => p.command.note_id).filter(Boolean));
+    const pendingNotes = new Set(this.pending.flatMap((p) => p.command.commands ?? [p.command])
+      .map((c) => c.note_id).filter(Boolean));
     const cursors = [];
     for (const m of this.members.values()) {
       if (m.connection === this.me.connection || !m.cursor) continue;
@@ -296,6 +306,7 @@ class BoardPage {
     });
     this.space.update(this.renderer.bounds);
     this.renderViewTools();
+    this.grouping.render(this.view);
     this.panels.render(this.view, self.id);
     this.views.render(this.view);
     this.discussion.render(this.view);
@@ -470,6 +481,7 @@ class BoardPage {
   }
 
   pointerDown(down) {
+    if (this.grouping.pointerDown(down)) return;
     const el = down.target.closest(".note");
     if (!el || this.refused("note.move") || down.button !== 0
       || down.target.closest("button, textarea")) return;
@@ -507,19 +519,26 @@ class BoardPage {
 
   /** A note lands at (x, y): move it, and cluster or uncluster it by where its centre is. */
   drop(id, x, y) {
+    for (const command of this.dropped(id, x, y)) this.command(command);
+    this.render();
+  }
+
+  /** The commands that put note `id` at (x, y): its move, and its cluster change if its centre
+   * lands in another cluster or out of its own (`skip`: notes moving with it, ignored). */
+  dropped(id, x, y, skip = new Set([id])) {
     const note = this.view.notes[id];
-    if (!note) return;
-    if (x !== note.x || y !== note.y) this.command({ type: "note.move", note_id: id, x, y });
+    if (!note) return [];
+    const commands = x !== note.x || y !== note.y ? [{ type: "note.move", note_id: id, x, y }] : [];
     // A hidden note joins a cluster once revealed; outside the clustering phases a
     // participant's note only moves.
-    if (note.hidden || this.refused("note.cluster")) { this.render(); return; }
+    if (note.hidden || this.refused("note.cluster")) return commands;
     const height = this.renderer.notes.get(id)?.offsetHeight ?? NOTE_H;
-    const rects = clusterRects(this.view, this.renderer.heights(), id);
+    const rects = clusterRects(this.view, this.renderer.heights(), skip);
     const target = clusterAt(rects, x + NOTE_W / 2, y + height / 2);
     if (target !== (note.cluster_id ?? null)) {
-      this.command({ type: "note.cluster", note_id: id, cluster_id: target });
+      commands.push({ type: "note.cluster", note_id: id, cluster_id: target });
     }
-    this.render();
+    return commands;
   }
 
   deleteNote(id) {
@@ -532,12 +551,14 @@ class BoardPage {
   }
 
   /** A nudged item comes to rest: recorded as one move (and at most one cluster change). */
-  land(kind, id, x, y) {
+  land(held) {
     this.render(); // the view without the nudge: what the server holds, plus what is pending
-    if (kind === "note") this.drop(id, x, y);
+    if (held.kind === "note") this.drop(held.id, held.x, held.y);
+    else this.grouping.land(held);
   }
 
   keyDown(ev) {
+    if (this.grouping.keyDown(ev)) { ev.preventDefault(); return; }
     const el = ev.target.closest(".note");
     if (!el || ev.target !== el || this.refused("note.move")) return;
     const note = this.view.notes[el.dataset.id];

@@ -9,22 +9,28 @@ export const SETTLE_MS = 600;
 const ROW_BAND = 60;
 
 export class Nudge {
-  /** `land(kind, id, x, y)` records an item's move once it comes to rest; `kind` is "note"
-   * or "cluster". Until then `overlay` shows it where it is going. */
+  /** `land(held)` records an item's move once it comes to rest. `held.kind` is "note" or
+   * "cluster" (`x`, `y`: where it goes), or "selection" (`ids` the notes, `x`, `y` how far
+   * they all go). Until then `overlay` shows it where it is going. */
   constructor(land) {
     this.land = land;
-    this.held = null; // {kind, id, x, y}
+    this.held = null; // {kind, id, x, y, ids}
     this.timer = 0;
   }
 
-  /** Move the item (a note or cluster of the view: {id, x, y}) by (dx, dy) from where it is
-   * shown now; it is recorded after SETTLE_MS without another nudge. */
-  by(kind, item, dx, dy) {
+  /** Move the item (a note or cluster of the view, or {id: "selection", x: 0, y: 0}) by
+   * (dx, dy) from where it is shown now; recorded after SETTLE_MS without another nudge. */
+  by(kind, item, dx, dy, ids = []) {
     if (this.held && (this.held.id !== item.id || this.held.kind !== kind)) this.settle();
     const from = this.held ?? item;
-    this.held = { kind, id: item.id, x: from.x + dx, y: from.y + dy };
-    clearTimeout(this.timer);
+    this.hold(kind, item.id, from.x + dx, from.y + dy, ids);
     this.timer = setTimeout(() => this.settle(), SETTLE_MS);
+  }
+
+  /** Show the item at (x, y) until `settle` or `cancel` (a mouse drag: no timer). */
+  hold(kind, id, x, y, ids = []) {
+    clearTimeout(this.timer);
+    this.held = { kind, id, x, y, ids };
   }
 
   /** Record the held item where it is now (Enter, focus moving on, or the pause). */
@@ -32,7 +38,7 @@ export class Nudge {
     clearTimeout(this.timer);
     const held = this.held;
     this.held = null;
-    if (held) this.land(held.kind, held.id, held.x, held.y);
+    if (held) this.land(held);
   }
 
   /** Put the held item back where it was (Escape): nothing is recorded. */
@@ -46,19 +52,26 @@ export class Nudge {
   /** `view` with the nudged item shown where it is going (a cluster takes its notes along). */
   overlay(view) {
     const held = this.held;
-    if (held?.kind === "note" && view.notes[held.id]) {
-      return { ...view, notes: { ...view.notes, [held.id]: { ...view.notes[held.id], x: held.x, y: held.y } } };
-    }
-    const cluster = held?.kind === "cluster" ? view.clusters[held.id] : null;
+    if (!held) return view;
+    if (held.kind === "note") return shifted(view, [held.id], held, view.notes[held.id]);
+    if (held.kind === "selection") return shifted(view, held.ids, held, { x: 0, y: 0 });
+    const cluster = view.clusters[held.id];
     if (!cluster) return view;
-    const dx = held.x - cluster.x;
-    const dy = held.y - cluster.y;
-    const notes = { ...view.notes };
-    for (const n of Object.values(view.notes)) {
-      if (n.cluster_id === held.id) notes[n.id] = { ...n, x: n.x + dx, y: n.y + dy };
-    }
-    return { ...view, notes, clusters: { ...view.clusters, [held.id]: { ...cluster, x: held.x, y: held.y } } };
+    const members = Object.values(view.notes).filter((n) => n.cluster_id === held.id).map((n) => n.id);
+    const next = shifted(view, members, held, cluster);
+    return { ...next, clusters: { ...view.clusters, [held.id]: { ...cluster, x: held.x, y: held.y } } };
   }
+}
+
+/** `view` with the notes `ids` moved by `to` − `from` (both {x, y}). */
+function shifted(view, ids, to, from) {
+  if (!from) return view;
+  const notes = { ...view.notes };
+  for (const id of ids) {
+    const n = view.notes[id];
+    if (n) notes[id] = { ...n, x: n.x + to.x - from.x, y: n.y + to.y - from.y };
+  }
+  return { ...view, notes };
 }
 
 /** Arrow key → the step it moves by (Shift: a bigger step), or null. */
