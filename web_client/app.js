@@ -443,7 +443,8 @@ class BoardPage {
     canvas.addEventListener("focusout", () => this.nudge.settle());
     canvas.addEventListener("focusin", (ev) => {
       const el = ev.target.closest(".note");
-      if (el) this.sendPresence({ selection: [el.dataset.id] });
+      const selected = [...this.grouping.selected].slice(0, 50);
+      if (el) this.sendPresence({ selection: selected.length ? selected : [el.dataset.id] });
     });
   }
 
@@ -517,9 +518,10 @@ class BoardPage {
     el.addEventListener("pointercancel", up);
   }
 
-  /** A note lands at (x, y): move it, and cluster or uncluster it by where its centre is. */
+  /** A note lands at (x, y): move it, and cluster or uncluster it by where its centre is
+   * (both as one command). */
   drop(id, x, y) {
-    for (const command of this.dropped(id, x, y)) this.command(command);
+    this.grouping.send(this.dropped(id, x, y));
     this.render();
   }
 

@@ -15,6 +15,8 @@ export const NOTE_W = 150;
 export const NOTE_H = 110; // the least height; a long text grows a note up to NOTE_MAX_H
 export const NOTE_MAX_H = 180;
 export const CLUSTER_MIN = { w: 320, h: 200 };
+/** Commands one `notes.batch` carries, at most (domain/board.py BATCH_MAX). */
+export const BATCH_MAX = 200;
 const PAD = 16;
 const HEADER = 44;
 

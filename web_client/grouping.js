@@ -1,29 +1,21 @@
 // Grouping on the board page. Notes are selected by shift-click, Space, Ctrl+A or a lasso
 // (a drag on the empty canvas) and moved, recoloured, clustered or deleted together, each
-// time as one `notes.batch` (its events share one correlation id). Clusters are renamed,
-// moved with their notes, merged and deleted from buttons on their heads or by keyboard.
-import { clusterRects, COLOURS, NOTE_H, NOTE_W } from "./board.js";
+// time as one `notes.batch` (its events share one correlation id). A cluster's own editing is
+// in cluster_edit.js; a cluster dragged by its head moves here, with the selection.
+import { BATCH_MAX, clusterRects, COLOURS, NOTE_H, NOTE_W } from "./board.js";
 import { uuidv7 } from "./ids.js";
-import { arrowStep, neighbour } from "./keyboard.js";
+import { ClusterEditor } from "./cluster_edit.js";
+import { arrowStep } from "./keyboard.js";
 
 const $ = (id) => document.getElementById(id);
 const NEW_CLUSTER = "\u0000new"; // the cluster menu's "a new cluster", never a cluster id
 const GAP = 12;
 
-function button(className, text, label) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = className;
-  b.textContent = text;
-  b.setAttribute("aria-label", label);
-  b.title = label;
-  return b;
-}
-
 export class Grouping {
   constructor(page) {
     this.page = page;
     this.selected = new Set(); // note ids
+    this.clusters = new ClusterEditor(page, (commands) => this.send(commands));
   }
 
   get view() { return this.page.view; }
@@ -34,38 +26,19 @@ export class Grouping {
     $("selection-group").addEventListener("click", () => this.cluster($("selection-cluster").value));
     $("selection-delete").addEventListener("click", () => this.deleteSelected());
     $("selection-clear").addEventListener("click", () => this.select([]));
-    $("canvas").addEventListener("click", (ev) => {
-      const action = ev.target.closest(".cluster-actions button");
-      const id = action?.closest(".cluster").dataset.id;
-      if (!action) return;
-      if (action.classList.contains("rename")) this.startRename(id);
-      if (action.classList.contains("merge")) this.startMerge(id);
-      if (action.classList.contains("remove")) this.deleteCluster(id);
-    });
+    this.clusters.wire();
   }
 
   // ------------------------------------------------------------ what is shown
 
   render(view) {
     for (const id of this.selected) if (!view.notes[id]) this.selected.delete(id);
-    const may = !this.page.readOnly;
     for (const [id, el] of this.page.renderer.notes) {
       const on = this.selected.has(id);
       el.classList.toggle("selected", on);
       if (on) el.setAttribute("aria-label", `${el.getAttribute("aria-label")} (selected)`);
     }
-    for (const el of this.page.renderer.clusters.values()) {
-      let actions = el.querySelector(".cluster-actions");
-      if (!actions) {
-        actions = document.createElement("span");
-        actions.className = "cluster-actions";
-        actions.append(button("rename", "✎", "Rename cluster"), button("merge", "⇢", "Merge cluster into another"),
-          button("remove", "×", "Delete cluster"));
-        el.querySelector(".head").append(actions);
-      }
-      actions.hidden = !may || Boolean(this.page.refused("cluster.rename"));
-      actions.querySelector(".merge").hidden = Object.keys(view.clusters).length < 2;
-    }
+    this.clusters.render(view);
     this.renderBar(view);
   }
 
@@ -74,11 +47,13 @@ export class Grouping {
     const count = this.selected.size;
     bar.hidden = !count || this.page.readOnly;
     if (bar.hidden) return;
-    $("selection-count").textContent = `${count} ${count === 1 ? "note" : "notes"} selected`;
+    const tooMany = count > BATCH_MAX;
+    $("selection-count").textContent = `${count} ${count === 1 ? "note" : "notes"} selected`
+      + (tooMany ? ` (act on at most ${BATCH_MAX} at once)` : "");
     const notes = [...this.selected].map((id) => view.notes[id]);
     const mine = notes.every((n) => this.page.mayEdit(n));
     for (const id of ["selection-recolour", "selection-delete"]) {
-      $(id).disabled = !mine;
+      $(id).disabled = !mine || tooMany;
       $(id).title = mine ? "" : "Only a note's author or a facilitator may recolour or delete it";
     }
     const menu = $("selection-cluster");
@@ -87,17 +62,22 @@ export class Grouping {
     menu.replaceChildren(new Option("Into a new cluster", NEW_CLUSTER), ...options,
       new Option("Out of any cluster", ""));
     if ([...menu.options].some((o) => o.value === chosen)) menu.value = chosen;
-    $("selection-group").disabled = Boolean(this.page.refused("note.cluster"));
+    $("selection-group").disabled = Boolean(this.page.refused("note.cluster")) || tooMany;
   }
 
   select(ids) {
     this.selected = new Set(ids);
-    this.page.scheduleRender();
+    this.changed();
   }
 
   toggle(id) {
     if (this.selected.has(id)) this.selected.delete(id);
     else this.selected.add(id);
+    this.changed();
+  }
+
+  changed() {
+    this.page.sendPresence({ selection: [...this.selected].slice(0, 50) }); // presence holds 50
     this.page.scheduleRender();
   }
 
@@ -158,97 +138,9 @@ export class Grouping {
         return n ? this.page.dropped(id, n.x + held.x, n.y + held.y, skip) : [];
       }));
     } else if (held.kind === "cluster") {
-      this.moveCluster(held.id, held.x, held.y);
+      this.clusters.moveCluster(held.id, held.x, held.y);
     }
     this.page.render();
-  }
-
-  /** Move cluster `id` to (x, y) with its notes, as one command. */
-  moveCluster(id, x, y) {
-    const c = this.view.clusters[id];
-    if (!c || (c.x === x && c.y === y)) return;
-    const moves = Object.values(this.view.notes).filter((n) => n.cluster_id === id)
-      .map((n) => ({ type: "note.move", note_id: n.id, x: n.x + x - c.x, y: n.y + y - c.y }));
-    this.send([{ type: "cluster.move", cluster_id: id, x, y }, ...moves]);
-  }
-
-  deleteCluster(id) {
-    const el = this.page.renderer.clusters.get(id);
-    const next = el && neighbour(el);
-    this.page.command({ type: "cluster.delete", cluster_id: id });
-    (next ?? $("viewport")).focus();
-  }
-
-  // ------------------------------------------------------------ cluster forms
-
-  /** An inline form in the cluster's head; `build(form)` fills it, `done(form)` saves. */
-  inline(id, className, build, done) {
-    const el = this.page.renderer.clusters.get(id);
-    if (!el || el.querySelector("form") || this.page.readOnly) return;
-    const form = document.createElement("form");
-    form.className = className;
-    build(form);
-    let open = true;
-    const finish = (save, refocus = true) => {
-      if (!open) return; // removing the form moves focus out of it, which finishes it again
-      open = false;
-      if (save) done(form);
-      form.remove();
-      el.classList.remove("renaming");
-      if (refocus) this.page.renderer.clusters.get(id)?.focus();
-    };
-    // Focus going elsewhere ends the form: a new name is kept, a merge not made.
-    form.addEventListener("focusout", (ev) => {
-      if (!form.contains(ev.relatedTarget)) finish(className === "rename-form", false);
-    });
-    form.addEventListener("submit", (ev) => { ev.preventDefault(); finish(true); });
-    form.addEventListener("keydown", (ev) => {
-      if (ev.key === "Escape") { ev.preventDefault(); ev.stopPropagation(); finish(false); }
-      // Enter on a menu does not submit its form by itself.
-      if (ev.key === "Enter" && ev.target.matches("select")) { ev.preventDefault(); finish(true); }
-    });
-    form.querySelector(".cancel")?.addEventListener("click", () => finish(false));
-    el.querySelector(".head").append(form);
-    form.elements[0].focus();
-    return form;
-  }
-
-  startRename(id) {
-    const cluster = this.view.clusters[id];
-    if (!cluster) return;
-    this.page.renderer.clusters.get(id)?.classList.add("renaming");
-    this.inline(id, "rename-form", (form) => {
-      const input = document.createElement("input");
-      input.className = "rename-input";
-      input.value = cluster.label;
-      input.maxLength = 120;
-      input.setAttribute("aria-label", "Cluster name (Enter saves, Escape cancels)");
-      form.append(input);
-    }, (form) => {
-      const label = form.elements[0].value.trim();
-      if (label && label !== this.view.clusters[id]?.label) {
-        this.page.command({ type: "cluster.rename", cluster_id: id, label });
-      }
-    });
-  }
-
-  startMerge(id) {
-    const others = Object.values(this.view.clusters).filter((c) => c.id !== id);
-    if (!others.length) return;
-    this.inline(id, "merge-form", (form) => {
-      const menu = document.createElement("select");
-      menu.setAttribute("aria-label", "Merge this cluster into");
-      menu.replaceChildren(...others.map((c) => new Option(`Into “${c.label}”`, c.id)));
-      const go = document.createElement("button");
-      go.type = "submit";
-      go.textContent = "Merge";
-      const cancel = button("cancel", "Cancel", "Cancel merging");
-      form.append(menu, go, cancel);
-    }, (form) => {
-      const into = form.elements[0].value;
-      this.page.command({ type: "cluster.merge", cluster_id: id, into_cluster_id: into });
-      queueMicrotask(() => this.page.renderer.clusters.get(into)?.focus());
-    });
   }
 
   // ------------------------------------------------------------ keyboard
@@ -261,7 +153,7 @@ export class Grouping {
       return true;
     }
     const cluster = ev.target.matches(".cluster") ? ev.target.dataset.id : null;
-    if (cluster) return this.clusterKey(ev, cluster);
+    if (cluster) return this.clusters.keyDown(ev, cluster);
     const note = ev.target.matches(".note") ? ev.target.dataset.id : null;
     if (!note) return false;
     if (ev.key === " ") { this.toggle(note); return true; }
@@ -281,28 +173,6 @@ export class Grouping {
     }
     if (ev.key === "Delete" || ev.key === "Backspace") { this.deleteSelected(); return true; }
     return false;
-  }
-
-  clusterKey(ev, id) {
-    const nudge = this.page.nudge;
-    const step = arrowStep(ev);
-    if (step) {
-      if (this.page.refused("cluster.move")) return false;
-      nudge.by("cluster", this.view.clusters[id], ...step);
-      this.page.render();
-    } else if (nudge.holds("cluster", id) && (ev.key === "Enter" || ev.key === "Escape")) {
-      if (ev.key === "Enter") nudge.settle();
-      else { nudge.cancel(); this.page.render(); }
-    } else if (ev.key === "Enter" || ev.key === "F2") {
-      this.startRename(id);
-    } else if (ev.key === "m" || ev.key === "M") {
-      this.startMerge(id);
-    } else if (ev.key === "Delete" || ev.key === "Backspace") {
-      this.deleteCluster(id);
-    } else {
-      return false;
-    }
-    return true;
   }
 
   // ------------------------------------------------------------ mouse
