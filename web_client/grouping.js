@@ -206,9 +206,10 @@ export class Grouping {
     const target = down.target;
     target.setPointerCapture(down.pointerId);
     let moved = false;
+    const zoom = this.page.space?.scale ?? 1; // screen pixels per board unit
     const move = (ev) => {
-      const dx = ev.clientX - down.clientX;
-      const dy = ev.clientY - down.clientY;
+      const dx = (ev.clientX - down.clientX) / zoom;
+      const dy = (ev.clientY - down.clientY) / zoom;
       if (!moved && Math.hypot(dx, dy) < 4) return;
       moved = true;
       nudge.hold(clusterId ? "cluster" : "selection", clusterId ?? "selection",
