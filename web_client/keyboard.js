@@ -74,8 +74,10 @@ function shifted(view, ids, to, from) {
   return { ...view, notes };
 }
 
-/** Arrow key → the step it moves by (Shift: a bigger step), or null. */
+/** Arrow key → the step it moves by (Shift: a bigger step), or null (Control, Alt or Meta
+ * with an arrow is not a move: Control pans the canvas). */
 export function arrowStep(ev) {
+  if (ev.ctrlKey || ev.altKey || ev.metaKey) return null;
   const step = ev.shiftKey ? 50 : 10;
   const arrows = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
   return arrows[ev.key] ?? null;
