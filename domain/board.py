@@ -42,7 +42,7 @@ from domain.board_state import (
 from domain.checks import check_characters, noun
 from domain.codec import tag_of
 from domain.decider import Decider
-from domain.errors import AlreadyExists, Forbidden, InvalidCommand, NotFound
+from domain.errors import AlreadyExists, DomainError, Forbidden, InvalidCommand, NotFound
 from domain.recorded import EventMeta
 from domain.roles import authorize
 from domain.types import Colour
@@ -55,6 +55,8 @@ FIELDS_MAX = 30
 """Fields of one card, at most (a prework form's questions, at most)."""
 PLACE_MAX = 500
 """Notes one ``notes.place`` puts on a board, at most."""
+BATCH_MAX = 200
+"""Commands one ``notes.batch`` carries, at most."""
 LABEL_MAX = 120
 TITLE_MAX = 200
 COORD_LIMIT = 1_000_000.0
@@ -153,6 +155,26 @@ class TidyBoard(BoardCommand, frozen=True, kw_only=True, tag="board.tidy"):
     """Lay every cluster and loose note out apart (``placement.tidy_board``)."""
 
 
+class MergeClusters(BoardCommand, frozen=True, kw_only=True, tag="cluster.merge"):
+    """Move every note of ``cluster_id`` into ``into_cluster_id``; ``cluster_id`` is gone."""
+
+    cluster_id: Id
+    into_cluster_id: Id
+
+
+BatchItem = (
+    MoveNote | RecolourNote | ClusterNote | DeleteNote | CreateCluster | MoveCluster | DeleteCluster
+)
+
+
+class BatchNotes(BoardCommand, frozen=True, kw_only=True, tag="notes.batch"):
+    """Several note and cluster commands as one (a selection moved, recoloured, clustered or
+    deleted together): each decided on the board as the ones before it left it, all recorded
+    or none. Their events share the command's id, so its correlation id."""
+
+    commands: tuple[BatchItem, ...]
+
+
 class PlacedNote(msgspec.Struct, frozen=True, kw_only=True):
     """A note written elsewhere (a prework answer) by ``author``, to put on the board."""
 
@@ -185,6 +207,8 @@ NoteCommand = (
     | MoveCluster
     | DeleteCluster
     | ClusterNote
+    | MergeClusters
+    | BatchNotes
     | PlaceNotes
     | TidyCluster
     | TidyBoard
@@ -283,6 +307,16 @@ class NoteClustered(BoardEvent, frozen=True, kw_only=True, tag="note.clustered")
     cluster_id: str | None
 
 
+class ClustersMerged(BoardEvent, frozen=True, kw_only=True, tag="cluster.merged"):
+    """``cluster_id`` (called ``label``, kept here for the history) merged into
+    ``into_cluster_id``: its notes ``moved_note_ids`` are in the target now, and it is gone."""
+
+    cluster_id: str
+    into_cluster_id: str
+    label: str
+    moved_note_ids: tuple[str, ...] = ()
+
+
 NoteEvent = (
     BoardCreated
     | NoteAdded
@@ -295,6 +329,7 @@ NoteEvent = (
     | ClusterMoved
     | ClusterDeleted
     | NoteClustered
+    | ClustersMerged
 )
 Event = (
     NoteEvent
@@ -457,6 +492,8 @@ def _decide_on_board(state: Board, command: NoteCommand, actor: Actor) -> list[E
             return [NoteDeleted(note_id=note_id, private_to=_private(note))]
         case PlaceNotes(notes=notes):
             return _decide_place(state, notes)
+        case BatchNotes(commands=commands):
+            return _decide_batch(state, commands, actor)
         case ClusterNote(note_id=note_id, cluster_id=cluster_id):
             note = live_note(state, note_id, actor.id)
             if note.hidden:
@@ -498,6 +535,26 @@ def _decide_place(state: Board, notes: tuple[PlacedNote, ...]) -> list[Event]:
             fields=note.fields,
         )
         events.append(added)
+    return events
+
+
+def _decide_batch(state: Board, commands: tuple[BatchItem, ...], actor: Actor) -> list[Event]:
+    """Each command on the state the ones before it left; a refusal names the command (its
+    place, from 1, and type) and keeps its code, and nothing is recorded."""
+    if not 0 < len(commands) <= BATCH_MAX:
+        raise InvalidCommand(f"A batch holds 1 to {BATCH_MAX} commands.", code="invalid_command")
+    events: list[Event] = []
+    for place, command in enumerate(commands, 1):
+        tag = tag_of(command)
+        try:
+            authorize(actor, tag)
+            facilitation.gate(state, tag, actor)
+            step = _decide_on_board(state, command, actor)
+        except DomainError as refusal:
+            message = f"Command {place} of the batch ({tag}): {refusal.message}"
+            raise type(refusal)(message, code=refusal.code) from refusal
+        events.extend(step)
+        state = fold(step, state)
     return events
 
 
@@ -544,6 +601,19 @@ def _decide_on_cluster(state: Board, command: NoteCommand) -> list[Event]:
             return _moves(state, placement.tidy_cluster(state, cluster_id))
         case TidyBoard():
             return _moves(state, placement.tidy_board(state))
+        case MergeClusters(cluster_id=cluster_id, into_cluster_id=into):
+            source = live_cluster(state, cluster_id)
+            live_cluster(state, into)
+            if cluster_id == into:
+                raise InvalidCommand("A cluster merges into another one.", code="invalid_command")
+            moved = cluster_members(state, cluster_id)
+            merged = ClustersMerged(
+                cluster_id=cluster_id,
+                into_cluster_id=into,
+                label=source.label,
+                moved_note_ids=moved,
+            )
+            return [merged]
     raise InvalidCommand(f"Unknown board command {type(command).__name__}.", code="unknown_command")
 
 
@@ -653,6 +723,15 @@ def _evolve_cluster(state: Board, event: NoteEvent) -> Board:
             notes = dict(state.notes)
             for note_id in event.released_note_ids:
                 notes[note_id] = replace(notes[note_id], cluster_id=None)
+            clusters = {
+                **state.clusters,
+                event.cluster_id: replace(state.clusters[event.cluster_id], deleted=True),
+            }
+            return replace(state, notes=notes, clusters=clusters)
+        case ClustersMerged():
+            notes = dict(state.notes)
+            for note_id in event.moved_note_ids:
+                notes[note_id] = replace(notes[note_id], cluster_id=event.into_cluster_id)
             clusters = {
                 **state.clusters,
                 event.cluster_id: replace(state.clusters[event.cluster_id], deleted=True),

@@ -39,6 +39,7 @@ PARTICIPANT_PHASES: Mapping[str, frozenset[Phase]] = {
     "cluster.create": _CLUSTERING,
     "cluster.rename": _CLUSTERING,
     "cluster.delete": _CLUSTERING,
+    "cluster.merge": _CLUSTERING,
     "note.cluster": _CLUSTERING,
     "grid.place": _PRIORITISING,
     "grid.remove": _PRIORITISING,

@@ -18,6 +18,8 @@ says whose key seals it:
   (following a promoted copy to its source note when the copy's author is blank);
 - ``item``: the writer of the decided item (a note's author, or whoever wrote the cluster's
   label);
+- ``label``: whoever wrote the label of the cluster whose ``cluster_id`` the struct holds (a
+  merged cluster's label, kept in the history);
 - ``origin``: the writer of the source item of a promoted copy (its ``origin``);
 - ``decided``: a track title taken from the decision's title belongs to the decided item's
   writer; a title the facilitator typed, to the facilitator.
@@ -28,7 +30,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-Owner = Literal["actor", "joiner", "organiser", "author", "note", "item", "origin", "decided"]
+Owner = Literal[
+    "actor", "joiner", "organiser", "author", "note", "item", "label", "origin", "decided"
+]
 Path = tuple[str, ...]
 
 SEALED: Mapping[str, tuple[tuple[Path, Owner], ...]] = {
@@ -43,6 +47,7 @@ SEALED: Mapping[str, tuple[tuple[Path, Owner], ...]] = {
     "note.edited": ((("text",), "actor"),),
     "cluster.created": ((("label",), "actor"),),
     "cluster.renamed": ((("label",), "actor"),),
+    "cluster.merged": ((("label",), "label"),),
     "notes.revealed": (
         (("notes", "*", "text"), "author"),
         (("notes", "*", "fields", "*", "text"), "author"),

@@ -38,6 +38,9 @@ PERMISSIONS: Mapping[str, Mapping[str, frozenset[Role]]] = {
         # Tidying moves everyone's notes at once: the facilitator's call.
         "cluster.tidy": _FACILITATORS,
         "board.tidy": _FACILITATORS,
+        "cluster.merge": _EDITORS,
+        # Several of the note and cluster commands above as one; each is checked on its own.
+        "notes.batch": _EDITORS,
         "phase.change": _FACILITATORS,
         "timer.start": _FACILITATORS,
         "timer.extend": _FACILITATORS,

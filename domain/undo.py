@@ -9,7 +9,7 @@ the existing kinds that bring the items back to how the change found them; a red
 ``change.redone`` and those that take them to how it left them. The log keeps all of it.
 
 What can be undone: the commands whose events are in ``UNDOABLE`` (notes and clusters: add,
-edit, move, recolour, delete, cluster, create, rename). Votes, grid places, decisions and the
+edit, move, recolour, delete, cluster, create, rename, merge). Votes, grid places, decisions and the
 facilitator's controls are not: each is taken back with its own command (``vote.retract``, …).
 An undo passes the rules of the command it takes back again (the lock, the phase); it is
 refused (``undo_conflict``, ``redo_conflict``) when an item is no longer as the change left it
@@ -62,6 +62,7 @@ UNDOABLE: Mapping[str, str] = {
     "cluster.renamed": "cluster.rename",
     "cluster.moved": "cluster.move",
     "cluster.deleted": "cluster.delete",
+    "cluster.merged": "cluster.merge",
 }
 """Event tag → the command tag whose rules its undo passes again. A command's change is every
 such event it recorded; its other events (none today) are not taken back."""
@@ -320,7 +321,9 @@ def keep(before: Board, after: Board, event: Any, meta: EventMeta) -> Board:
         notes = (event.note_id,)
     else:
         clusters = (event.cluster_id,)
-        notes = tuple(getattr(event, "released_note_ids", ()))
+        notes = tuple(
+            getattr(event, "released_note_ids", ()) or getattr(event, "moved_note_ids", ())
+        )
     person = after.changes.get(meta.actor, Changes())
     top = person.undo[-1] if person.undo else None
     continued = top is not None and top.change_id == meta.command_id

@@ -226,6 +226,12 @@ def _apply_event(view: BoardView, event: board.Event, rec: RecordedEvent) -> Boa
             return replace(
                 view, clusters={k: v for k, v in view.clusters.items() if k != event.cluster_id}
             )
+        case board.ClustersMerged():
+            for note_id in event.moved_note_ids:
+                view = _note(view, note_id, rec, cluster_id=event.into_cluster_id)
+            return replace(
+                view, clusters={k: v for k, v in view.clusters.items() if k != event.cluster_id}
+            )
         case discussion.DiscussionEvent():
             talk = discussion_view.apply(view.discussion, event, rec)
             return replace(view, discussion=talk)

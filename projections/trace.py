@@ -2,10 +2,12 @@
 
 Given a board's events up to a decision, ``trace`` keeps those that shaped it: the decided
 item's creation (or promotion) and renames, the notes in its evidence (added, edited, revealed,
-clustered), the vote round in its evidence (opened, every dot cast or retracted, closed), its
-place on the grid, the facilitator's phase changes, and the decision itself. Moves are left
-out: where a note sat on the canvas does not bear on a decision. Beside the entries, the
-decision's action items as the board holds them now: what was to be done after it.
+clustered), the notes that joined or left the decided cluster (one by one, by a merge, or
+released when a cluster was deleted), the vote round in its evidence (opened, every dot cast
+or retracted, closed), its place on the grid, the facilitator's phase changes, and the
+decision itself. Moves are left out: where a note sat on the canvas does not bear on a
+decision. Beside the entries, the decision's action items as the board holds them now: what
+was to be done after it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,32 @@ class DecisionTrace(msgspec.Struct, frozen=True, kw_only=True):
     entries: tuple[TraceEntry, ...]
     actions: tuple[ActionView, ...] = ()
     """The decision's action items, in the order they were added."""
+
+
+def _membership(event: board.Event, item: str, members: set[str]) -> str:
+    """What ``event`` did to the notes of the decided cluster ``item`` (``members``, kept up
+    to date here); ``""`` if nothing."""
+    match event:
+        case board.NoteClustered(note_id=note_id, cluster_id=cluster_id) if cluster_id == item:
+            members.add(note_id)
+            return f"Note {note_id} joined cluster {item}"
+        case board.NoteClustered(note_id=note_id, cluster_id=cluster_id) if note_id in members:
+            members.discard(note_id)
+            onto = f" for cluster {cluster_id}" if cluster_id else ""
+            return f"Note {note_id} left cluster {item}{onto}"
+        case board.ClusterDeleted(cluster_id=cluster_id) if cluster_id == item:
+            members.clear()
+            return f"Cluster {item} deleted; its notes left it"
+        case board.ClustersMerged(into_cluster_id=into, moved_note_ids=moved) if into == item:
+            members.update(moved)
+            joined = ", ".join(moved) or "no notes"
+            return f"Cluster “{event.label}” merged into cluster {item}: {joined} joined it"
+        case board.ClustersMerged(cluster_id=cluster_id, into_cluster_id=into) if (
+            cluster_id == item
+        ):
+            members.clear()
+            return f"Cluster {item} merged into cluster {into}; its notes left with it"
+    return ""
 
 
 def _what(event: board.Event, item: str, notes: frozenset[str], round_id: str | None) -> str:
@@ -94,13 +122,17 @@ def trace(
     notes = frozenset(n.note_id for n in decision.evidence.notes)
     if decision.item_kind == "notes":
         notes |= {decision.item_id}
+    members: set[str] = set()
     entries: list[TraceEntry] = []
     for rec in events:
         if rec.version > decision.version:
             break
         if rec.type == "redacted":
             continue
-        what = _what(_decode(rec.data), decision.item_id, notes, decision.evidence.round_id)
+        event = _decode(rec.data)
+        what = _membership(event, decision.item_id, members) or _what(
+            event, decision.item_id, notes, decision.evidence.round_id
+        )
         if what:
             entries.append(
                 TraceEntry(

@@ -14,6 +14,8 @@ import { showGathered } from "./gather.js";
 import { HomePage } from "./home.js";
 import { joinIfInvited } from "./join.js";
 import { DiscussionPanel } from "./discussion.js";
+import { arrowStep, neighbour, Nudge } from "./keyboard.js";
+import { Grouping } from "./grouping.js";
 import { describe, Panels } from "./panels.js";
 import { PromotePanel } from "./promote.js";
 import { SetupPanel } from "./setup.js";
@@ -92,6 +94,8 @@ class BoardPage {
     this.space = new CanvasSpace($("viewport"), $("sizer"), $("canvas"), (scale) => {
       $("zoom-level").textContent = `${Math.round(scale * 100)}%`;
     });
+    this.nudge = new Nudge((held) => this.land(held));
+    this.grouping = new Grouping(this);
     const send = (command) => this.command(command);
     this.discussion = new DiscussionPanel(send, {
       nameOf: (id) => this.nameOf(id),
@@ -156,11 +160,19 @@ class BoardPage {
     $("read-only").hidden = !this.readOnly;
     const hint = this.readOnly
       ? "You follow this board: notes, clusters and votes appear here as people make them."
-      : "Double-click a note (or press Enter on it) to edit it. Drag it onto a cluster to group it.";
+      : "Double-click a note (or press Enter on it) to edit it. Drag it onto a cluster to group it. "
+        + "Select several with Shift-click, Space, Ctrl+A or by dragging a box on the empty "
+        + "canvas, then move them together or use the bar above the board. Drag a cluster by "
+        + "its name; its buttons rename, merge and delete it.";
     $("board-hint").textContent = hint;
     $("canvas-help").textContent = this.readOnly
       ? "Notes can be focused with Tab to be read."
-      : "Notes can be focused with Tab; Enter edits, Delete removes, arrow keys move; "
+      : "Notes and clusters are focused with Tab, in the board's reading order. On a note: "
+        + "arrow keys move it (Shift: further), recorded when you pause or press Enter, "
+        + "Escape puts it back; Enter or F2 edits; Delete removes; Space selects it, Ctrl+A "
+        + "selects every note, Escape clears the selection; arrow keys on a selected note move "
+        + "the whole selection. On a cluster: arrow keys move it with its notes, Enter or F2 "
+        + "renames, M merges it into another, Delete removes it. "
         + "Ctrl+Z takes back your last change, Ctrl+Shift+Z makes it again.";
     $("canvas-help").textContent += " Plus and minus zoom, 0 fits the board, Control with the"
       + " arrow keys pans; space or the middle button with a drag pans too.";
@@ -172,6 +184,7 @@ class BoardPage {
     this.wire();
     this.views.start();
     this.wireView();
+    this.grouping.wire();
     this.sync.start();
     this.render();
   }
@@ -274,9 +287,11 @@ class BoardPage {
 
   render() {
     const actor = { id: selfId(this.confirmed, this.me), role: this.me.role };
-    this.view = this.pending.reduce((v, p) => applyCommand(v, p.command, actor), this.confirmed);
+    this.view = this.nudge.overlay(
+      this.pending.reduce((v, p) => applyCommand(v, p.command, actor), this.confirmed));
     const self = this.self;
-    const pendingNotes = new Set(this.pending.map((p) => p.command.note_id).filter(Boolean));
+    const pendingNotes = new Set(this.pending.flatMap((p) => p.command.commands ?? [p.command])
+      .map((c) => c.note_id).filter(Boolean));
     const cursors = [];
     for (const m of this.members.values()) {
       if (m.connection === this.me.connection || !m.cursor) continue;
@@ -285,12 +300,13 @@ class BoardPage {
     }
     this.renderer.render(this.view, {
       me: self, pending: pendingNotes, cursors, ...this.ui,
-      movable: !this.refused("note.move"),
+      movable: !this.refused("note.move"), nudging: this.nudge.held?.id ?? null,
       mayEdit: (note) => this.mayEdit(note),
       ...itemMarks(this.view, self.id, (round) => mayVote(this.view, round, this.me)),
     });
     this.space.update(this.renderer.bounds);
     this.renderViewTools();
+    this.grouping.render(this.view);
     this.panels.render(this.view, self.id);
     this.views.render(this.view);
     this.discussion.render(this.view);
@@ -423,9 +439,12 @@ class BoardPage {
     canvas.addEventListener("keydown", (ev) => this.keyDown(ev));
     canvas.addEventListener("pointermove", (ev) => this.trackCursor(ev));
     canvas.addEventListener("pointerleave", () => this.sendPresence({ cursor: null }));
+    // A nudged item is recorded when focus leaves it, as on a pause.
+    canvas.addEventListener("focusout", () => this.nudge.settle());
     canvas.addEventListener("focusin", (ev) => {
       const el = ev.target.closest(".note");
-      if (el) this.sendPresence({ selection: [el.dataset.id] });
+      const selected = [...this.grouping.selected].slice(0, 50);
+      if (el) this.sendPresence({ selection: selected.length ? selected : [el.dataset.id] });
     });
   }
 
@@ -463,6 +482,7 @@ class BoardPage {
   }
 
   pointerDown(down) {
+    if (this.grouping.pointerDown(down)) return;
     const el = down.target.closest(".note");
     if (!el || this.refused("note.move") || down.button !== 0
       || down.target.closest("button, textarea")) return;
@@ -498,48 +518,69 @@ class BoardPage {
     el.addEventListener("pointercancel", up);
   }
 
-  /** A note lands at (x, y): move it, and cluster or uncluster it by where its centre is. */
+  /** A note lands at (x, y): move it, and cluster or uncluster it by where its centre is
+   * (both as one command). */
   drop(id, x, y) {
+    this.grouping.send(this.dropped(id, x, y));
+    this.render();
+  }
+
+  /** The commands that put note `id` at (x, y): its move, and its cluster change if its centre
+   * lands in another cluster or out of its own (`skip`: notes moving with it, ignored). */
+  dropped(id, x, y, skip = new Set([id])) {
     const note = this.view.notes[id];
-    if (!note) return;
-    if (x !== note.x || y !== note.y) this.command({ type: "note.move", note_id: id, x, y });
+    if (!note) return [];
+    const commands = x !== note.x || y !== note.y ? [{ type: "note.move", note_id: id, x, y }] : [];
     // A hidden note joins a cluster once revealed; outside the clustering phases a
     // participant's note only moves.
-    if (note.hidden || this.refused("note.cluster")) { this.render(); return; }
+    if (note.hidden || this.refused("note.cluster")) return commands;
     const height = this.renderer.notes.get(id)?.offsetHeight ?? NOTE_H;
-    const rects = clusterRects(this.view, this.renderer.heights(), id);
+    const rects = clusterRects(this.view, this.renderer.heights(), skip);
     const target = clusterAt(rects, x + NOTE_W / 2, y + height / 2);
     if (target !== (note.cluster_id ?? null)) {
-      this.command({ type: "note.cluster", note_id: id, cluster_id: target });
+      commands.push({ type: "note.cluster", note_id: id, cluster_id: target });
     }
-    this.render();
+    return commands;
   }
 
   deleteNote(id) {
     const note = this.view.notes[id];
     if (!note || !this.mayEdit(note)) return;
+    const el = this.renderer.notes.get(id);
+    const next = el && neighbour(el);
     this.command({ type: "note.delete", note_id: id });
-    $("canvas").focus();
+    (next ?? $("viewport")).focus();
+  }
+
+  /** A nudged item comes to rest: recorded as one move (and at most one cluster change). */
+  land(held) {
+    this.render(); // the view without the nudge: what the server holds, plus what is pending
+    if (held.kind === "note") this.drop(held.id, held.x, held.y);
+    else this.grouping.land(held);
   }
 
   keyDown(ev) {
+    if (this.grouping.keyDown(ev)) { ev.preventDefault(); return; }
     const el = ev.target.closest(".note");
     if (!el || ev.target !== el || this.refused("note.move")) return;
     const note = this.view.notes[el.dataset.id];
     if (!note) return;
-    const step = ev.shiftKey ? 50 : 10;
-    const arrows = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
-    if (ev.key === "Enter" || ev.key === "F2") {
-      ev.preventDefault();
+    const step = arrowStep(ev);
+    const nudged = this.nudge.holds("note", note.id);
+    if (step) {
+      this.nudge.by("note", note, ...step);
+      this.render();
+    } else if (nudged && (ev.key === "Enter" || ev.key === "Escape")) {
+      if (ev.key === "Enter") this.nudge.settle();
+      else { this.nudge.cancel(); this.render(); }
+    } else if (ev.key === "Enter" || ev.key === "F2") {
       this.startEdit(note.id);
     } else if (ev.key === "Delete" || ev.key === "Backspace") {
-      ev.preventDefault();
       this.deleteNote(note.id);
-    } else if (arrows[ev.key]) {
-      ev.preventDefault();
-      const [dx, dy] = arrows[ev.key];
-      this.drop(note.id, note.x + dx, note.y + dy);
+    } else {
+      return;
     }
+    ev.preventDefault();
   }
 
   startEdit(id) {

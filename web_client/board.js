@@ -1,6 +1,7 @@
 // The board view: a fold of recorded events (the shape of projections/board_view.py), the
 // optimistic overlay of commands not yet confirmed, and the DOM that shows it.
 import { cardLabel, renderCard } from "./card.js";
+import { arrange, readingOrder } from "./keyboard.js";
 import {
   castRefusal, decidedOutcomes, facilitationDefaults, foldFacilitation, latestResults, openRound,
   OUTCOME_LABELS,
@@ -14,6 +15,8 @@ export const NOTE_W = 150;
 export const NOTE_H = 110; // the least height; a long text grows a note up to NOTE_MAX_H
 export const NOTE_MAX_H = 180;
 export const CLUSTER_MIN = { w: 320, h: 200 };
+/** Commands one `notes.batch` carries, at most (domain/board.py BATCH_MAX). */
+export const BATCH_MAX = 200;
 const PAD = 16;
 const HEADER = 44;
 
@@ -64,6 +67,13 @@ export function fold(view, data, rec) {
       }
       return { ...next, clusters: without(next.clusters, data.cluster_id) };
     }
+    case "cluster.merged": {
+      let next = view;
+      for (const id of data.moved_note_ids ?? []) {
+        next = fold(next, { type: "note.clustered", note_id: id, cluster_id: data.into_cluster_id }, rec);
+      }
+      return { ...next, clusters: without(next.clusters, data.cluster_id) };
+    }
     default: return foldFacilitation(view, data, rec);
   }
 }
@@ -82,13 +92,21 @@ const PAST = {
   "note.recolour": "note.recoloured", "note.delete": "note.deleted",
   "note.cluster": "note.clustered", "cluster.create": "cluster.created",
   "cluster.rename": "cluster.renamed", "cluster.move": "cluster.moved",
-  "cluster.delete": "cluster.deleted", "vote.cast": "vote.cast", "vote.retract": "vote.retracted",
-  "grid.place": "grid.placed", "grid.remove": "grid.removed",
+  "cluster.delete": "cluster.deleted", "cluster.merge": "cluster.merged", "vote.cast": "vote.cast",
+  "vote.retract": "vote.retracted", "grid.place": "grid.placed", "grid.remove": "grid.removed",
 };
+
+/** The notes of cluster `id` in `view`. */
+function membersOf(view, id) {
+  return Object.values(view.notes).filter((n) => n.cluster_id === id).map((n) => n.id);
+}
 
 /** The view as if `command` by `actor` ({id: as this view names them, role}) were already
  * recorded: the optimistic guess. Facilitation commands wait for the server. */
 export function applyCommand(view, command, actor) {
+  if (command.type === "notes.batch") {
+    return command.commands.reduce((v, c) => applyCommand(v, c, actor), view);
+  }
   const type = PAST[command.type];
   if (!type) return view;
   const data = { ...command, type };
@@ -100,10 +118,8 @@ export function applyCommand(view, command, actor) {
     data.colour = command.colour ?? "yellow";
     if (view.private_writing && actor.role !== "facilitator") data.private_to = actor.id;
   }
-  if (type === "cluster.deleted") {
-    data.released_note_ids = Object.values(view.notes)
-      .filter((n) => n.cluster_id === command.cluster_id).map((n) => n.id);
-  }
+  if (type === "cluster.deleted") data.released_note_ids = membersOf(view, command.cluster_id);
+  if (type === "cluster.merged") data.moved_note_ids = membersOf(view, command.cluster_id);
   if (type === "vote.cast" || type === "vote.retracted") {
     // Guess only what the server would accept: a dot past the budget never shows.
     const round = view.rounds[command.round_id];
@@ -127,14 +143,16 @@ export function mayChangeBoard(me) {
   return me.role === "facilitator" || me.role === "participant";
 }
 
-/** Cluster regions: at least CLUSTER_MIN, grown around their notes (`skip`: one to ignore). */
+/** Cluster regions: at least CLUSTER_MIN, grown around their notes (`skip`: a Set of notes to
+ * ignore, or one note id). */
 export function clusterRects(view, heights = new Map(), skip = null) {
+  const skipped = skip instanceof Set ? skip : new Set([skip]);
   const rects = new Map();
   for (const c of Object.values(view.clusters)) {
     rects.set(c.id, { id: c.id, x0: c.x, y0: c.y, x1: c.x + CLUSTER_MIN.w, y1: c.y + CLUSTER_MIN.h });
   }
   for (const n of Object.values(view.notes)) {
-    const r = n.cluster_id && n.id !== skip ? rects.get(n.cluster_id) : null;
+    const r = n.cluster_id && !skipped.has(n.id) ? rects.get(n.cluster_id) : null;
     if (!r) continue;
     r.x0 = Math.min(r.x0, n.x - PAD);
     r.y0 = Math.min(r.y0, n.y - HEADER);
@@ -203,6 +221,9 @@ export class BoardRenderer {
     this.rects = clusterRects(view, this.heights());
     this.renderClusters(view, ui);
     this.renderCursors(ui.cursors);
+    // Tab follows the board's layout, not the order items were made in.
+    arrange(this.canvas, readingOrder(view, this.rects)
+      .map((id) => this.notes.get(id) ?? this.clusters.get(id)));
     // What the items cover, in board coordinates (null: nothing); the canvas grows with it.
     const b = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
     const cover = (x0, y0, x1, y1) => {
@@ -226,7 +247,7 @@ export class BoardRenderer {
       el.className = `note ${COLOURS.includes(note.colour) ? note.colour : "yellow"}`;
       el.classList.toggle("pending", ui.pending.has(note.id));
       el.classList.toggle("movable", ui.movable);
-      el.classList.toggle("dragging", ui.dragging === note.id);
+      el.classList.toggle("dragging", ui.dragging === note.id || ui.nudging === note.id);
       el.classList.toggle("editing", ui.editing === note.id);
       el.classList.toggle("private", Boolean(note.hidden));
       el.dataset.cluster = note.cluster_id ?? "";
@@ -291,6 +312,9 @@ export class BoardRenderer {
         el = document.createElement("section");
         el.className = "cluster";
         el.dataset.id = cluster.id;
+        el.tabIndex = 0;
+        el.setAttribute("role", "group");
+        el.setAttribute("aria-roledescription", "cluster");
         const head = document.createElement("div");
         head.className = "head";
         const label = document.createElement("h2");

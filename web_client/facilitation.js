@@ -19,8 +19,8 @@ const DISCUSSING = ["discuss", "decide"];
 export const PARTICIPANT_PHASES = {
   "note.add": WRITING, "note.edit": WRITING, "note.recolour": WRITING, "note.delete": WRITING,
   "cluster.create": CLUSTERING, "cluster.rename": CLUSTERING, "cluster.delete": CLUSTERING,
-  "note.cluster": CLUSTERING, "grid.place": PRIORITISING, "grid.remove": PRIORITISING,
-  "comment.add": DISCUSSING,
+  "cluster.merge": CLUSTERING, "note.cluster": CLUSTERING, "grid.place": PRIORITISING,
+  "grid.remove": PRIORITISING, "comment.add": DISCUSSING,
 };
 
 /** What a board's vote rounds start from until it is configured (domain/board_state.py). */

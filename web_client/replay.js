@@ -46,6 +46,7 @@ const DONE = {
   "cluster.renamed": (d) => `renamed a cluster to “${shorten(d.label, 50)}”`,
   "cluster.moved": () => "moved a cluster",
   "cluster.deleted": () => "deleted a cluster",
+  "cluster.merged": (d, v) => `merged “${shorten(d.label, 40)}” into “${shorten(itemTitle(v, d.into_cluster_id), 40)}”`,
   "vote.cast": (d, v) => `put a dot on “${shorten(itemTitle(v, d.item_id), 40)}”`,
   "vote.retracted": (d, v) => `took a dot back from “${shorten(itemTitle(v, d.item_id), 40)}”`,
   "grid.placed": (d, v) => `placed “${shorten(itemTitle(v, d.item_id), 40)}” on the grid`,

@@ -4,8 +4,9 @@
 Most owners are in the event itself (its actor, an ``author``); copies belong to whoever
 wrote the original: a decided note's author in the board's state, a promoted copy's source
 note on its own board (on a pseudonymous source the copy's ``author`` is blank), and a
-cluster's label to whoever last wrote it, as the stored label's own seal says. An owner
-that cannot be found seals with the actor's key. Empty strings are stored as they are.
+cluster's label (a decided or merged cluster's) to whoever last wrote it, as the stored
+label's own seal says. An owner that cannot be found seals with the actor's key. Empty
+strings are stored as they are.
 """
 
 from __future__ import annotations
@@ -112,6 +113,8 @@ class TextSealer:
             case "item":
                 assert isinstance(holder, DecisionRecorded)
                 return await self._item_owner(at.state, at.stream_id, holder.item_id)
+            case "label":
+                return await self._label_owner(at.stream_id, holder.cluster_id)
             case "origin":
                 return await self._origin_owner(holder)
             case "decided":

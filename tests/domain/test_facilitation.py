@@ -494,6 +494,7 @@ PHASE_SAMPLES: dict[str, board.Command] = {
     "cluster.rename": board.RenameCluster(cluster_id="c1", label="Renamed"),
     "cluster.delete": board.DeleteCluster(cluster_id="c1"),
     "note.cluster": board.ClusterNote(note_id="n1", cluster_id="c1"),
+    "cluster.merge": board.MergeClusters(cluster_id="c2", into_cluster_id="c1"),
     "grid.place": voting.PlaceOnGrid(item_id="c1", impact=9.0, effort=1.0),
     "grid.remove": voting.RemoveFromGrid(item_id="c1"),
     "comment.add": discussion.AddComment(comment_id="m9", item_id="c1", text="Why?"),
@@ -502,9 +503,11 @@ PHASE_SAMPLES: dict[str, board.Command] = {
 
 
 def in_phase(phase: Phase) -> tuple[board.Event, ...]:
-    """``BOARD`` (Alice's ``n1``, the cluster ``c1``), ``c1`` on the grid, in ``phase``."""
+    """``BOARD`` (Alice's ``n1``, the cluster ``c1``) and the cluster ``c2``, ``c1`` on the
+    grid, in ``phase``."""
     placed = voting.PlacedOnGrid(item_id="c1", impact=1.0, effort=1.0)
-    return (*BOARD, placed) if phase == "collect" else (*BOARD, placed, phased(phase))
+    board_ = (*BOARD, cluster("c2"), placed)
+    return board_ if phase == "collect" else (*board_, phased(phase))
 
 
 def test_every_phase_bound_tag_has_a_sample() -> None:

@@ -350,6 +350,13 @@ SAMPLES: dict[str, Callable[[Actor], list[Any]]] = {
         board.TidyCluster(cluster_id="c1"), board.NoteClustered(note_id="n1", cluster_id="c1")
     ),
     "board.tidy": on_board(board.TidyBoard()),
+    "cluster.merge": on_board(
+        board.MergeClusters(cluster_id="c1", into_cluster_id="c2"),
+        board.ClusterCreated(cluster_id="c2", label="Other", x=400, y=5),
+    ),
+    "notes.batch": on_board(
+        board.BatchNotes(commands=(board.ClusterNote(note_id="n1", cluster_id="c1"),))
+    ),
     "phase.change": on_board(facilitation.ChangePhase(phase="cluster")),
     "timer.start": on_board(facilitation.StartTimer(seconds=300)),
     "timer.extend": on_board(

@@ -103,6 +103,16 @@ CASES: dict[str, tuple[tuple[Any, ...], list[Any], list[Any], list[Any]]] = {
         [cluster("c1"), clustered("n1", "c1")],
         [board.ClusterDeleted(cluster_id="c1", released_note_ids=("n1",))],
     ),
+    "cluster.merge": (
+        (cluster("c2", "Other"), clustered("n1", "c1")),
+        [
+            board.ClustersMerged(
+                cluster_id="c1", into_cluster_id="c2", label="Theme", moved_note_ids=("n1",)
+            )
+        ],
+        [cluster("c1"), clustered("n1", "c1")],
+        [clustered("n1", "c2"), board.ClusterDeleted(cluster_id="c1")],
+    ),
 }
 
 

@@ -232,11 +232,14 @@ class Pick:
             x, y = float(i % 5 * 340), float(400 + i % 3 * 220)
             return board.CreateCluster(cluster_id=fresh[0], label=f"Theme {i}", x=x, y=y)
         cluster_id = live[i % len(live)] if live else CLUSTER_IDS[0]
-        match i % 3:
+        match i % 4:
             case 0:
                 return board.RenameCluster(cluster_id=cluster_id, label=f"Theme {i}")
             case 1:
                 return board.MoveCluster(cluster_id=cluster_id, x=float(i % 9 * 100), y=400.0)
+            case 2 if len(live) > 1:
+                into = next(cid for cid in live if cid != cluster_id)
+                return board.MergeClusters(cluster_id=cluster_id, into_cluster_id=into)
         return board.DeleteCluster(cluster_id=cluster_id)
 
     def _vote(self, state: board.Board, round_id: str, actor: Actor) -> board.Command:

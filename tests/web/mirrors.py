@@ -43,6 +43,8 @@ SAMPLES: dict[str, board.Command] = {
     "note.cluster": board.ClusterNote(note_id="n1", cluster_id=None),
     "cluster.tidy": board.TidyCluster(cluster_id="c1"),
     "board.tidy": board.TidyBoard(),
+    "cluster.merge": board.MergeClusters(cluster_id="c1", into_cluster_id="c2"),
+    "notes.batch": board.BatchNotes(commands=(board.MoveNote(note_id="n1", x=1.0, y=1.0),)),
     "phase.change": facilitation.ChangePhase(phase="decide"),
     "timer.start": facilitation.StartTimer(seconds=60),
     "timer.extend": facilitation.ExtendTimer(seconds=60),
