@@ -8,6 +8,7 @@ import msgspec
 
 from domain import solution
 from domain.board import Id
+from domain.errors import NotFound
 from projections.programme import WorkshopEntry, members, outcomes
 from projections.solution_timeline import SolutionTimeline, with_actions
 from service.commands.access import track_stream
@@ -24,13 +25,17 @@ class TrackCommandIn(msgspec.Struct, frozen=True, kw_only=True):
 
 async def get_track(call: Call[None]) -> SolutionTimeline:
     """The track: its sprints, updates, assessments, validations, practices and timeline, and
-    its decision's action items (from the decision's board)."""
+    its decision's action items (from the decision's board; none while that board has no view,
+    as for a track started by an operator from a board that was never used)."""
     track_id = call.path("track_id")
     await track_stream(call.ctx.runner, call.caller, track_id)
     track = await call.ctx.reads.track_view(track_id)
     if track.origin is None:
         return track
-    board = await call.ctx.reads.board_view(track.origin.board_id)
+    try:
+        board = await call.ctx.reads.board_view(track.origin.board_id)
+    except NotFound:
+        return track
     return with_actions(track, board.discussion.actions)
 
 
