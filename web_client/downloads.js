@@ -2,17 +2,23 @@
 // a URL), then saved through a link to the fetched bytes.
 import { el } from "./dom.js";
 
-/** Fetch `path` as text with `api`'s token and save it as `name` (a function of the text);
- * the text, or throws an Error with the service's message. */
-export async function download(api, path, name) {
+/** Fetch `path` as text with `api`'s token: {text, type}, or throws an Error with the
+ * service's message. */
+export async function fetchText(api, path) {
   const response = await fetch(path, { headers: { Authorization: `Bearer ${api.token}` } });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
     throw new Error(body.error?.message ?? response.statusText);
   }
-  const text = await response.text();
+  return { text: await response.text(), type: response.headers.get("content-type") ?? "text/plain" };
+}
+
+/** Fetch `path` as text with `api`'s token and save it as `name` (a function of the text);
+ * the text, or throws an Error with the service's message. */
+export async function download(api, path, name) {
+  const { text, type } = await fetchText(api, path);
   const link = el("a");
-  link.href = URL.createObjectURL(new Blob([text], { type: response.headers.get("content-type") ?? "text/plain" }));
+  link.href = URL.createObjectURL(new Blob([text], { type }));
   link.download = typeof name === "function" ? name(text) : name;
   document.body.append(link);
   link.click();
