@@ -26,3 +26,33 @@ export async function download(api, path, name) {
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
   return { text, name: link.download };
 }
+
+/** The files facilitators and auditors take away (docs/api.md, "Exports"): `path` and file
+ * name for a workshop, and what to say once downloaded. */
+export function workshopFiles(workshopId, title) {
+  const base = (title || "workshop").replace(/[^\p{L}\p{N}]+/gu, "-");
+  const lines = (text) => text.split("\n").filter(Boolean).length;
+  return {
+    reportJson: {
+      path: `/api/workshops/${encodeURIComponent(workshopId)}/report.json`,
+      name: `${base}-report.json`,
+      said: () => "",
+    },
+    log: {
+      path: "/api/audit/log.jsonl",
+      name: `plenary-log-${new Date().toISOString().slice(0, 10)}.jsonl`,
+      said: (text) => `: ${lines(text).toLocaleString()} recorded events`,
+    },
+  };
+}
+
+/** Download `file` ({path, name, said}) with `api`'s token, saying how it went in `status`. */
+export async function offer(api, file, status) {
+  status.textContent = "Preparing the file…";
+  try {
+    const { text, name } = await download(api, file.path, file.name);
+    status.textContent = `Downloaded ${name}${file.said(text)}.`;
+  } catch (error) {
+    status.textContent = `No file: ${error.message}`;
+  }
+}

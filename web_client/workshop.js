@@ -15,8 +15,8 @@ import { agendaControls, Console } from "./console.js";
 import { PeopleConsole } from "./people.js";
 import { PreworkPanel } from "./prework.js";
 import { SetupPanel } from "./templates.js";
-import { AuditView, DESK_ROLES } from "./audit.js";
-import { download } from "./downloads.js";
+import { AuditView, DESK_ROLES, LOG_ROLES } from "./audit.js";
+import { download, offer, workshopFiles } from "./downloads.js";
 import { CatchupView } from "./catchup.js";
 import { ReportView } from "./report.js";
 import { TraceView } from "./trace.js";
@@ -76,6 +76,12 @@ export class WorkshopPage {
       $("report-link").href = this.link({ report: "1" });
       $("desk-entry").hidden = false;
       $("report-download").addEventListener("click", () => this.downloadReport());
+      const files = () => workshopFiles(this.id, this.data.workshop?.title);
+      $("report-json-download").addEventListener("click",
+        () => offer(this.api, files().reportJson, $("report-status")));
+      $("log-download").hidden = !LOG_ROLES.includes(this.me.role);
+      $("log-download").addEventListener("click",
+        () => offer(this.api, files().log, $("report-status")));
     }
     this.console?.start();
     this.people?.start();

@@ -14,8 +14,9 @@ from service.context import Plenary
 from service.readside import export
 from service.readside.report import workshop_report
 from service.readside.report_html import workshop_report_html
+from service.readside.report_json import workshop_report_json
 
-REPORT_FORMATS = ("md", "html")
+REPORT_FORMATS = ("md", "html", "json")
 """What ``plenary export workshop`` writes."""
 
 
@@ -64,6 +65,8 @@ async def _export(ctx: Plenary, args: argparse.Namespace, out: TextIO) -> None:
         viewer = export.viewer_for(ctx, args.role)
         if args.format == "html":
             out.write(await workshop_report_html(ctx, args.workshop, viewer, standalone=True))
+        elif args.format == "json":
+            out.write(await workshop_report_json(ctx, args.workshop, viewer))
         else:
             out.write(await workshop_report(ctx, args.workshop, viewer))
     else:
@@ -95,7 +98,7 @@ def register(sub: Sub) -> None:
         "--format",
         choices=sorted({*export.FORMATS, *REPORT_FORMATS}),
         default="md",
-        help="a board: md, csv or json; a workshop's report: md or html (a page to print)",
+        help="a board: md, csv or json; a workshop's report: md, html (a page to print) or json",
     )
     exporting.add_argument(
         "--as",

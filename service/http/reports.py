@@ -1,5 +1,6 @@
-"""Downloads for facilitators and auditors: the workshop report (Markdown, or HTML to print) and
-a board's notes (CSV), each cut for the person asking, as every read is (``service.readside``)."""
+"""Downloads for facilitators and auditors: the workshop report (Markdown, HTML to print or
+JSON) and a board's notes (CSV), each cut for the person asking, as every read is
+(``service.readside``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from service.http.endpoints import Call, Endpoint
 from service.readside.export import board_document
 from service.readside.report import workshop_report
 from service.readside.report_html import workshop_report_html
+from service.readside.report_json import WorkshopReport, workshop_report_json
 
 
 def _reader(call: Call[None]) -> None:
@@ -39,6 +41,12 @@ async def report_html(call: Call[None]) -> str:
     return await workshop_report_html(call.ctx, _whole_workshop(call), call.viewer)
 
 
+async def report_json(call: Call[None]) -> str:
+    """The workshop report as JSON: the workshop's facts and agenda, each board as its JSON
+    export, the solution tracks started from its decisions."""
+    return await workshop_report_json(call.ctx, _whole_workshop(call), call.viewer)
+
+
 async def notes_csv(call: Call[None]) -> str:
     """The board's notes as CSV (cluster, votes, author or pseudonym), as you may see them."""
     _reader(call)
@@ -63,6 +71,14 @@ ENDPOINTS = (
         str,
         errors=("forbidden", "workshop_not_found"),
         media_type="text/html; charset=utf-8",
+    ),
+    Endpoint(
+        "GET",
+        "/api/workshops/{workshop_id}/report.json",
+        report_json,
+        WorkshopReport,  # its schema; the handler gives the JSON text, indented
+        errors=("forbidden", "workshop_not_found"),
+        media_type="application/json; charset=utf-8",
     ),
     Endpoint(
         "GET",

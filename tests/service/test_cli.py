@@ -193,7 +193,7 @@ def test_rebuild_and_export(cli_env: StoreLocation, capsys: pytest.CaptureFixtur
     assert len(capsys.readouterr().out.strip().splitlines()) == 1 + promoted  # header + notes
 
 
-def test_export_workshop_writes_the_report_as_markdown_or_a_page_to_print(
+def test_export_workshop_writes_the_report_as_markdown_a_page_to_print_or_json(
     cli_env: StoreLocation, capsys: pytest.CaptureFixture[str]
 ) -> None:
     main(["demo"])
@@ -207,7 +207,11 @@ def test_export_workshop_writes_the_report_as_markdown_or_a_page_to_print(
     assert "<style>" in page  # a file that prints alone, with its style inside
     assert "@media print" in page
     assert "<h4>Selected: Who takes part</h4>" in page  # a board's decision, a level down
-    with pytest.raises(SystemExit, match=r"writes --format md\|html"):
+    assert main(["export", "workshop", "--workshop", demo.WORKSHOP_ID, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["workshop"]["id"] == demo.WORKSHOP_ID
+    assert data["boards"][0]["kind"] == "plenary"
+    with pytest.raises(SystemExit, match=r"writes --format md\|html\|json"):
         main(["export", "workshop", "--workshop", demo.WORKSHOP_ID, "--format", "csv"])
 
 

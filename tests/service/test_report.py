@@ -101,6 +101,7 @@ def test_only_facilitators_and_auditors_download(client: TestClient) -> None:
     for path in (
         f"/api/workshops/{demo.WORKSHOP_ID}/report",
         f"/api/workshops/{demo.WORKSHOP_ID}/report.html",
+        f"/api/workshops/{demo.WORKSHOP_ID}/report.json",
         f"/api/boards/{demo.BOARD_ID}/notes.csv",
     ):
         refused = client.get(path, headers=headers(ctx, member, "participant"))
@@ -150,3 +151,38 @@ def test_the_printable_report_says_what_the_markdown_says(client: TestClient) ->
     assert set(shown.tags) <= ARTICLE | TABLES
     assert {name for name, _ in shown.attributes} <= {"class"}  # no style, no link, no handler
     assert any(line.startswith(f"{HOSTILE} — ") for line in shown.text.splitlines())
+
+
+def test_the_report_as_json_holds_the_workshop_its_boards_and_tracks(client: TestClient) -> None:
+    ctx = seeded(client)
+    auditor = headers(ctx, "Tomás (auditor)", "auditor")
+    answer = client.get(f"/api/workshops/{demo.WORKSHOP_ID}/report.json", headers=auditor)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/json")
+    report = answer.json()
+    assert set(report) == {"workshop", "boards", "tracks"}
+    portal = client.portal
+    assert portal is not None
+    state = portal.call(ctx.reads.workshop_state, demo.WORKSHOP_ID)
+    assert report["workshop"] == {
+        "id": demo.WORKSHOP_ID,
+        "title": state.title,
+        "kind": state.kind,
+        "date": state.date,
+        "agenda": [{"title": i.title, "minutes": i.minutes} for i in state.agenda],
+        "groups": len(state.groups),
+    }
+    boards = report["boards"]
+    assert boards[0]["kind"] == "plenary"
+    ids = portal.call(ctx.reads.workshop_boards, demo.WORKSHOP_ID)
+    assert {b["id"] for b in boards} == set(ids)
+    for board in boards:  # each as `plenary export board --format json` (its JSON export)
+        exported = client.get(f"/api/boards/{board['id']}", headers=auditor).json()
+        assert board["version"] == exported["version"]
+        assert [d["rationale"] for d in board["decisions"]] == [
+            d["rationale"] for d in exported["decisions"]
+        ]
+        assert "people" in board
+    assert sum(len(b["decisions"]) for b in boards) >= 5
+    assert [t["id"] for t in report["tracks"]] == [demo.TRACK_ID]
+    assert report["tracks"][0]["sprints"]
