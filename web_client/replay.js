@@ -2,7 +2,8 @@
 // /events, paged), cut again to what the live socket showed them when it happened, folded by
 // the live board's own fold (board.js applyEvent) and drawn read-only by its renderer and
 // panels. No socket, no commands: a cursor over versions 0..head, moved by a slider, steps,
-// play at a compressed speed, and "jump to" marks.
+// play at a compressed speed, and "jump to" marks. One page's parts (load, cursor, drawing,
+// marks, log) that only make sense together: kept in one module, past 300 lines.
 import { applyEvent, BoardRenderer, emptyView, itemMarks } from "./board.js";
 import { el, NOT_FOUND_CODES, roleName, shorten, showNotFound, workshopLink } from "./dom.js";
 import { itemTitle, OUTCOME_LABELS, PHASE_LABELS, roundNumber } from "./facilitation.js";

@@ -127,8 +127,9 @@ def first_seen_in_reveals(seen: list[Json]) -> list[dict[str, tuple[datetime, in
     after = [dict(revealed)]
     for event in seen:
         data = event["data"]
-        if event["type"] == "note.added":
-            known.add(data["note_id"])
+        if event["type"] in ("note.added", "note.deleted"):  # a note id may come back
+            revealed = {k: v for k, v in revealed.items() if k != data["note_id"]}
+            (known.add if event["type"] == "note.added" else known.discard)(data["note_id"])
         elif event["type"] == "items.promoted":
             known.update(n["note_id"] for n in data["notes"])
         elif event["type"] == "notes.revealed":
@@ -259,7 +260,7 @@ def test_the_boards_are_long_and_replay_what_facilitation_records(replays: Repla
         assert replays.types[kind] >= 3, kind
     assert replays.types["redacted"] >= 5  # private notes, placeholders until their reveal
     assert replays.compared["versions"] == sum(replays.sizes) * 3
-    assert replays.compared["pseudonymous"] >= 6  # the replays of two boards
+    assert replays.compared["pseudonymous"] >= 3  # the three replays of a pseudonymous board
     assert replays.compared["own private notes under a pseudonym"] >= 1
 
 
