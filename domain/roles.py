@@ -19,6 +19,9 @@ _EDITORS: frozenset[Role] = frozenset({"facilitator", "participant"})
 AUDIT_READERS: frozenset[Role] = frozenset({"facilitator", "auditor"})
 """Who reads the audit desk and downloads a workshop's report and a board's notes
 (``docs/roles.md``): everything they show is what these roles may read anyway."""
+LOG_READERS: frozenset[Role] = frozenset({"auditor"})
+"""Who downloads the whole raw log over HTTP (``docs/roles.md``): it holds every workshop's
+events, people's texts sealed; the operator has it anyway (``plenary export log``)."""
 _ORGANISERS: frozenset[Role] = frozenset({"organiser"})
 _OPERATOR: frozenset[Role] = frozenset({"operator"})
 

@@ -1,12 +1,15 @@
 // The audit desk, /w/{id}?audit=1 (auditors and facilitators): what the whole log proves
 // (GET /api/audit/verify), and the signed checkpoints as a file to keep
-// (GET /api/audit/checkpoints), for `plenary verify --checkpoint FILE` later.
+// (GET /api/audit/checkpoints), for `plenary verify --checkpoint FILE` later; the report as
+// JSON and, for auditors, the whole log (GET /api/audit/log.jsonl) to take away.
 import { el, timeEl } from "./dom.js";
-import { download } from "./downloads.js";
+import { download, offer, workshopFiles } from "./downloads.js";
 
 const $ = (id) => document.getElementById(id);
 
 export const DESK_ROLES = ["auditor", "facilitator"];
+/** Who downloads the raw log (domain/roles.py LOG_READERS). */
+export const LOG_ROLES = ["auditor"];
 
 export class AuditView {
   constructor(page) { this.page = page; }
@@ -14,6 +17,12 @@ export class AuditView {
   wire() {
     $("audit-again").addEventListener("click", () => this.load(false));
     $("audit-download").addEventListener("click", () => this.download());
+    const files = () => workshopFiles(this.page.id, this.page.data.workshop?.title);
+    const status = $("audit-files-status");
+    $("audit-report-json").addEventListener("click",
+      () => offer(this.page.api, files().reportJson, status));
+    $("audit-log").hidden = !LOG_ROLES.includes(this.page.me.role);
+    $("audit-log").addEventListener("click", () => offer(this.page.api, files().log, status));
   }
 
   async load(moveFocus) {

@@ -2,7 +2,8 @@
 // /events, paged), cut again to what the live socket showed them when it happened, folded by
 // the live board's own fold (board.js applyEvent) and drawn read-only by its renderer and
 // panels. No socket, no commands: a cursor over versions 0..head, moved by a slider, steps,
-// play at a compressed speed, and "jump to" marks.
+// play at a compressed speed, and "jump to" marks. One page's parts (load, cursor, drawing,
+// marks, log) that only make sense together: kept in one module, past 300 lines.
 import { applyEvent, BoardRenderer, emptyView, itemMarks } from "./board.js";
 import { el, NOT_FOUND_CODES, roleName, shorten, showNotFound, workshopLink } from "./dom.js";
 import { itemTitle, OUTCOME_LABELS, PHASE_LABELS, roundNumber } from "./facilitation.js";
@@ -67,6 +68,33 @@ function markOf(event, view) {
       return `Decision: ${shorten(d.title, 50)} (${OUTCOME_LABELS[d.outcome] ?? d.outcome})`;
     default: return null;
   }
+}
+
+/** Every event the holder of `api`'s token may read on the board, paged from GET /events as
+ * the replay page loads them, each cut to what the live socket showed them then (`asLive`) and
+ * folded by the live board's fold: `seen[i]` is version i + 1, `views[v]` the view after
+ * version v, under the board's anonymity now; `self` the id standing for them in both. */
+export async function replayed(api, boardId) {
+  const seen = [];
+  const views = [emptyView(boardId)];
+  let self = null;
+  for (;;) {
+    const page = await api.events(boardId, seen.length, PAGE);
+    // The events show people under the board's policy now, its past too: one key for all.
+    self = page.you.pseudonym ?? page.you.id;
+    for (const event of page.events) {
+      const shown = asLive(event, self);
+      seen.push(shown);
+      views.push(applyEvent(views.at(-1), shown));
+    }
+    if (page.events.length < PAGE) break;
+  }
+  // The past under the policy the board has now, as GET /at shows it: the events come with
+  // the names (or pseudonyms) of now, so each view says so too.
+  const now = views.at(-1).anonymity;
+  return {
+    seen, self, views: views.map((v) => (v.anonymity === now ? v : { ...v, anonymity: now })),
+  };
 }
 
 export class ReplayPage {
@@ -134,17 +162,10 @@ export class ReplayPage {
   }
 
   async load() {
-    for (;;) {
-      const page = await this.api.events(this.boardId, this.head, PAGE);
-      // The events show people under the board's policy now, its past too: one key for all.
-      this.self = page.you?.pseudonym ?? this.me.id;
-      for (const event of page.events) {
-        const seen = asLive(event, this.self);
-        this.seen.push(seen);
-        this.views.push(applyEvent(this.views.at(-1), seen));
-      }
-      if (page.events.length < PAGE) break;
-    }
+    const { seen, views, self } = await replayed(this.api, this.boardId);
+    this.seen = seen;
+    this.views = views;
+    this.self = self;
     const workshopId = this.views.at(-1).workshop_id;
     const workshop = workshopId ? await this.api.workshop(workshopId).catch(() => null) : null;
     for (const p of workshop?.participants ?? []) this.names.set(p.id, p.name);

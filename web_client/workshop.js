@@ -15,15 +15,16 @@ import { agendaControls, Console } from "./console.js";
 import { PeopleConsole } from "./people.js";
 import { PreworkPanel } from "./prework.js";
 import { SetupPanel } from "./templates.js";
-import { AuditView, DESK_ROLES } from "./audit.js";
-import { download } from "./downloads.js";
+import { AuditView, DESK_ROLES, LOG_ROLES } from "./audit.js";
+import { download, offer, workshopFiles } from "./downloads.js";
 import { CatchupView } from "./catchup.js";
+import { ReportView } from "./report.js";
 import { TraceView } from "./trace.js";
 import { TrackView } from "./track.js";
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 5000;
-const VIEWS = ["overview", "trace-view", "track-view", "audit-view", "catchup-view"];
+const VIEWS = ["overview", "trace-view", "track-view", "audit-view", "catchup-view", "report-view"];
 
 export class WorkshopPage {
   constructor(api, workshopId, claims) {
@@ -39,6 +40,7 @@ export class WorkshopPage {
     this.track = new TrackView(this);
     this.audit = new AuditView(this);
     this.catchup = new CatchupView(this);
+    this.report = new ReportView(this);
     // The facilitator's console: run every group at once, invite and group people.
     const host = claims.role === "facilitator" && !claims.board;
     this.console = host ? new Console(this) : null;
@@ -68,10 +70,18 @@ export class WorkshopPage {
     this.track.wire();
     this.audit.wire();
     $("catchup-link").href = this.link({ catchup: "1" });
+    this.report.wire();
     if (DESK_ROLES.includes(this.me.role)) {
       $("audit-link").href = this.link({ audit: "1" });
+      $("report-link").href = this.link({ report: "1" });
       $("desk-entry").hidden = false;
       $("report-download").addEventListener("click", () => this.downloadReport());
+      const files = () => workshopFiles(this.id, this.data.workshop?.title);
+      $("report-json-download").addEventListener("click",
+        () => offer(this.api, files().reportJson, $("report-status")));
+      $("log-download").hidden = !LOG_ROLES.includes(this.me.role);
+      $("log-download").addEventListener("click",
+        () => offer(this.api, files().log, $("report-status")));
     }
     this.console?.start();
     this.people?.start();
@@ -129,6 +139,9 @@ export class WorkshopPage {
     } else if (query.get("catchup")) {
       this.show("catchup-view");
       await this.catchup.load(moveFocus);
+    } else if (query.get("report") && DESK_ROLES.includes(this.me.role)) {
+      this.show("report-view");
+      await this.report.load(moveFocus);
     } else if (query.get("track")) {
       this.show("track-view");
       await this.track.load(query.get("track"), moveFocus);
@@ -142,6 +155,7 @@ export class WorkshopPage {
 
   show(view) {
     this.view = view;
+    document.body.dataset.view = view; // what prints (style.css, @media print)
     for (const id of VIEWS) $(id).hidden = id !== view;
     for (const back of document.querySelectorAll("#workshop .back")) {
       back.href = this.link();

@@ -13,6 +13,11 @@ from service.cli.common import Sub, progress_bar, with_plenary
 from service.context import Plenary
 from service.readside import export
 from service.readside.report import workshop_report
+from service.readside.report_html import workshop_report_html
+from service.readside.report_json import workshop_report_json
+
+REPORT_FORMATS = ("md", "html", "json")
+"""What ``plenary export workshop`` writes."""
 
 
 def rebuild(args: argparse.Namespace) -> int:
@@ -38,6 +43,9 @@ def export_(args: argparse.Namespace) -> int:
         raise SystemExit("plenary export board needs --board ID")
     if args.what == "workshop" and not args.workshop:
         raise SystemExit("plenary export workshop needs --workshop ID")
+    formats = REPORT_FORMATS if args.what == "workshop" else export.FORMATS
+    if args.what != "log" and args.format not in formats:
+        raise SystemExit(f"plenary export {args.what} writes --format {'|'.join(formats)}")
 
     async def work(ctx: Plenary) -> int:
         if args.out is None:
@@ -55,7 +63,12 @@ async def _export(ctx: Plenary, args: argparse.Namespace, out: TextIO) -> None:
         await export.log_jsonl(ctx, out)
     elif args.what == "workshop":
         viewer = export.viewer_for(ctx, args.role)
-        out.write(await workshop_report(ctx, args.workshop, viewer))
+        if args.format == "html":
+            out.write(await workshop_report_html(ctx, args.workshop, viewer, standalone=True))
+        elif args.format == "json":
+            out.write(await workshop_report_json(ctx, args.workshop, viewer))
+        else:
+            out.write(await workshop_report(ctx, args.workshop, viewer))
     else:
         viewer = export.viewer_for(ctx, args.role)
         out.write(await export.board_document(ctx, args.board, args.format, viewer))
@@ -80,10 +93,13 @@ def register(sub: Sub) -> None:
         "for `plenary import`",
     )
     exporting.add_argument("--board", metavar="ID")
+    exporting.add_argument("--workshop", metavar="ID", help="the workshop whose report to write")
     exporting.add_argument(
-        "--workshop", metavar="ID", help="the workshop whose report (Markdown) to write"
+        "--format",
+        choices=sorted({*export.FORMATS, *REPORT_FORMATS}),
+        default="md",
+        help="a board: md, csv or json; a workshop's report: md, html (a page to print) or json",
     )
-    exporting.add_argument("--format", choices=export.FORMATS, default="md")
     exporting.add_argument(
         "--as",
         dest="role",

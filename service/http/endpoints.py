@@ -14,7 +14,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 import msgspec
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from domain.actor import Actor
@@ -137,7 +137,9 @@ class Endpoint:
     query: tuple[Query, ...] = ()
     """The whole numbers it reads from the query (``bad_query`` when one is not)."""
     media_type: str = JSON
-    """The answer's type: JSON of ``answer``, or text (the handler returns a ``str``)."""
+    """The answer's type: JSON of ``answer``, or text (the handler returns a ``str``, or an
+    async iterator of ``str`` chunks, streamed as they come; ``answer`` is its schema, ``str``
+    unless it is JSON written by the handler)."""
     _decoder: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -163,7 +165,9 @@ class Endpoint:
         body = None if self._decoder is None else await _body(request, ctx, self._decoder)
         answer = await self.handler(Call(ctx, request, claims, body))
         if self.media_type != JSON:
-            return Response(answer, self.status, media_type=self.media_type)
+            if isinstance(answer, str):
+                return Response(answer, self.status, media_type=self.media_type)
+            return StreamingResponse(answer, self.status, media_type=self.media_type)
         return Response(encoder.encode(answer), self.status, media_type=JSON)
 
 

@@ -1,5 +1,6 @@
-"""Downloads for facilitators and auditors: the workshop report (Markdown) and a board's notes
-(CSV), each cut for the person asking, as every read is (``service.readside``)."""
+"""Downloads for facilitators and auditors: the workshop report (Markdown, HTML to print or
+JSON) and a board's notes (CSV), each cut for the person asking, as every read is
+(``service.readside``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from service.commands.access import check_board
 from service.http.endpoints import Call, Endpoint
 from service.readside.export import board_document
 from service.readside.report import workshop_report
+from service.readside.report_html import workshop_report_html
+from service.readside.report_json import WorkshopReport, workshop_report_json
 
 
 def _reader(call: Call[None]) -> None:
@@ -18,13 +21,30 @@ def _reader(call: Call[None]) -> None:
         raise Forbidden("Downloads are for facilitators and auditors.")
 
 
-async def report(call: Call[None]) -> str:
-    """The workshop report in Markdown: agenda, each board's notes, rounds and decisions, what
-    came into the plenary, and the solution tracks started from its decisions."""
+def _whole_workshop(call: Call[None]) -> str:
+    """The path's workshop, if the caller may read its report."""
     _reader(call)
     if call.claims.board is not None:
         raise Forbidden("The report covers the whole workshop; this token opens one board.")
-    return await workshop_report(call.ctx, call.path("workshop_id"), call.viewer)
+    return call.path("workshop_id")
+
+
+async def report(call: Call[None]) -> str:
+    """The workshop report in Markdown: agenda, each board's notes, rounds and decisions, what
+    came into the plenary, and the solution tracks started from its decisions."""
+    return await workshop_report(call.ctx, _whole_workshop(call), call.viewer)
+
+
+async def report_html(call: Call[None]) -> str:
+    """The workshop report as one printable HTML page: the Markdown report rendered, with its
+    print style."""
+    return await workshop_report_html(call.ctx, _whole_workshop(call), call.viewer)
+
+
+async def report_json(call: Call[None]) -> str:
+    """The workshop report as JSON: the workshop's facts and agenda, each board as its JSON
+    export, the solution tracks started from its decisions."""
+    return await workshop_report_json(call.ctx, _whole_workshop(call), call.viewer)
 
 
 async def notes_csv(call: Call[None]) -> str:
@@ -43,6 +63,22 @@ ENDPOINTS = (
         str,
         errors=("forbidden", "workshop_not_found"),
         media_type="text/markdown; charset=utf-8",
+    ),
+    Endpoint(
+        "GET",
+        "/api/workshops/{workshop_id}/report.html",
+        report_html,
+        str,
+        errors=("forbidden", "workshop_not_found"),
+        media_type="text/html; charset=utf-8",
+    ),
+    Endpoint(
+        "GET",
+        "/api/workshops/{workshop_id}/report.json",
+        report_json,
+        WorkshopReport,  # its schema; the handler gives the JSON text, indented
+        errors=("forbidden", "workshop_not_found"),
+        media_type="application/json; charset=utf-8",
     ),
     Endpoint(
         "GET",

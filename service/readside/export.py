@@ -1,7 +1,7 @@
 """Exports: the raw log as JSONL; a board as Markdown, CSV or JSON, as one viewer sees it.
 
 A board export is cut down for a ``Viewer`` given by the caller (``service.export_view``):
-the CLI passes ``viewer_for(ctx, role)``; an HTTP download would pass the person asking.
+the CLI passes ``viewer_for(ctx, role)``; an HTTP download passes the person asking.
 The formats, their escaping and who sees what are in ``docs/api.md``, "Exports".
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Any, Literal, TextIO
 
 import msgspec
 
@@ -40,13 +40,20 @@ async def log_jsonl(ctx: Plenary, out: TextIO, batch: int = 1000) -> int:
     Each event's ``data`` is as stored and hashed: personal texts stay sealed, so anyone can
     re-check the chain, and an erased person's texts stay unreadable in the file too.
     """
-    after = count = 0
-    while chunk := await ctx.store.read_all_stored(after, batch):
-        for rec in chunk:
-            out.write(_encoder.encode(event_out(rec)).decode())
-            out.write("\n")
-        after, count = chunk[-1].position, count + len(chunk)
+    count = 0
+    async for chunk in log_chunks(ctx, batch):
+        out.write(chunk)
+        count += chunk.count("\n")
     return count
+
+
+async def log_chunks(ctx: Plenary, batch: int = 1000) -> AsyncIterator[str]:
+    """The lines of ``log_jsonl``, ``batch`` events at a time (each chunk whole lines): the
+    log read a page at a time, never held whole."""
+    after = 0
+    while chunk := await ctx.store.read_all_stored(after, batch):
+        yield "".join(_encoder.encode(event_out(rec)).decode() + "\n" for rec in chunk)
+        after = chunk[-1].position
 
 
 def viewer_for(ctx: Plenary, role: Role) -> Viewer:
@@ -67,7 +74,7 @@ async def board_document(
     shown = present(view, viewer)
     table = names(view, shown, await _joined(ctx, view.workshop_id), viewer)
     if fmt == "json":
-        return _json(shown, table)
+        return msgspec.json.format(_encoder.encode(_data(shown, table)), indent=2).decode() + "\n"
     if fmt == "csv":
         return export_csv.document(shown, namer(table))
     pseudonyms = shows_pseudonyms(view, viewer)
@@ -83,10 +90,15 @@ async def _joined(ctx: Plenary, workshop_id: str) -> dict[str, str]:
     return {pid: person.name for pid, person in state.participants.items()}
 
 
-def _json(shown: BoardView, people: dict[str, str]) -> str:
+async def board_data(ctx: Plenary, view: BoardView, viewer: Viewer) -> dict[str, Any]:
+    """The board ``view`` as its JSON export holds it, for ``viewer``, as data."""
+    shown = present(view, viewer)
+    return _data(shown, names(view, shown, await _joined(ctx, view.workshop_id), viewer))
+
+
+def _data(shown: BoardView, people: dict[str, str]) -> dict[str, Any]:
     """The presented view as the API gives it, plus ``people``: shown id → name."""
-    body = {**msgspec.to_builtins(shown), "people": people}
-    return msgspec.json.format(_encoder.encode(body), indent=2).decode() + "\n"
+    return {**msgspec.to_builtins(shown), "people": people}
 
 
 @contextlib.contextmanager

@@ -63,8 +63,13 @@ class _Reader(HTMLParser):
 
 def render(markdown: str) -> Rendered:
     """``markdown`` rendered to HTML and read back."""
-    rendered = Rendered(html=_RENDERER.render(markdown))
+    return read(_RENDERER.render(markdown))
+
+
+def read(html: str) -> Rendered:
+    """``html`` read back: its elements, attributes, headings, table rows and text."""
+    rendered = Rendered(html=html)
     reader = _Reader(rendered)
-    reader.feed(rendered.html)
+    reader.feed(html)
     reader.close()
     return rendered

@@ -5,6 +5,8 @@ file, offline, and says when the file does not vouch for the log."""
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from service.app import create_app
 from service.cli import main
 from service.context import Plenary
 from service.integrity import checkpoints
+from service.readside import export
 from service.settings import Settings
 from service.tools import demo
 from tests.service.people import session_token
@@ -122,3 +125,31 @@ def test_a_kept_checkpoints_file_checks_the_log_offline(
     said = capsys.readouterr().out
     assert "not of this log's epoch" in said
     assert "BROKEN" in said
+
+
+def test_an_auditor_downloads_the_whole_log_as_export_log_writes_it(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx, _ = sealed_demo(client)
+    with client.stream("GET", "/api/audit/log.jsonl", headers=token(ctx, "auditor")) as answer:
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("application/x-ndjson")
+        assert "content-length" not in answer.headers  # streamed, not built whole
+        streamed = "".join(answer.iter_text())
+    portal = client.portal
+    assert portal is not None
+    out = io.StringIO()
+    count = portal.call(export.log_jsonl, ctx, out)
+    assert streamed == out.getvalue()
+    lines = streamed.splitlines()
+    assert len(lines) == count == portal.call(ctx.store.head).position
+    assert [json.loads(line)["position"] for line in lines] == list(range(1, count + 1))
+
+
+@pytest.mark.parametrize("role", ["facilitator", "participant", "observer"])
+def test_only_auditors_download_the_raw_log(client: TestClient, role: str) -> None:
+    ctx, _ = sealed_demo(client)
+    refused = client.get("/api/audit/log.jsonl", headers=token(ctx, role))
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "forbidden"
+    assert client.get("/api/audit/log.jsonl").status_code == 401

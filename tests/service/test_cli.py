@@ -193,6 +193,28 @@ def test_rebuild_and_export(cli_env: StoreLocation, capsys: pytest.CaptureFixtur
     assert len(capsys.readouterr().out.strip().splitlines()) == 1 + promoted  # header + notes
 
 
+def test_export_workshop_writes_the_report_as_markdown_a_page_to_print_or_json(
+    cli_env: StoreLocation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["demo"])
+    capsys.readouterr()
+    assert main(["export", "workshop", "--workshop", demo.WORKSHOP_ID]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("# Challenges workshop")
+    assert main(["export", "workshop", "--workshop", demo.WORKSHOP_ID, "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("<!doctype html>")
+    assert "<style>" in page  # a file that prints alone, with its style inside
+    assert "@media print" in page
+    assert "<h4>Selected: Who takes part</h4>" in page  # a board's decision, a level down
+    assert main(["export", "workshop", "--workshop", demo.WORKSHOP_ID, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["workshop"]["id"] == demo.WORKSHOP_ID
+    assert data["boards"][0]["kind"] == "plenary"
+    with pytest.raises(SystemExit, match=r"writes --format md\|html\|json"):
+        main(["export", "workshop", "--workshop", demo.WORKSHOP_ID, "--format", "csv"])
+
+
 def test_export_to_a_file_is_readable_by_its_owner_only(
     cli_env: StoreLocation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

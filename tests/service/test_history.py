@@ -5,7 +5,6 @@ the differences of the two views and the events between them."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -13,8 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from domain.actor import Actor
-from domain.codec import encode_event, event_type
-from domain.recorded import EventMeta, RecordedEvent
+from domain.recorded import RecordedEvent
 from domain.streams import board_stream
 from projections.base import fold
 from projections.board_view import BOARD_VIEW, BoardView
@@ -22,30 +20,18 @@ from service.app import create_app
 from service.context import Plenary
 from service.readside import history
 from service.settings import Settings
-from service.store import EventStore, NewEvent
+from service.store import EventStore
 from service.tools import demo
 from tests.factories import BOARD_ID, accepted, command_scripts, examples, record_batches
 from tests.service.people import session_token
+from tests.service.store.support import append_batches
 
 SCRIPTS = examples(command_scripts(80), 6)
 
 
 async def recorded(store: EventStore, script_index: int) -> list[RecordedEvent]:
     """The accepted events of one generated script, appended to ``store`` command by command."""
-    _, batches = accepted(SCRIPTS[script_index])
-    stream, version = board_stream(BOARD_ID), 0
-    for events, actor in batches:
-        new = [
-            NewEvent(event_id=str(uuid.uuid4()), type=event_type(e), data=encode_event(e))
-            for e in events
-        ]
-        command = str(uuid.uuid4())
-        meta = EventMeta(
-            actor=actor.id, role=actor.role, command_id=command, correlation_id=command
-        )
-        await store.append(stream, new, version, meta)
-        version += len(new)
-    return await store.read_stream(stream)
+    return await append_batches(store, BOARD_ID, accepted(SCRIPTS[script_index])[1])
 
 
 async def checkpoints(store: EventStore, last: int) -> set[int]:

@@ -4,7 +4,8 @@
 modules, and beside them ``fold_harness.js``, which imports those modules as the board page
 does. Give it recorded events (``fold``: what a replay folds) or the frames one person's
 socket received (``follow``: what the live board folds; ``tests.web.frames`` makes them) and
-it returns the view the page would hold. ``normalise`` and ``differences`` compare that
+it returns the view the page would hold; ``replay`` folds as the replay page does, reading the
+events over HTTP with a person's token. ``normalise`` and ``differences`` compare that
 with the server's view. What is compared, and why some fields are normalised, is in
 docs/architecture.md, "The client's fold".
 """
@@ -65,7 +66,7 @@ class FoldPage:
         # thousands of views costs far more than the fold itself.
         answer = await self.page.evaluate(
             "async ([name, args]) => JSON.stringify("
-            "(await import('/harness/fold.js'))[name](...JSON.parse(args)))",
+            "await (await import('/harness/fold.js'))[name](...JSON.parse(args)))",
             [name, msgspec.json.encode(list(args)).decode()],
         )
         return msgspec.json.decode(answer)
@@ -78,6 +79,18 @@ class FoldPage:
         shown = msgspec.json.decode(msgspec.json.encode([event_out(r) for r in events]))
         view: Json = await self._call("fold", board_id, shown, start)
         return view
+
+    async def replay(self, board_id: str, token: str) -> Replayed:
+        """What the replay page folds for the holder of ``token`` on ``board_id``: the events as
+        it reads them (``GET /api/boards/{id}/events``) and the view at every version."""
+        found: Json = await self._call("replay", board_id, token)
+        return Replayed(seen=found["seen"], views=found["views"], self_id=found["self"])
+
+    async def boards_at(self, board_id: str, token: str, versions: list[int]) -> list[Json]:
+        """What ``GET /api/boards/{id}/at?version=N`` answers the holder of ``token`` at each
+        of ``versions``, fetched by the page."""
+        found: list[Json] = await self._call("boardsAt", board_id, token, versions)
+        return found
 
     async def follow(self, runs: list[Run], tags: list[str]) -> list[Followed]:
         """Each run's frames through the page's socket code and fold, in one call: the view
@@ -122,6 +135,17 @@ class Run:
 
 
 @dataclass(frozen=True)
+class Replayed:
+    """A replay page's fold: ``seen[i]`` is version i + 1 as it folded it (a placeholder where
+    the event was private to someone else then), ``views[v]`` its view after version v."""
+
+    seen: list[Json]
+    views: list[Json]
+    self_id: str
+    """The id standing for the person in both (``GET /events``' ``you``)."""
+
+
+@dataclass(frozen=True)
 class Followed:
     """What the page held at each reported frame, and what it predicted there."""
 
@@ -133,12 +157,18 @@ class Followed:
 
 
 def _instant(value: Any) -> Any:
-    # msgspec writes ``…:05Z``, the browser ``…:05.000Z``: compared as instants. Anything
-    # else stays as it is, to show in the differences.
+    # msgspec writes ``…:05Z``, the browser ``…:05.000Z``: compared as instants, to the
+    # millisecond (a browser's Date holds no finer; an instant it computes, such as a timer's
+    # end, drops the microseconds the store records). Anything else stays as it is, to show
+    # in the differences.
     try:
-        return datetime.fromisoformat(value)
+        return _to_ms(datetime.fromisoformat(value))
     except (TypeError, ValueError):
         return value
+
+
+def _to_ms(instant: datetime) -> datetime:
+    return instant.replace(microsecond=instant.microsecond // 1000 * 1000)
 
 
 def _timed(entry: Any, *fields: str) -> Any:
@@ -162,7 +192,7 @@ def normalise(view: Json, me: str, revealed: dict[str, tuple[datetime, int]] | N
     gets, for the person shown as ``me``:
 
     - ``withheld`` (the server's note of notes deleted unrevealed; always empty when shown);
-    - instants (``…_at``) compared as instants, whatever their format;
+    - instants (``…_at``) compared as instants to the millisecond, whatever their format;
     - in a round that hides its tallies, other people's dots (live frames carry only one's
       own; ``vote.closed`` brings the results, not the ballots), and while it is open its
       ``voters`` (a count of ballots the page never sees);
@@ -185,7 +215,7 @@ def normalise(view: Json, me: str, revealed: dict[str, tuple[datetime, int]] | N
     for note_id, (at, version) in (revealed or {}).items():
         if note_id in shown["notes"]:
             note = dict(shown["notes"][note_id])
-            note["created_at"] = at
+            note["created_at"] = _to_ms(at)
             note["version"] = max(note["version"], version)
             shown["notes"] = {**shown["notes"], note_id: note}
     return shown

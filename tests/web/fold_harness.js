@@ -6,6 +6,8 @@ import { applyEvent, emptyView, mayChangeBoard, mayChangeNote } from "/static/bo
 import {
   castRefusal, FACILITATOR_COMMANDS, mayVote, openRound, PARTICIPANT_PHASES, refusal, selfId,
 } from "/static/facilitation.js";
+import { Api } from "/static/api.js";
+import { replayed } from "/static/replay.js";
 import { Sync } from "/static/sync.js";
 
 /** An item no ballot holds, to ask castRefusal about. */
@@ -18,6 +20,20 @@ export function fold(boardId, events, start = null) {
   let view = { ...emptyView(boardId), ...(start ?? {}) };
   for (const recorded of events) view = applyEvent(view, recorded);
   return view;
+}
+
+/** What the replay page folds for the holder of `token`: it reads every event they may (GET
+ * /events, paged) and folds them as seen live (replay.js `replayed`). Returns {seen, views,
+ * self}: the events as folded, the view at every version 0 … head, the id standing for them. */
+export function replay(boardId, token) {
+  return replayed(new Api(token), boardId);
+}
+
+/** What GET /api/boards/{id}/at?version=N answers the holder of `token` at each of `versions`. */
+export function boardsAt(boardId, token, versions) {
+  const api = new Api(token);
+  const id = encodeURIComponent(boardId);
+  return Promise.all(versions.map((v) => api.call("GET", `/api/boards/${id}/at?version=${v}`)));
 }
 
 /** The board page's socket side, for one person: `frames` (text frames as the server sent

@@ -168,8 +168,12 @@ class Watch:
         data = event["data"]
         if event["type"] == "redacted":
             self.redacted += 1
-        elif event["type"] == "note.added":
+        elif event["type"] == "note.added":  # a note id may come back after its deletion
             self._known.add(data["note_id"])
+            self._first_in_reveal.pop(data["note_id"], None)
+        elif event["type"] == "note.deleted":
+            self._known.discard(data["note_id"])
+            self._first_in_reveal.pop(data["note_id"], None)
         elif event["type"] == "items.promoted":
             self._known.update(n["note_id"] for n in data["notes"])
         elif event["type"] == "notes.revealed":

@@ -10,7 +10,11 @@ from typing import TypeVar
 
 import msgspec
 
+from domain import board
+from domain.actor import Actor
+from domain.codec import encode_event, event_type
 from domain.recorded import EventMeta, RecordedEvent
+from domain.streams import board_stream
 from domain.types import Role
 from service.store import EventStore, NewEvent
 from tests.conftest import StoreLocation
@@ -24,6 +28,22 @@ def new_event(kind: str = "note.added", **fields: object) -> NewEvent:
     """A new event with a fresh id and canonical JSON ``data`` (``fields`` or a counter)."""
     data = fields or {"n": next(_counter), "text": "a sticky note"}
     return NewEvent(event_id=str(uuid.uuid4()), type=kind, data=msgspec.json.encode(data))
+
+
+async def append_batches(
+    store: EventStore, board_id: str, batches: list[tuple[list[board.Event], Actor]]
+) -> list[RecordedEvent]:
+    """Each of ``batches`` (``tests.factories.accepted``'s) appended to board ``board_id``'s
+    stream as one command of its actor; the stream as recorded."""
+    stream, version = board_stream(board_id), 0
+    for events, actor in batches:
+        new = [
+            NewEvent(event_id=str(uuid.uuid4()), type=event_type(e), data=encode_event(e))
+            for e in events
+        ]
+        await store.append(stream, new, version, meta(actor=actor.id, role=actor.role))
+        version += len(new)
+    return await store.read_stream(stream)
 
 
 def meta(
