@@ -15,6 +15,16 @@ from projections.base import fold
 from projections.timeline import BOARD_LANE, CHUNK, activity, counted, instant, mark_of, micros
 from tests.factories import ALICE, BOARD_ID, at, record
 
+DECIDED = decisions.DecisionRecorded(
+    decision_id="d1",
+    item_id="c1",
+    item_kind="clusters",
+    title="Streets",
+    outcome="select",
+    rationale="Because",
+    evidence=decisions.Evidence(board_version=4),
+)
+
 
 def test_steps_mark_the_lane_and_nothing_personal_rides_along() -> None:
     # given a board's first steps (recorded one second apart, from second 1)
@@ -34,15 +44,7 @@ def test_steps_mark_the_lane_and_nothing_personal_rides_along() -> None:
                 facilitators_vote=False,
                 item_ids=("c1",),
             ),
-            decisions.DecisionRecorded(
-                decision_id="d1",
-                item_id="c1",
-                item_kind="clusters",
-                title="Streets",
-                outcome="select",
-                rationale="Because",
-                evidence=decisions.Evidence(board_version=4),
-            ),
+            DECIDED,
         ]
     )
     # when each is read for a mark
@@ -104,17 +106,8 @@ def test_counting_by_binary_search_counts_what_one_by_one_counts(
 
 def long_board(events: int) -> list[RecordedEvent]:
     """``events`` events of a board, a decision among them, one second apart."""
-    decided = decisions.DecisionRecorded(
-        decision_id="d1",
-        item_id="c1",
-        item_kind="clusters",
-        title="Streets",
-        outcome="select",
-        rationale="Because",
-        evidence=decisions.Evidence(board_version=4),
-    )
     phase = facilitation.PhaseChanged(phase="vote", previous="collect")
-    return record([decided if v == CHUNK else phase for v in range(1, events + 1)])
+    return record([DECIDED if v == CHUNK else phase for v in range(1, events + 1)])
 
 
 def test_a_lane_holds_every_instant_and_mark_but_no_text_cut_at_any_version() -> None:
