@@ -103,7 +103,9 @@ def counted(instants: Sequence[int], start: datetime, end: datetime, slices: int
                 counts[found] += 1
         return counts
     # ``index`` never decreases with ``at``: where each slice begins is a binary search away.
-    bounds = [bisect_left(instants, k, key=index) for k in range(slices + 1)]
+    bounds = [bisect_left(instants, 0, key=index)]
+    for k in range(1, slices + 1):
+        bounds.append(bisect_left(instants, k, lo=bounds[-1], key=index))
     return [bounds[k + 1] - bounds[k] for k in range(slices)]
 
 

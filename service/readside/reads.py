@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from msgspec.structs import replace
@@ -64,6 +64,19 @@ class Reads:
         if not view.workshop_id:
             raise no_such_board()
         return view
+
+    async def board_views(self, board_ids: Sequence[str]) -> list[BoardView]:
+        """``board_view`` of each of ``board_ids`` now, in that order, their stored views read
+        in one query; ``NotFound`` (``board_not_found``) if one does not exist (yet)."""
+        stored = await self.views.load_views(BOARD_VIEW.name, list(board_ids))
+        found = []
+        for board_id in board_ids:
+            view = BOARD_VIEW.decode(stored[board_id]) if board_id in stored else None
+            tail = await self.store.read_stream(board_stream(board_id), _version_of(view))
+            found.append(fold(BOARD_VIEW, board_id, tail, view))
+            if not found[-1].workshop_id:
+                raise no_such_board()
+        return found
 
     async def track_view(self, track_id: str) -> SolutionTimeline:
         """The solution track now; ``NotFound`` (``track_not_found``) if it was never started."""
