@@ -19,6 +19,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import msgspec
 from msgspec.structs import replace
@@ -123,7 +124,17 @@ def instant(at_micros: int) -> datetime:
 
 
 CHUNK = 256
-"""Instants per chunk of a lane: applying an event copies one chunk, not the whole day."""
+"""Instants (and marks) per chunk of a lane: applying an event copies one chunk, not the day."""
+
+T = TypeVar("T")
+Chunks = tuple[tuple[T, ...], ...]
+
+
+def appended(chunks: Chunks[T], item: T) -> Chunks[T]:
+    """``chunks`` with ``item`` at the end: in a new chunk once the last holds ``CHUNK``."""
+    if chunks and len(chunks[-1]) < CHUNK:
+        return (*chunks[:-1], (*chunks[-1], item))
+    return (*chunks, (item,))
 
 
 class LaneView(msgspec.Struct, frozen=True, kw_only=True):
@@ -131,20 +142,19 @@ class LaneView(msgspec.Struct, frozen=True, kw_only=True):
 
     board_id: str
     version: int = 0
-    marks: tuple[Mark, ...] = ()
-    """Each without its ``title``: the reader takes a decision's from the board's view."""
-    chunks: tuple[tuple[int, ...], ...] = ()
-    """The instant (``micros``) of version ``n`` is the ``n``-th, ``CHUNK`` to a chunk."""
+    marks: Chunks[Mark] = ()
+    """In version order, each without its ``title``: the reader takes a decision's from the
+    board's view."""
+    chunks: Chunks[int] = ()
+    """The instant (``micros``) of version ``n`` is the ``n``-th."""
 
     def instants(self, version: int) -> list[int]:
         """The instants of the first ``version`` events."""
         return [at for chunk in self.chunks for at in chunk][:version]
 
-    def marks_to(self, version: int) -> Sequence[Mark]:
+    def marks_to(self, version: int) -> list[Mark]:
         """The marks of the first ``version`` events."""
-        if version >= self.version:
-            return self.marks
-        return [m for m in self.marks if m.version <= version]
+        return [m for chunk in self.marks for m in chunk if m.version <= version]
 
 
 class BoardLaneProjection:
@@ -161,13 +171,8 @@ class BoardLaneProjection:
 
     def apply(self, view: LaneView, recorded: RecordedEvent) -> LaneView:
         mark = mark_of(recorded)
-        marks = view.marks if mark is None else (*view.marks, replace(mark, title=""))
-        at = micros(recorded.recorded_at)
-        chunks = view.chunks
-        if chunks and len(chunks[-1]) < CHUNK:
-            chunks = (*chunks[:-1], (*chunks[-1], at))
-        else:
-            chunks = (*chunks, (at,))
+        marks = view.marks if mark is None else appended(view.marks, replace(mark, title=""))
+        chunks = appended(view.chunks, micros(recorded.recorded_at))
         return replace(view, version=recorded.version, marks=marks, chunks=chunks)
 
     def encode(self, view: LaneView) -> bytes:
