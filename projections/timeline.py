@@ -111,11 +111,12 @@ def counted(instants: Sequence[int], start: datetime, end: datetime, slices: int
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
 def micros(at: datetime) -> int:
     """``at`` (aware) in microseconds since the Unix epoch."""
-    return (at - EPOCH) // timedelta(microseconds=1)
+    return (at - EPOCH) // MICROSECOND
 
 
 def instant(at_micros: int) -> datetime:
