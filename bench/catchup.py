@@ -6,7 +6,8 @@ Writes ``bench.workload``'s workshop (``--boards`` boards of about ``--events`` 
 notes written, edited, moved, recoloured and clustered, then a vote round and a decision), adds
 its boards to the workshop, rebuilds the read models as the service keeps them, then builds the
 summary for a participant ``--reads`` times as the handler does (``workshop_summary``, encoded
-as JSON; no HTTP). The summary reads every board's events, so it grows with the workshop's log.
+as JSON; no HTTP). The timeline comes from the stored lanes (``board_lane``) as rebuilt, so a
+read folds no board's whole stream.
 
 Prints latencies (p50, p95, max in ms) and the answer's size, and one JSON line per backend.
 """

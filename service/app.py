@@ -31,6 +31,7 @@ from projections.board_view import BOARD_VIEW
 from projections.programme import PROGRAMME
 from projections.runner import ProjectionRunner
 from projections.solution_timeline import SOLUTION_TIMELINE
+from projections.timeline import BOARD_LANE
 from service import files, http
 from service.access.auth import Auth
 from service.commands.rates import LimitCommandRates, Rates
@@ -53,7 +54,7 @@ from service.readside.recent import RecentEvents
 from service.settings import Settings
 
 log = logging.getLogger("plenary")
-PROJECTIONS: tuple[Projection[Any], ...] = (BOARD_VIEW, SOLUTION_TIMELINE, PROGRAMME)
+PROJECTIONS: tuple[Projection[Any], ...] = (BOARD_VIEW, SOLUTION_TIMELINE, PROGRAMME, BOARD_LANE)
 """Every read model the service keeps, caught up by the projector and rebuilt by the CLI."""
 WEB_CLIENT = Path(__file__).resolve().parent.parent / "web_client"
 

@@ -6,7 +6,9 @@ every board side by side, each step at the board version a replay opens at.
 It reads what the workshop report reads (``report.workshop_views``, ``report.tracks_from``) and
 cuts every board for its reader as every read is (``present_view``): hidden notes, an open
 round's hidden tallies and pseudonyms stay as the board page shows them. The timeline's marks
-and counts carry nothing personal (``projections.timeline``).
+and counts carry nothing personal (``projections.timeline``); they come from each board's stored
+lane (``board_lane``) plus its newest events, cut at the version of the board's view, and a
+decision's mark takes its title from that view, so no text is kept beside the boards'.
 
 Just over 300 lines: the answer's shapes are declared here, one field a line, beside the
 functions that fill them.
@@ -15,15 +17,15 @@ functions that fill them.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 from datetime import datetime
 
 import msgspec
 
 from domain import workshop
-from domain.recorded import RecordedEvent
-from domain.streams import board_stream, workshop_stream
+from domain.streams import workshop_stream
 from projections.board_view import BoardView, DecisionView, NoteView, RoundView
-from projections.timeline import Mark, activity, mark_of
+from projections.timeline import Mark, counted, instant, micros
 from projections.visibility import Viewer, present_view
 from service.context import Plenary
 from service.readside.report import tracks_from, workshop_views
@@ -143,8 +145,9 @@ async def workshop_summary(
     views = await workshop_views(ctx, workshop_id, scope)
     shown = [present_view(v, viewer) for v in views]
     groups = {g.board_id: g.name for g in state.groups.values()}
-    lanes = {v.id: await _lane_events(ctx, v) for v in views}
-    marks = {board_id: [m for m in map(mark_of, events) if m] for board_id, events in lanes.items()}
+    lanes = await ctx.reads.board_lanes({v.id: v.version for v in views})
+    instants = {v.id: lanes[v.id].instants(v.version) for v in views}
+    marks = {v.id: _titled(lanes[v.id].marks_to(v.version), v) for v in views}
     tracks = []
     for track_id in tracks_from(views, viewer):
         track = await ctx.reads.track_view(track_id)
@@ -163,17 +166,25 @@ async def workshop_summary(
         title=state.title,
         kind=state.kind,
         date=state.date,
-        agenda=tuple(await _agenda(ctx, workshop_id, state, lanes)),
+        agenda=tuple(await _agenda(ctx, workshop_id, state, instants)),
         agenda_current=state.agenda_current,
         boards=tuple(_found(v, groups.get(v.id), marks[v.id]) for v in shown),
         promotions=tuple(_promotions(shown, groups, marks)),
         tracks=tuple(tracks),
-        timeline=_timeline(shown, groups, marks, lanes),
+        timeline=_timeline(shown, groups, marks, instants),
     )
 
 
-async def _lane_events(ctx: Plenary, view: BoardView) -> list[RecordedEvent]:
-    return await ctx.store.read_stream(board_stream(view.id), 0, view.version)
+def _titled(marks: Iterable[Mark], view: BoardView) -> list[Mark]:
+    """The lane's marks, each decision's with its title as the board's view holds it now (the
+    read model keeps no text, so an erased writer's title reads erased here too)."""
+    titles = {d.id: d.title for d in view.decisions}
+    return [
+        msgspec.structs.replace(m, title=titles.get(m.ref, ""))
+        if m.type == "decision.recorded"
+        else m
+        for m in marks
+    ]
 
 
 class _Started(msgspec.Struct):
@@ -187,21 +198,20 @@ async def _agenda(
     ctx: Plenary,
     workshop_id: str,
     state: workshop.Workshop,
-    events: dict[str, list[RecordedEvent]],
+    instants: dict[str, list[int]],
 ) -> list[AgendaBlock]:
     """The agenda's blocks, each with when it was last started (from the workshop's log) and
-    each board's version then (from ``events``, each board's in version order)."""
+    each board's version then (from ``instants``, each board's events' in version order)."""
     started: dict[int, datetime] = {}
     for rec in await ctx.store.read_stream(workshop_stream(workshop_id)):
         if rec.type == "agenda.started":
             started[_started(rec.data).index] = rec.recorded_at
-    instants = {b: [rec.recorded_at for rec in recs] for b, recs in events.items()}
     blocks, starts = [], 0
     for index, item in enumerate(state.agenda):
         at = started.get(index)
         versions = {}
         if at is not None:
-            versions = {b: bisect_right(times, at) for b, times in instants.items()}
+            versions = {b: bisect_right(times, micros(at)) for b, times in instants.items()}
         blocks.append(
             AgendaBlock(
                 index=index,
@@ -307,13 +317,13 @@ def _timeline(
     views: list[BoardView],
     groups: dict[str, str],
     marks: dict[str, list[Mark]],
-    events: dict[str, list[RecordedEvent]],
+    instants: dict[str, list[int]],
 ) -> Timeline:
     """Every board's lane over the span of the workshop's board events."""
-    instants = [rec.recorded_at for recs in events.values() for rec in recs[:1] + recs[-1:]]
-    if not instants:
+    ends = [at for times in instants.values() for at in times[:1] + times[-1:]]
+    if not ends:
         return Timeline(start=None, end=None, lanes=())
-    start, end = min(instants), max(instants)
+    start, end = instant(min(ends)), instant(max(ends))
     lanes = tuple(
         Lane(
             board_id=v.id,
@@ -321,7 +331,7 @@ def _timeline(
             group=groups.get(v.id),
             version=v.version,
             marks=tuple(marks[v.id]),
-            activity=tuple(activity(events[v.id], start, end, SLICES)),
+            activity=tuple(counted(instants[v.id], start, end, SLICES)),
         )
         for v in views
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from msgspec.structs import replace
@@ -24,6 +25,7 @@ from projections.board_view import BOARD_VIEW, BoardView
 from projections.programme import KEY as PROGRAMME_KEY
 from projections.programme import PROGRAMME, ProgrammeView
 from projections.solution_timeline import SOLUTION_TIMELINE, SolutionTimeline
+from projections.timeline import BOARD_LANE, LaneView
 from projections.visibility import Viewer, chain, present_event, private_to, still_private
 from service.commands.runner import CommandRunner
 from service.readside import history
@@ -63,6 +65,19 @@ class Reads:
             raise no_such_board()
         return view
 
+    async def board_views(self, board_ids: Sequence[str]) -> list[BoardView]:
+        """``board_view`` of each of ``board_ids`` now, in that order, their stored views read
+        in one query; ``NotFound`` (``board_not_found``) if one does not exist (yet)."""
+        stored = await self.views.load_views(BOARD_VIEW.name, list(board_ids))
+        found = []
+        for board_id in board_ids:
+            view = BOARD_VIEW.decode(stored[board_id]) if board_id in stored else None
+            tail = await self.store.read_stream(board_stream(board_id), _version_of(view))
+            found.append(fold(BOARD_VIEW, board_id, tail, view))
+            if not found[-1].workshop_id:
+                raise no_such_board()
+        return found
+
     async def track_view(self, track_id: str) -> SolutionTimeline:
         """The solution track now; ``NotFound`` (``track_not_found``) if it was never started."""
         view = await self._stream_view(SOLUTION_TIMELINE, track_id, solution_stream(track_id))
@@ -81,6 +96,22 @@ class Reads:
             if len(tail) < TAIL_PAGE:
                 return view
             after = tail[-1].position
+
+    async def board_lanes(self, versions: Mapping[str, int]) -> dict[str, LaneView]:
+        """Each board's lane (stored read model plus the stream's tail) as of at least the
+        version given for it: the caller cuts it there (``LaneView.instants``, ``marks_to``)."""
+        stored = await self.views.load_views(BOARD_LANE.name, list(versions))
+        lanes = {}
+        for board_id, version in versions.items():
+            lane = BOARD_LANE.decode(stored[board_id]) if board_id in stored else None
+            after = 0 if lane is None else lane.version
+            tail = (
+                []
+                if after >= version
+                else await self.store.read_stream(board_stream(board_id), after, version)
+            )
+            lanes[board_id] = fold(BOARD_LANE, board_id, tail, lane)
+        return lanes
 
     async def _stream_view(
         self, projection: Projection[V], key: str, stream: str, at_most_version: int | None = None

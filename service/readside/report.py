@@ -63,7 +63,7 @@ async def workshop_views(
     """The workshop's boards now (only ``scope`` if the token opens one), whole: the plenary
     first, then by title. Cut each for its reader before it leaves the service."""
     refs = await ctx.reads.workshop_boards(workshop_id, scope)
-    views = [await ctx.reads.board_view(board_id) for board_id in refs]
+    views = await ctx.reads.board_views(list(refs))
     views.sort(key=lambda v: (v.kind != "plenary", v.title))
     return views
 

@@ -108,7 +108,7 @@ async def http_reads(served: Served) -> dict[str, str]:
     for board_id, decision_id in DECISIONS:
         path = f"/api/boards/{board_id}/decisions/{decision_id}/trace"
         reads[path] = await served.get(path)
-    for path in (f"/api/workshops/{W}/decisions", f"/api/workshops/{W}/overview"):
+    for path in (f"/api/workshops/{W}/{what}" for what in ("decisions", "overview", "summary")):
         reads[path] = await served.get(path)
     for track_id in TRACKS:
         reads[f"/api/tracks/{track_id}"] = await served.get(f"/api/tracks/{track_id}")
@@ -190,6 +190,7 @@ async def test_an_erased_persons_texts_read_erased_everywhere_and_only_theirs(
     assert f"/api/boards/{scenario.NAMED}/decisions/d-note/trace" in showing(
         before, scenario.PIA_NOTE
     )
+    assert f"/api/workshops/{W}/summary" in copies  # the copy's decision on the timeline
 
     answer = await erase(served, PIA)
     assert answer.status_code == 200, answer.text
