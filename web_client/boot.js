@@ -1,7 +1,7 @@
 // The page's first requests, sent while the rest of the modules are still loading: index.html
 // runs this module on its own as soon as it arrives, and app.js imports the same instance
-// (one module per URL), so the session exchange, and on a board page the ticket for its
-// socket, overlap the module downloads (docs/benchmarks.md, "canvas").
+// (one module per URL), so the session exchange and, on a board page, the ticket for its
+// socket go out at once and overlap the module downloads (docs/benchmarks.md, "canvas").
 import { Api } from "./api.js";
 
 /** The credential from the link's fragment (taken off the URL at once), else the session this
@@ -33,10 +33,12 @@ function liveBoard() {
   return kind === "b" && id && !replay ? decodeURIComponent(id) : null;
 }
 
+// The credential itself asks (a link, an invite or a session opens a ticket as the session
+// made from it would), beside the session exchange rather than after it.
 const board = liveBoard();
-const early = exchange && board
-  ? exchange.then((me) => (me.kind === "session" ? new Api(me.token).ticket(board) : null))
-    .then((t) => t && { ticket: t.ticket, at: Date.now() })
+const early = credential && board
+  ? new Api(credential).ticket(board)
+    .then((t) => ({ ticket: t.ticket, at: Date.now() }))
     .catch(() => null) // the socket's own request for a ticket says why, if it is refused
   : null;
 
