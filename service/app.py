@@ -18,10 +18,7 @@ import msgspec
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import FileResponse, Response
-from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
+from starlette.routing import WebSocketRoute
 from starlette.types import ASGIApp
 
 from domain.errors import PlenaryError
@@ -38,6 +35,7 @@ from service.commands.rates import LimitCommandRates, Rates
 from service.commands.runner import CommandRunner
 from service.context import Plenary
 from service.errors import http_error, plenary_error, validation_error
+from service.http import pages
 from service.http.headers import SecurityHeaders
 from service.integrity.desk import AuditDesk
 from service.integrity.sealing import Sealer
@@ -162,10 +160,6 @@ class PlenaryApp(Starlette):
         return SecurityHeaders(super().build_middleware_stack())
 
 
-async def index(_request: Request) -> Response:
-    return FileResponse(WEB_CLIENT / "index.html")
-
-
 def create_app(settings: Settings) -> Starlette:
     """The Plenary ASGI app for ``settings``."""
 
@@ -218,10 +212,7 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         *http.routes(),
         WebSocketRoute("/ws/boards/{board_id}", board_socket),
-        Route("/", index, methods=["GET"]),
-        Route("/w/{workshop_id}", index, methods=["GET"]),
-        Route("/b/{board_id}", index, methods=["GET"]),
-        Mount("/static", StaticFiles(directory=WEB_CLIENT), name="static"),
+        *pages.routes(WEB_CLIENT),
     ]
     return PlenaryApp(
         routes=routes,

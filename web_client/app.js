@@ -3,6 +3,7 @@
 // (sync.js), folds events into a view (board.js, facilitation.js), shows note and vote
 // commands optimistically and the facilitation around the canvas (panels.js).
 import { Api } from "./api.js";
+import { credential, exchange, firstTicket } from "./boot.js";
 import {
   BoardRenderer, COLOURS, NOTE_H, NOTE_W, applyCommand, applyEvent, clusterAt, clusterRects,
   emptyView, itemMarks, mayChangeBoard, mayChangeNote,
@@ -30,24 +31,13 @@ const $ = (id) => document.getElementById(id);
 const PRESENCE_EVERY_MS = 50; // at most 20 presence frames a second
 const STATUS_TEXT = { connecting: "connecting…", live: "live", reconnecting: "reconnecting…", offline: "offline" };
 
-// --------------------------------------------------------------------------- token
+// --------------------------------------------------------------------------- session
 
-/** The credential from the link's fragment (taken off the URL at once), else the session this
- * tab already holds. Links carry a link, an invite or a sign-in; the tab keeps a session. */
-function takeToken() {
-  const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
-  if (fromHash) {
-    history.replaceState(null, "", location.pathname + location.search);
-    return fromHash;
-  }
-  return sessionStorage.getItem("plenary-token");
-}
-
-/** Exchange `credential` for a working session and keep it fresh while the page is open
- * (a session lasts hours; it is renewed at half its life). */
-async function openSession(credential) {
+/** The session `exchange` (boot.js: already under way for `credential`), kept fresh while the
+ * page is open (a session lasts hours; it is renewed at half its life). */
+async function openSession(credential, exchange) {
   const api = new Api(credential);
-  const me = await api.session();
+  const me = await exchange;
   const keep = (session) => {
     api.token = session.token;
     sessionStorage.setItem("plenary-token", session.token);
@@ -116,7 +106,8 @@ class BoardPage {
     this.undo = new UndoControls(send);
     this.view = this.confirmed;
     this.frame = 0;
-    this.sync = new Sync(boardId, () => api.ticket(boardId).then((t) => t.ticket), {
+    const ticket = async () => (await firstTicket()) ?? (await api.ticket(boardId)).ticket;
+    this.sync = new Sync(boardId, ticket, {
       welcome: (f, view) => this.welcome(f, view),
       events: (events) => this.events(events),
       ack: (f) => this.ack(f),
@@ -631,10 +622,10 @@ function showHome() {
 }
 
 async function main() {
-  const token = takeToken();
+  const token = credential;
   if (!token) { showHome(); return; }
   let session;
-  try { session = await openSession(token); } catch (error) {
+  try { session = await openSession(token, exchange); } catch (error) {
     sessionStorage.removeItem("plenary-token");
     showHome();
     showAlert(error.code === "network" ? error.message

@@ -199,15 +199,33 @@ export class BoardRenderer {
     this.clusters = new Map();
     this.cursors = new Map();
     this.rects = new Map();
+    this.last = null; // the view and ui last drawn
+    this.refitting = 0;
     canvas.style.setProperty("--note-w", `${NOTE_W}px`);
     canvas.style.setProperty("--note-h", `${NOTE_H}px`);
     canvas.style.setProperty("--note-max-h", `${NOTE_MAX_H}px`);
   }
 
+  /** Each drawn note's height. A note far from the screen is not laid out (style.css:
+   * content-visibility) and counts at its least height until it is drawn (see refit). */
   heights() {
     const heights = new Map();
     for (const [id, el] of this.notes) heights.set(id, el.offsetHeight || NOTE_H);
     return heights;
+  }
+
+  /** A note just drawn near the screen may be taller than its cluster was fitted to: fit the
+   * clusters again, once a frame at most, without drawing the notes again. */
+  refit() {
+    if (this.refitting || !this.last) return;
+    this.refitting = requestAnimationFrame(() => {
+      this.refitting = 0;
+      const rects = clusterRects(this.last.view, this.heights());
+      const same = [...rects].every(([id, r]) => this.rects.get(id)?.y1 === r.y1);
+      if (same) return;
+      this.rects = rects;
+      this.renderClusters(this.last.view, this.last.ui);
+    });
   }
 
   /**
@@ -217,6 +235,7 @@ export class BoardRenderer {
    * results: Map item → {rank, votes, of}, outcomes: Map item → outcome}
    */
   render(view, ui) {
+    this.last = { view, ui };
     this.renderNotes(view, ui);
     this.rects = clusterRects(view, this.heights());
     this.renderClusters(view, ui);
@@ -277,6 +296,7 @@ export class BoardRenderer {
   noteElement(note) {
     const el = document.createElement("div");
     el.dataset.id = note.id;
+    el.addEventListener("contentvisibilityautostatechange", (ev) => { if (!ev.skipped) this.refit(); });
     el.tabIndex = 0;
     el.setAttribute("role", "group");
     el.setAttribute("aria-roledescription", "sticky note");
@@ -306,6 +326,10 @@ export class BoardRenderer {
     for (const [id, el] of this.clusters) {
       if (!view.clusters[id]) { el.remove(); this.clusters.delete(id); }
     }
+    const counts = new Map();
+    for (const n of Object.values(view.notes)) {
+      if (n.cluster_id) counts.set(n.cluster_id, (counts.get(n.cluster_id) ?? 0) + 1);
+    }
     for (const cluster of Object.values(view.clusters)) {
       let el = this.clusters.get(cluster.id);
       if (!el) {
@@ -327,7 +351,7 @@ export class BoardRenderer {
       const r = this.rects.get(cluster.id);
       Object.assign(el.style, { left: `${r.x0}px`, top: `${r.y0}px`,
         width: `${r.x1 - r.x0}px`, height: `${r.y1 - r.y0}px` });
-      const count = Object.values(view.notes).filter((n) => n.cluster_id === cluster.id).length;
+      const count = counts.get(cluster.id) ?? 0;
       const label = el.querySelector(".label");
       const text = `${cluster.label}`;
       if (label.textContent !== text) label.textContent = text;

@@ -14,6 +14,7 @@ from projections.board_view import BOARD_VIEW, BoardView
 from projections.trace import trace as trace_of
 from projections.visibility import present_view
 from service import edge
+from service.access.tokens import Kind
 from service.commands.access import check_board
 from service.commands.handle import handle
 from service.errors import BadRequest
@@ -150,6 +151,9 @@ async def ticket(call: Call[None]) -> answers.Ticket:
 
 
 B = "/api/boards/{board_id}"
+# A person's link opens the socket as the session it is exchanged for would, so a page can ask
+# for its first ticket and its session at once (web_client/boot.js).
+TICKETED: frozenset[Kind] = frozenset({"session", "invite", "link"})
 _SEEN = ("board_not_found",)
 ENDPOINTS = (
     Endpoint("GET", B, get_board, BoardView, errors=_SEEN),
@@ -205,5 +209,7 @@ ENDPOINTS = (
         answers.Trace,
         errors=(*_SEEN, "decision_not_found"),
     ),
-    Endpoint("POST", f"{B}/ticket", ticket, answers.Ticket, status=201, errors=_SEEN),
+    Endpoint(
+        "POST", f"{B}/ticket", ticket, answers.Ticket, status=201, credential=TICKETED, errors=_SEEN
+    ),
 )

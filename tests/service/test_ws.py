@@ -228,6 +228,26 @@ async def ticket_status(live: Live, token: str, board_id: str) -> int:
     return answer.status_code
 
 
+async def test_a_persons_link_gets_a_ticket_as_its_session_would(live: Live) -> None:
+    created = await live.http.post(
+        "/api/workshops", json={"title": "Linked"}, headers=live.headers(live.organiser)
+    )
+    workshop = created.json()
+    link = workshop["facilitator_url"].split("#token=", 1)[1]
+    board = await live.http.post(
+        f"/api/workshops/{workshop['id']}/boards",
+        json={"title": "Linked board"},
+        headers=live.headers(workshop["facilitator_token"]),
+    )
+    board_id = board.json()["id"]
+    assert await ticket_status(live, link, board_id) == 201
+    async with connect(await live.ws_url(link, board_id)) as ws:
+        await ws.send(msgspec.json.encode({"type": "hello", "since": None}).decode())
+        welcome = msgspec.json.decode(await ws.recv())
+    assert (welcome["type"], welcome["you"]["role"]) == ("welcome", "facilitator")
+    assert await ticket_status(live, live.organiser, board_id) == 401  # not an organiser's
+
+
 async def test_handshakes_take_a_ticket_for_that_board_once_and_nothing_else(
     live: Live,
 ) -> None:

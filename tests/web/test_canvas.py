@@ -282,3 +282,34 @@ async def test_two_fingers_pinch_the_board_larger(browser: Browser, workshop: Wo
     await fingers("touchEnd", 0)
     assert await zoom(page) == pytest.approx(1.5, abs=0.02)  # 100 px apart, then 150
     assert errors == []
+
+
+async def test_a_long_note_far_off_screen_stays_inside_its_cluster_once_scrolled_to(
+    browser: Browser, workshop: Workshop
+) -> None:
+    # Notes far from the screen are not laid out (style.css: content-visibility) and count at
+    # their least height until drawn; their cluster is fitted again when they are.
+    commands: list[dict[str, object]] = [
+        {"type": "note.add", "note_id": "near", "text": "Here", "x": 40, "y": 40},
+        {"type": "cluster.create", "cluster_id": "far", "label": "Far", "x": 5000, "y": 4000},
+        {"type": "note.add", "note_id": "long", "text": "A long idea " * 20, "x": 5020, "y": 4060},
+        {"type": "note.cluster", "note_id": "long", "cluster_id": "far"},
+    ]
+    for i, command in enumerate(commands):
+        await workshop.command(workshop.facilitator, command, f"far-{i}")
+    page, errors = await watched(browser, workshop.board_url(workshop.facilitator))
+    await wait_for(page, f"{SETTLED} === 2")
+    note = page.locator('#canvas .note[data-id="long"]')
+    await note.scroll_into_view_if_needed()
+    held = (
+        "(() => { const n = document.querySelector('#canvas .note[data-id=\"long\"]');"
+        " const c = document.querySelector('#canvas .cluster[data-id=\"far\"]');"
+        " return n.offsetHeight > 110"
+        " && n.getBoundingClientRect().bottom <= c.getBoundingClientRect().bottom; })()"
+    )
+    await wait_for(page, held)
+    assert inside(
+        await box(page, '#canvas .note[data-id="long"]'),
+        await box(page, '#canvas .cluster[data-id="far"]'),
+    )
+    assert errors == []
