@@ -193,7 +193,11 @@ export class PeopleConsole {
       return tr;
     });
     if (!rows.length) rows.push(box("tr", "", cell("Nobody has joined yet.", 5)));
-    $("people-table").tBodies[0].replaceChildren(...rows);
+    const table = $("people-table");
+    const focused = table.contains(document.activeElement) ? document.activeElement.dataset.person : null;
+    table.tBodies[0].replaceChildren(...rows);
+    // A keyboard user choosing groups with the arrow keys keeps their place while it redraws.
+    if (focused) table.querySelector(`select[data-person="${CSS.escape(focused)}"]`)?.focus();
   }
 
   groupSelect(workshop, person) {
