@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 from domain.recorded import RecordedEvent
 
@@ -42,6 +42,17 @@ class Projection(Protocol[V]):
 
     def decode(self, data: bytes) -> V:
         """The view back from ``encode``'s bytes."""
+        ...
+
+
+@runtime_checkable
+class FoldsInPlace(Projection[V], Protocol[V]):
+    """A projection that can fold a run of events changing its view in place: what a rebuild,
+    which holds the only reference to each view it builds, uses when a projection has it."""
+
+    def apply_all(self, view: V, records: Sequence[RecordedEvent]) -> V:
+        """``view`` with ``records`` (all of ``view``'s key) applied in order, equal to
+        ``apply`` one at a time; ``view`` and what it holds may be changed on the way."""
         ...
 
 

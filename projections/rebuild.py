@@ -5,16 +5,19 @@ page goes through ``Folds.feed``, which hands every event to each projection who
 ``key_of`` names a view (a test of the stream name or the type, before any decoding), and
 keeps the views decoded in memory until ``Folds.take`` encodes the ones changed since the last
 take, to be saved with the checkpoint. The views this takes are those the same projection
-folded alone would store: the folds are the projections' own ``apply``.
+folded alone would store: the folds are the projections' own ``apply``, or, for one that has
+it (``FoldsInPlace``), its ``apply_all`` over each view's run of events in a page, which may
+change the view in place since no one else holds it (``board_view`` then adds and changes
+notes without copying the board's notes for each).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from domain.recorded import RecordedEvent
-from projections.base import Projection
+from projections.base import FoldsInPlace, Projection
 
 KEEP_VIEWS = 10_000
 """Views of one projection kept decoded between saves at the most; past it, a save forgets
@@ -55,13 +58,21 @@ class Folds:
         for projection, views, changed in zip(
             self.projections, self._views, self._changed, strict=True
         ):
-            key_of, apply, initial = projection.key_of, projection.apply, projection.initial
+            runs: dict[str, list[RecordedEvent]] = {}
+            key_of = projection.key_of
             for rec in page:
                 key = key_of(rec)
                 if key is not None:
-                    view = views.get(key)
-                    views[key] = apply(initial(key) if view is None else view, rec)
-                    changed.add(key)
+                    run = runs.get(key)
+                    if run is None:
+                        runs[key] = [rec]
+                    else:
+                        run.append(rec)
+            apply_all = _apply_all(projection)
+            for key, run in runs.items():
+                view = views.get(key)
+                views[key] = apply_all(projection.initial(key) if view is None else view, run)
+            changed.update(runs)
 
     def take(self) -> dict[str, dict[str, bytes]]:
         """By projection name, the views changed since the last take, encoded. Past ``keep``
@@ -77,3 +88,18 @@ class Folds:
                     del views[key]
             self._changed[index] = set()
         return taken
+
+
+def _apply_all(projection: Projection[Any]) -> Callable[[Any, Sequence[RecordedEvent]], Any]:
+    """How ``projection`` folds a run of one view's events: its own ``apply_all``
+    (``FoldsInPlace``: the views here are held nowhere else), or ``apply`` one at a time."""
+    if isinstance(projection, FoldsInPlace):
+        return projection.apply_all
+    apply = projection.apply
+
+    def one_at_a_time(view: Any, records: Sequence[RecordedEvent]) -> Any:
+        for rec in records:
+            view = apply(view, rec)
+        return view
+
+    return one_at_a_time

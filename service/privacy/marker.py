@@ -37,6 +37,7 @@ typed backslash is escaped, so ``\\u0001`` typed as text never matches. (Not a l
 pattern that starts with a literal is searched for several times faster.)"""
 _OPENS = frozenset(b":,[")
 """What canonical JSON writes just before a value; a quote inside a string follows ``\\``."""
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
 _IN_TEXT = re.compile(r"\x01([A-Za-z0-9_.:-]{1,64})\x1f([A-Za-z0-9_-]*)\x02")
 
 Lookup = Callable[[str], AESGCM | None]
@@ -66,11 +67,17 @@ def open_body(cipher: AESGCM | None, person_id: str, body: bytes) -> str | None:
     if cipher is None or not body:
         return None
     try:
-        raw = base64.urlsafe_b64decode(body + b"=" * (-len(body) % 4))
+        raw = from_b64url(body)
         plain = cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], person_id.encode())
     except (InvalidTag, binascii.Error, ValueError):
         return None
     return plain.decode()
+
+
+def from_b64url(body: bytes) -> bytes:
+    """``base64.urlsafe_b64decode`` of unpadded ``body`` (same bytes, same ``binascii.Error``)
+    without its Python wrappers: twice as fast, and a rebuild opens every sealed text."""
+    return binascii.a2b_base64(body.translate(_FROM_URLSAFE) + b"=" * (-len(body) % 4))
 
 
 def markers(data: bytes) -> list[tuple[str, bytes]]:

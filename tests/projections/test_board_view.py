@@ -119,6 +119,24 @@ def test_the_view_at_version_n_is_the_fold_of_the_first_n_events(
 
 
 @SETTINGS
+@given(script=command_scripts(), data=st.data())
+def test_folding_runs_in_place_equals_the_pure_fold(script: Script, data: st.DataObject) -> None:
+    # What a rebuild does: a view of its own (new, or decoded from a save) given runs of events.
+    recorded = _board_log(script)
+    k = data.draw(st.integers(0, len(recorded)), label="saved at")
+    run = data.draw(st.integers(1, 9), label="run")
+    saved = BOARD_VIEW.encode(_view(recorded[:k]))
+    view = BOARD_VIEW.decode(saved) if k else BOARD_VIEW.initial(BOARD_ID)
+    for start in range(k, len(recorded), run):
+        view = BOARD_VIEW.apply_all(view, recorded[start : start + run])
+
+    pure = _view(recorded)
+    assert view == pure
+    assert BOARD_VIEW.encode(view) == BOARD_VIEW.encode(pure)
+    assert BOARD_VIEW.apply_all(view, []) is view
+
+
+@SETTINGS
 @given(script=command_scripts())
 def test_the_view_shows_what_the_decider_holds_after_every_event(script: Script) -> None:
     state = board.initial_state

@@ -3,6 +3,8 @@ is found in canonical JSON where it is a whole value, never where someone typed 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 
 import msgspec
@@ -68,3 +70,18 @@ def test_bytes_without_a_marker_are_returned_as_they_are() -> None:
     assert marker.markers(data) == []
     assert marker.owner_of(marker.seal(PIA, "pia", "x")) == "pia"
     assert marker.owner_of("Pia") is None
+
+
+@given(st.binary(max_size=40), st.text(alphabet="ABCXYZabcxyz0189_-+/=", max_size=40))
+def test_a_marker_body_decodes_as_base64url_decodes_it(raw: bytes, typed: str) -> None:
+    body = base64.urlsafe_b64encode(raw).rstrip(b"=")
+    assert marker.from_b64url(body) == raw
+    try:
+        expected: bytes | None = base64.urlsafe_b64decode(typed + "=" * (-len(typed) % 4))
+    except binascii.Error:
+        expected = None
+    try:
+        decoded: bytes | None = marker.from_b64url(typed.encode())
+    except binascii.Error:
+        decoded = None
+    assert decoded == expected
