@@ -138,6 +138,16 @@ def appended(chunks: Chunks[T], item: T) -> Chunks[T]:
     return (*chunks, (item,))
 
 
+def extended(chunks: Chunks[T], items: Sequence[T]) -> Chunks[T]:
+    """``chunks`` with ``items`` at the end, chunked as ``appended`` one by one would."""
+    if not items:
+        return chunks
+    head: list[T] = list(chunks[-1]) if chunks and len(chunks[-1]) < CHUNK else []
+    kept = chunks[:-1] if head else chunks
+    flat = [*head, *items]
+    return (*kept, *(tuple(flat[i : i + CHUNK]) for i in range(0, len(flat), CHUNK)))
+
+
 class LaneView(msgspec.Struct, frozen=True, kw_only=True):
     """A board's marks and the instant of each of its events, up to ``version``."""
 
@@ -175,6 +185,19 @@ class BoardLaneProjection:
         marks = view.marks if mark is None else appended(view.marks, replace(mark, title=""))
         chunks = appended(view.chunks, micros(recorded.recorded_at))
         return replace(view, version=recorded.version, marks=marks, chunks=chunks)
+
+    def apply_all(self, view: LaneView, records: Sequence[RecordedEvent]) -> LaneView:
+        """``apply`` over a run of the board's events, each chunk built once (a rebuild)."""
+        if not records:
+            return view
+        marks = [replace(mark, title="") for rec in records if (mark := mark_of(rec)) is not None]
+        instants = [micros(rec.recorded_at) for rec in records]
+        return replace(
+            view,
+            version=records[-1].version,
+            marks=extended(view.marks, marks),
+            chunks=extended(view.chunks, instants),
+        )
 
     def encode(self, view: LaneView) -> bytes:
         return msgspec.msgpack.encode(view)

@@ -124,3 +124,17 @@ def test_a_lane_holds_every_instant_and_mark_but_no_text_cut_at_any_version() ->
         marks = [replace(m, title="") for m in map(mark_of, recs) if m is not None]
         assert list(lane.marks_to(version)) == marks
     assert b"Streets" not in BOARD_LANE.encode(lane)  # the decision's title is the view's
+
+
+@given(st.lists(st.integers(min_value=1, max_value=CHUNK + 40), max_size=6))
+def test_a_lane_folded_in_runs_as_a_rebuild_does_is_the_lane_folded_one_by_one(
+    runs: list[int],
+) -> None:
+    events = long_board(sum(runs) + 3)
+    # when a rebuild folds the events in runs of those lengths (the last run takes the rest)
+    lane, start = BOARD_LANE.initial(BOARD_ID), 0
+    for length in [*runs, len(events)]:
+        lane = BOARD_LANE.apply_all(lane, events[start : start + length])
+        start += length
+    # then it is the lane ``apply`` folds one event at a time, chunks and all
+    assert lane == fold(BOARD_LANE, BOARD_ID, events)
