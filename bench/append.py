@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
 import sys
@@ -25,16 +24,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import msgspec
-from sqlalchemy.engine import make_url
 
+from bench.backends import add_backend_options, backends, drop_schemas
 from domain.recorded import EventMeta
 from service.ids import new_id
 from service.store import EventStore, NewEvent
-
-DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-
 
 _random_bits = random.Random().getrandbits
 
@@ -127,20 +122,15 @@ async def run_sqlite(args: argparse.Namespace) -> dict[str, Any]:
 
 async def run_postgres(args: argparse.Namespace) -> dict[str, Any]:
     schema = f"bench_{uuid.uuid4().hex[:12]}"
-    dsn = make_url(args.postgres_url).set(drivername="postgresql")
     try:
         return await run(args.postgres_url, schema, args)
     finally:
-        conn = await asyncpg.connect(dsn.render_as_string(hide_password=False))
-        try:
-            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        finally:
-            await conn.close()
+        await drop_schemas(args.postgres_url, schema)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.append", description=__doc__)
-    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    add_backend_options(parser, default="both")
     parser.add_argument("--boards", type=int, default=200)
     parser.add_argument("--writers", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -152,15 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         help="random UUID-4 event and command ids instead of the time-ordered UUIDv7 that "
         "the service and Plenary's clients mint",
     )
-    parser.add_argument("--sqlite-dir", default=None, help="folder for the SQLite file")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("PLENARY_TEST_POSTGRES_URL", DEFAULT_POSTGRES),
-        help="a fresh schema is created there and dropped afterwards",
-    )
     args = parser.parse_args(argv)
-    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    for backend in backends:
+    for backend in backends(args):
         runner = run_sqlite if backend == "sqlite" else run_postgres
         result = asyncio.run(runner(args))
         batches = result["batch_events"]

@@ -31,11 +31,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import msgspec
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
+from bench.backends import add_backend_options, backends, drop_schemas
 from bench.workload import workload, write
 from service.app import PROJECTIONS
 from service.commands.runner import CommandRunner
@@ -46,7 +45,6 @@ from service.readside.readmodels import SqlViewStore
 from service.readside.rebuild import PAGE, rebuild_all
 from service.store import EventStore
 
-DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 Location = tuple[str, str | None]
 """A log: database URL and PostgreSQL schema."""
 
@@ -187,18 +185,16 @@ async def run_postgres(args: argparse.Namespace) -> dict[str, Any]:
         return await run({k: (args.postgres_url, s) for k, s in schemas.items()}, args)
     finally:
         if args.keep is None:
-            dsn = make_url(args.postgres_url).set(drivername="postgresql")
-            conn = await asyncpg.connect(dsn.render_as_string(hide_password=False))
-            try:
-                for schema in schemas.values():
-                    await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            finally:
-                await conn.close()
+            await drop_schemas(args.postgres_url, *schemas.values())
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.rebuild", description=__doc__)
-    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="sqlite")
+    add_backend_options(
+        parser,
+        sqlite_help="folder for the SQLite files",
+        postgres_help="two fresh schemas are created there and dropped afterwards",
+    )
     parser.add_argument("--boards", type=int, default=100)
     parser.add_argument("--events", type=int, default=1000, help="events per board")
     parser.add_argument("--repeat", type=int, default=3)
@@ -206,7 +202,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reads", type=int, default=3, help="whole reads of each log per repeat (0: none)"
     )
-    parser.add_argument("--sqlite-dir", default=None, help="folder for the SQLite files")
     parser.add_argument(
         "--keep",
         metavar="DIR",
@@ -214,16 +209,10 @@ def main(argv: list[str] | None = None) -> int:
         help="keep the logs (SQLite files in DIR, PostgreSQL schemas named by the workload) "
         "and use them again on the next run with the same --boards, --events and --seed",
     )
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("PLENARY_TEST_POSTGRES_URL", DEFAULT_POSTGRES),
-        help="two fresh schemas are created there and dropped afterwards",
-    )
     args = parser.parse_args(argv)
     if args.keep is not None:
         Path(args.keep).mkdir(parents=True, exist_ok=True)
-    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    for backend in backends:
+    for backend in backends(args):
         result = asyncio.run((run_sqlite if backend == "sqlite" else run_postgres)(args))
         median, rate = result["rebuild_median_s"], result["rebuild_events_per_s"]
         print(

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
 import sys
@@ -31,11 +30,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import msgspec
-from sqlalchemy.engine import make_url
 
-from bench.rebuild import DEFAULT_POSTGRES, _ref
+from bench.backends import add_backend_options, backends, drop_schemas
+from bench.rebuild import _ref
 from bench.workload import workload, write
 from domain.streams import board_stream
 from projections.base import fold
@@ -117,28 +115,17 @@ async def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     try:
         return await run(args.postgres_url, schema, args)
     finally:
-        dsn = make_url(args.postgres_url).set(drivername="postgresql")
-        conn = await asyncpg.connect(dsn.render_as_string(hide_password=False))
-        try:
-            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        finally:
-            await conn.close()
+        await drop_schemas(args.postgres_url, schema)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.replay", description=__doc__)
-    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="sqlite")
+    add_backend_options(parser)
     parser.add_argument("--events", type=int, default=20_000, help="events on the board")
     parser.add_argument("--reads", type=int, default=300, help="warm reads (a third each cold)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--sqlite-dir", default=None, help="folder for the SQLite file")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("PLENARY_TEST_POSTGRES_URL", DEFAULT_POSTGRES),
-        help="a fresh schema is created there and dropped afterwards",
-    )
     args = parser.parse_args(argv)
-    for backend in ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]:
+    for backend in backends(args):
         result = asyncio.run(run_backend(backend, args))
         print(
             f"{backend:>10}: {result['board_events']:,} events; from the start "
