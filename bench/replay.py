@@ -14,6 +14,8 @@ view, cut for the viewer, encoded as JSON):
 - ``warm``: ``history.view_at`` once every checkpoint is stored.
 
 Prints latencies (p50, p95, max in ms) per way and one JSON line per backend to stdout.
+Rebuilding every read model over a million events, the other half of replay's figures in
+``docs/benchmarks.md``, is ``bench.rebuild``.
 """
 
 from __future__ import annotations
