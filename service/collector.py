@@ -8,17 +8,13 @@ permanent generation, so the next full pass walks only what was created since; o
 it are still freed by reference counting the moment nothing points at them. Cycles among
 them are not: every ``sweep_seconds`` the permanent generation is thawed, so the next full
 pass (one long pause, that often) collects them.
-
-``collections_paused`` is for a bounded burst that builds many long-lived objects and no
-cycles, such as a rebuild: no automatic pass runs inside it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 SWEEP_SECONDS = 600.0
@@ -63,20 +59,3 @@ class FreezeSurvivors:
             self.sweeps += 1
         else:
             gc.freeze()
-
-
-@contextlib.contextmanager
-def collections_paused() -> Iterator[None]:
-    """No automatic garbage collection inside the block; as before once it is left.
-
-    Reference counting still frees everything nothing points at; only cycles made inside wait
-    for the first pass after it. A rebuild keeps every view it folds in memory, a million
-    objects and more, and each full pass walked them all: 24 passes took 3.5 of the 11.5 s
-    of CPU that a million sealed events cost (``docs/benchmarks.md``)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

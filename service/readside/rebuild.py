@@ -7,8 +7,6 @@ page is read, so the database's work and the folding overlap. Views stay decoded
 and are saved, each projection's with its checkpoint in one transaction, every
 ``save_every`` events and at the end; a save runs while the next pages are folded. A rebuild
 stopped halfway leaves every projection at its last save, from where ``catch_up`` goes on.
-No automatic garbage collection runs meanwhile (``collections_paused``): a full pass would
-walk every view held in memory.
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ from domain.recorded import RecordedEvent
 from projections.base import EventSource, Projection
 from projections.rebuild import KEEP_VIEWS, Folds
 from projections.runner import ViewStore
-from service.collector import collections_paused
 
 PAGE = 5_000
 """Events read at a time: big enough that a read's fixed costs vanish, small enough to fold
@@ -44,19 +41,6 @@ async def rebuild_all(
     """Forget every view of ``projections`` and build them again from the first event; the
     last position applied. ``progress(position)`` is called after each page; ``keep`` bounds
     the views kept decoded in memory between saves (``Folds``)."""
-    with collections_paused():
-        return await _rebuild(projections, source, views, page, save_every, keep, progress)
-
-
-async def _rebuild(
-    projections: Sequence[Projection[Any]],
-    source: EventSource,
-    views: ViewStore,
-    page: int,
-    save_every: int,
-    keep: int,
-    progress: Callable[[int], None] | None,
-) -> int:
     for projection in projections:
         await views.reset(projection.name)
     folds = Folds(projections, keep)

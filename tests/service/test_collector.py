@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from service.collector import FreezeSurvivors, collections_paused
+from service.collector import FreezeSurvivors
 
 
 class Node:
@@ -92,27 +92,3 @@ def test_close_stops_freezing(clock: Clock) -> None:
     gc.collect()
     assert gc.get_freeze_count() == 0
     assert collector.full_passes == 0
-
-
-def test_collections_paused_holds_cycles_until_it_is_left() -> None:
-    assert gc.isenabled()
-    with collections_paused():
-        assert not gc.isenabled()
-        gc.collect()
-        before = gc.get_count()[0]
-        nodes = [weakref.ref(Node()) for _ in range(5000)]  # past every threshold
-        assert gc.get_count()[0] >= before + 5000  # counted, never collected
-        assert all(node() is not None for node in nodes)
-    assert gc.isenabled()
-    gc.collect()
-    assert all(node() is None for node in nodes)
-
-
-def test_collections_paused_leaves_a_disabled_collector_disabled() -> None:
-    gc.disable()
-    try:
-        with collections_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
