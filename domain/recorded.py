@@ -19,10 +19,15 @@ class EventMeta(msgspec.Struct, frozen=True, kw_only=True):
     causation_id: str | None = None
 
 
-class RecordedEvent(msgspec.Struct, frozen=True, kw_only=True):
+class RecordedEvent(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One event in the log: global ``position``, ``version`` within its stream, chain hashes.
 
     ``data`` holds the canonical JSON bytes of the domain event exactly as hashed.
+
+    Not tracked by the cyclic garbage collector (``gc=False``): its fields are strings, bytes,
+    numbers, a datetime and a frozen ``EventMeta``, so it can be in no reference cycle, and a
+    rebuild makes one for every event of the log (each tracked one counted towards the
+    collector's next pass).
     """
 
     position: int
