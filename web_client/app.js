@@ -113,7 +113,7 @@ class BoardPage {
       ack: (f) => this.ack(f),
       reject: (f) => this.reject(f),
       presence: (f) => this.presence(f),
-      status: (state) => setStatus(state),
+      status: (state) => this.status(state),
       error: (f) => console.warn("plenary: server error frame", f.code, f.message),
       fatal: (message, code) => this.fatal(message, code),
       probe: () => this.probe(),
@@ -189,6 +189,14 @@ class BoardPage {
     if (view) this.confirmed = { ...emptyView(this.boardId), ...view };
     this.members = new Map(frame.members.map((m) => [m.connection, m]));
     this.settle();
+  }
+
+  /** Live comes right after a welcome (its view, or its events, handed over): drawn now, not
+   * at the next animation frame, which a new or busy page may take a while to reach, so a page
+   * that says live shows what it was welcomed with, on its canvas and in its view(). */
+  status(state) {
+    if (state === "live") this.renderNow();
+    setStatus(state);
   }
 
   events(events) {
@@ -274,6 +282,13 @@ class BoardPage {
   scheduleRender() {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => { this.frame = 0; this.render(); });
+  }
+
+  /** Render at once; a render already scheduled would draw the same again, so it is dropped. */
+  renderNow() {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.render();
   }
 
   render() {

@@ -18,6 +18,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Origin
 
+from projections.board_view import BOARD_VIEW
 from service.ids import new_id
 from service.live import protocol
 from service.live.hub import Hub
@@ -91,6 +92,23 @@ async def test_welcome_without_since_carries_the_view(live: Live) -> None:
         assert welcome["board_id"] == live.board_id
         assert welcome["you"]["role"] == "facilitator"
         assert welcome["epoch"]
+
+
+async def test_welcome_without_since_is_at_the_head_when_the_stored_view_lags_the_log(
+    live: Live,
+) -> None:
+    await live.ctx.projector.stop()  # no catch-up in the background from here: the view lags
+    async with await live.client() as writer:
+        async with asyncio.timeout(WAIT):
+            await writer.command(add("n1", "Cycle lanes"))
+            await live.ctx.projector.catch_up()
+            await writer.command(add("n2", "School streets"))
+            await writer.command(add("n3", "Night buses"))
+    stored = await live.ctx.views.load_views(BOARD_VIEW.name, [live.board_id])
+    assert BOARD_VIEW.decode(stored[live.board_id]).version == 2
+    async with await live.client() as reader:
+        assert reader.welcome["version"] == reader.welcome["view"]["version"] == 4
+        assert sorted(reader.welcome["view"]["notes"]) == ["n1", "n2", "n3"]
 
 
 async def test_welcome_since_carries_the_missed_events_and_a_stale_epoch_gets_a_view(

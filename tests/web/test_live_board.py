@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, WebSocket, expect
+from playwright.async_api import Browser, Page, Route, WebSocket, expect
 
 from domain.actor import Actor
 from service.tools import demo
@@ -269,6 +269,52 @@ async def test_an_unacked_command_is_resent_with_the_same_op_id(
     assert [f["type"] for f in frames].count("hello") >= 1
     await expect(notes(guest)).to_have_count(1)
     assert len((await workshop.view())["notes"]) == 1
+
+
+AT_LIVE = """
+window.__atLive = [];
+document.addEventListener("DOMContentLoaded", () => {
+  new MutationObserver(() => {
+    if (window.plenary?.status() !== "live") return;
+    window.__atLive.push({
+      version: window.plenary.version(),
+      shown: window.plenary.view().version,
+      notes: Object.keys(window.plenary.view().notes).length,
+      drawn: document.querySelectorAll("#canvas .note").length,
+    });
+  }).observe(document.getElementById("status"), { attributes: true });
+});
+"""
+"""Records what the page holds at each moment its status turns live: a mutation observer runs
+right after the script that set it, before the page's next animation frame."""
+
+
+async def test_a_page_that_says_live_shows_the_board_it_was_welcomed_with(
+    browser: Browser, workshop: Workshop
+) -> None:
+    for i, text in enumerate(["Night buses", "Bike parking"]):
+        note = {"type": "note.add", "note_id": f"n{i}", "text": text, "x": 60 + 200 * i, "y": 90}
+        await workshop.command(workshop.facilitator, note, f"n{i}")
+    version = (await workshop.view())["version"]
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    await context.add_init_script(AT_LIVE)
+    page = await context.new_page()
+    await page.goto(workshop.board_url(await workshop.invite("participant", "Pia")))
+    await wait_for(page, "window.__atLive.length === 1")
+
+    async def add_a_note_then_give_the_ticket(route: Route) -> None:
+        note = {"type": "note.add", "note_id": "n2", "text": "Meanwhile", "x": 60, "y": 300}
+        await workshop.command(workshop.facilitator, note, "n2")
+        await route.continue_()
+
+    # Resumed: the note added while the page waits for its next ticket comes in welcome.events.
+    await page.route("**/ticket", add_a_note_then_give_the_ticket)
+    await page.evaluate("plenary.dropConnection()")
+    await wait_for(page, "window.__atLive.length === 2")
+    assert await page.evaluate("window.__atLive") == [
+        {"version": version, "shown": version, "notes": 2, "drawn": 2},
+        {"version": version + 1, "shown": version + 1, "notes": 3, "drawn": 3},
+    ]
 
 
 async def test_the_workshop_page_lists_its_boards(browser: Browser, workshop: Workshop) -> None:
