@@ -1,6 +1,5 @@
 """``/api/boards/{id}…``: a board's commands, its view now and in the past, its events, its
-vote rounds, a decision's trace, and the ticket that opens its socket. A few read handlers
-are a little over 15 lines: each reads, cuts for the viewer and builds one answer."""
+vote rounds, a decision's trace, and the ticket that opens its socket."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from domain import board
 from domain.board import Id
 from domain.errors import NotFound
 from domain.streams import board_stream
-from projections.board_view import BOARD_VIEW, BoardView
+from projections.board_view import BOARD_VIEW, BoardView, DecisionView
 from projections.trace import trace as trace_of
 from projections.visibility import present_view
 from service import edge
@@ -101,8 +100,7 @@ async def board_changes(call: Call[None]) -> history.Changes:
         if first > 0
         else BOARD_VIEW.initial(board_id)
     )
-    between = await call.ctx.store.read_stream(board_stream(board_id), first, after.version)
-    shown = await reads.present_history(board_id, between, viewer)
+    shown = await reads.history_between(board_id, first, after.version, viewer)
     return history.changes(before, after, shown)
 
 
@@ -125,12 +123,8 @@ async def trace(call: Call[None]) -> answers.Trace:
     items."""
     board_id = await _readable(call)
     view = present_view(await call.ctx.reads.board_view(board_id), call.viewer)
-    decision_id = call.path("decision_id")
-    decision = next((d for d in view.decisions if d.id == decision_id), None)
-    if decision is None:
-        raise NotFound("There is no such decision on this board.", code="decision_not_found")
-    events = await call.ctx.store.read_stream(board_stream(board_id), 0, decision.version)
-    shown = await call.ctx.reads.present_history(board_id, events, call.viewer)
+    decision = _decision(view, call.path("decision_id"))
+    shown = await call.ctx.reads.history_between(board_id, 0, decision.version, call.viewer)
     item = view.clusters.get(decision.item_id) or view.notes.get(decision.item_id)
     found = trace_of(board_id, decision, shown, view.discussion.actions)
     return answers.Trace(
@@ -140,6 +134,14 @@ async def trace(call: Call[None]) -> answers.Trace:
         origin=None if item is None else item.origin,
         actions=found.actions,
     )
+
+
+def _decision(view: BoardView, decision_id: str) -> DecisionView:
+    """The decision ``decision_id`` of the board; raises ``decision_not_found``."""
+    decision = next((d for d in view.decisions if d.id == decision_id), None)
+    if decision is None:
+        raise NotFound("There is no such decision on this board.", code="decision_not_found")
+    return decision
 
 
 async def ticket(call: Call[None]) -> answers.Ticket:

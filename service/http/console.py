@@ -1,8 +1,5 @@
 """``/api/workshops/{id}/…`` for the facilitator's console: one board command on every
-breakout board at once, the live agenda, and who has which board open now.
-
-``presence`` is longer than most handlers: it only reads the workshop and the hub and lays
-out one answer of nested shapes."""
+breakout board at once, the live agenda, and who has which board open now."""
 
 from __future__ import annotations
 
@@ -16,6 +13,7 @@ from service.http import answers
 from service.http.endpoints import Call, Endpoint
 from service.http.present import command_answer
 from service.ids import new_id
+from service.live.hub import Hub
 
 
 class AllIn(msgspec.Struct, frozen=True, kw_only=True):
@@ -53,7 +51,12 @@ async def presence(call: Call[None]) -> answers.Presence:
     if call.claims.role != "facilitator" or call.claims.board is not None:
         raise Forbidden("Only a facilitator of the whole workshop sees this.", code="forbidden")
     state = await call.ctx.reads.workshop_state(call.claims.wid)
-    hub = call.ctx.hub
+    return _presence(state, call.ctx.hub)
+
+
+def _presence(state: workshop.Workshop, hub: Hub) -> answers.Presence:
+    """Every board of the workshop and who has it open on this instance (``Hub.here``), named
+    as the workshop knows them."""
 
     def person(pid: str, sockets: int) -> answers.Here:
         known = state.participants.get(pid)

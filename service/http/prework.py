@@ -3,17 +3,17 @@ preview first, then the good rows), and putting the answers on the boards on the
 
 Every command goes through ``service.commands.handle`` (the ``prework`` stream kind, which a
 client cannot send itself: the service says what day it is and plans the placement). What
-people answered is shown to its author and to facilitators only. ``get_prework`` is longer than
-most handlers: it reads the form and cuts the answers for the caller, one field a line.
+people answered is shown to its author and to facilitators only.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import msgspec
 
-from domain import prework
+from domain import prework, workshop
 from domain.agenda import FormKind
 from domain.board import Id
 from domain.errors import Forbidden
@@ -96,22 +96,26 @@ async def get_prework(call: Call[None]) -> PreworkAnswer:
     state = await call.ctx.reads.prework_state(wid)
     people = await call.ctx.reads.workshop_state(wid)
     today = day_of(call.ctx.clock())
-
-    def person(author: str) -> PersonAnswers:
-        known = people.participants.get(author)
-        name = known.name if known else ("" if author != me else call.claims.name)
-        answers = state.answers.get(author, ())
-        return PersonAnswers(
-            author=author, name=name, answers=answers, board_id=state.placed.get(author)
-        )
-
-    everyone = [person(a) for a in state.answers] if _sees_everyone(call) else []
+    person = partial(_person, state, people, {me: call.claims.name})
     return PreworkAnswer(
         form=state.form,
         today=today,
         open=state.form is not None and today <= state.form.due,
         mine=person(me) if me in state.answers else None,
-        answers=everyone,
+        answers=[person(a) for a in state.answers] if _sees_everyone(call) else [],
+    )
+
+
+def _person(
+    state: prework.Prework, people: workshop.Workshop, unknown: dict[str, str], author: str
+) -> PersonAnswers:
+    """``author``'s answers and where they were placed, named as the workshop knows them (or
+    as ``unknown`` names them: the caller's own name, before they joined)."""
+    known = people.participants.get(author)
+    name = known.name if known else unknown.get(author, "")
+    answers = state.answers.get(author, ())
+    return PersonAnswers(
+        author=author, name=name, answers=answers, board_id=state.placed.get(author)
     )
 
 

@@ -1,6 +1,5 @@
 """``/api/tracks/{id}…`` and ``/api/programme``: a solution track, its commands, and the
-programme of the caller's workshop with its outcome tracker (``programme`` is a little over 15
-lines: it reads and builds one answer of nested shapes)."""
+programme of the caller's workshop with its outcome tracker."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ import msgspec
 from domain import solution
 from domain.board import Id
 from domain.errors import NotFound
-from projections.programme import WorkshopEntry, members, outcomes
+from projections.programme import ProgrammeView, WorkshopEntry, members, outcomes
 from projections.solution_timeline import SolutionTimeline, with_actions
 from service.commands.access import track_stream
 from service.commands.handle import handle
@@ -57,7 +56,12 @@ async def programme(call: Call[None]) -> answers.Programme:
     """The caller's programme: its workshops, solution tracks and outcome tracker."""
     claims = call.claims
     name = (await call.ctx.reads.workshop_state(claims.wid)).programme
-    view = await call.ctx.reads.programme_view()
+    return _programme(await call.ctx.reads.programme_view(), name, claims.board)
+
+
+def _programme(view: ProgrammeView, name: str, board: str | None) -> answers.Programme:
+    """The programme ``name``: its workshops by date, their solution tracks (only the one of
+    ``board`` for a one-board token) and its outcome tracker."""
     workshops = sorted(members(view, name), key=_by_date)
     ids = {w.id for w in workshops}
     return answers.Programme(
@@ -65,9 +69,7 @@ async def programme(call: Call[None]) -> answers.Programme:
         title=view.programmes[name].title if name in view.programmes else "",
         workshops=workshops,
         tracks=[
-            t
-            for t in view.tracks.values()
-            if t.workshop_id in ids and claims.board in (None, t.board_id)
+            t for t in view.tracks.values() if t.workshop_id in ids and board in (None, t.board_id)
         ],
         outcomes=outcomes(view, name),
     )

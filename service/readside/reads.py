@@ -189,6 +189,14 @@ class Reads:
         anonymity = await self.anonymity_of(board_id)
         return then if then.anonymity == anonymity else replace(then, anonymity=anonymity)
 
+    async def history_between(
+        self, board_id: str, after: int, last: int, viewer: Viewer
+    ) -> list[RecordedEvent]:
+        """The board's events after version ``after`` up to ``last``, as ``viewer`` may see
+        them (``present_history``)."""
+        events = await self.store.read_stream(board_stream(board_id), after, last)
+        return await self.present_history(board_id, events, viewer)
+
     async def present_history(
         self,
         board_id: str,
