@@ -12,6 +12,7 @@ from service.http import (
     console,
     meta,
     openapi,
+    organisers,
     people,
     prework,
     reports,
@@ -23,6 +24,8 @@ from service.http.endpoints import Endpoint
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *meta.ENDPOINTS,
+    *people.SESSIONS,
+    *organisers.ENDPOINTS,
     *people.ENDPOINTS,
     *workshops.ENDPOINTS,
     *catchup.ENDPOINTS,

@@ -1,10 +1,10 @@
-"""Who gets in: sessions, organisers' programmes and workshops, invites, joining, and taking
-people out. Every credential expires and is checked against the log on each use
-(``service.access.auth``); every command goes through ``service.commands``.
+"""Who gets in: sessions, invites, joining, and taking people out (an organiser's programmes
+and workshops: ``service.http.organisers``). Every credential expires and is checked against
+the log on each use (``service.access.auth``); every command goes through
+``service.commands``.
 
 Handlers that issue a credential build a command and then an answer of many fields, one field
-a line; past 15 lines they still only decode, handle and encode. About 400 lines for the same
-reason: each of these endpoints is such a handler and its declared body.
+a line; past 15 lines they still only decode, handle and encode.
 """
 
 from __future__ import annotations
@@ -13,15 +13,12 @@ from typing import Annotated, Any
 
 import msgspec
 
-from domain import programme, workshop
+from domain import workshop
 from domain.actor import Actor
 from domain.board import Id
-from domain.errors import Forbidden, NotFound, no_such_workshop
+from domain.errors import Forbidden, NotFound
 from domain.types import WORKSHOP_ROLES, WorkshopRole
-from service import templates
 from service.access.tokens import Claims, Kind
-from service.commands import flows
-from service.commands.access import Caller
 from service.commands.handle import handle
 from service.commands.limits import Limits
 from service.errors import BadRequest
@@ -32,34 +29,6 @@ from service.ids import new_id
 
 ORGANISER: frozenset[Kind] = frozenset({"organiser"})
 ANY_CREDENTIAL: frozenset[Kind] = frozenset({"session", "invite", "link", "organiser", "signin"})
-
-
-class CreateWorkshopIn(msgspec.Struct, frozen=True, kw_only=True):
-    title: str
-    kind: workshop.WorkshopKind = "challenges"
-    date: str | None = None
-    group_size_limit: int = workshop.GROUP_SIZE_DEFAULT
-    agenda: tuple[workshop.AgendaItem, ...] = ()
-    programme: Id | None = None
-    """A programme of the caller's; without one the workshop is a programme of its own."""
-    template: Id | None = None
-    """A built-in template's kind or a saved template's id: the workshop's kind, agenda
-    (unless ``agenda`` is given), boards and their setup, and prework come from it."""
-    breakouts: int | None = None
-    """Breakout boards (0–4) made with the template, each with its group; the template's
-    count by default."""
-    facilitator_name: str | None = None
-    """How the organiser is named in this workshop; their organiser name by default."""
-    workshop_id: Id | None = None
-    command_id: Id | None = None
-
-
-class CreateProgrammeIn(msgspec.Struct, frozen=True, kw_only=True):
-    title: str
-    targets: programme.OutcomeTargets = msgspec.field(default_factory=programme.OutcomeTargets)
-    """The planned outcomes' targets; each left out keeps its default."""
-    programme_id: Id | None = None
-    command_id: Id | None = None
 
 
 class InviteIn(msgspec.Struct, frozen=True, kw_only=True):
@@ -80,7 +49,7 @@ class JoinIn(msgspec.Struct, frozen=True, kw_only=True):
     organisation: str = ""
 
 
-def _session(call: Call[Any], session: Claims) -> answers.Session:
+def session_answer(call: Call[Any], session: Claims) -> answers.Session:
     return answers.Session(
         token=call.ctx.auth.token(session),
         expires_at=session.exp,
@@ -106,93 +75,7 @@ async def new_session(call: Call[None]) -> answers.Session:
     """A fresh working session for any credential but a ticket: a link or sign-in link
     exchanged, a session renewed (the web client does this while it is used), an invite
     opened as its own person."""
-    return _session(call, call.ctx.auth.session_from(call.claims))
-
-
-# --------------------------------------------------------------------------- organisers
-
-
-async def create_programme(call: Call[CreateProgrammeIn]) -> answers.ProgrammeCreated:
-    """A programme owned by the calling organiser."""
-    body = call.body
-    programme_id = body.programme_id or new_id()
-    command = programme.CreateProgramme(
-        programme_id=programme_id, title=body.title, targets=body.targets
-    )
-    caller = Caller(actor=call.actor)
-    done = await handle(call.ctx, caller, command, body.command_id or new_id(), on=programme_id)
-    return answers.ProgrammeCreated(
-        id=programme_id,
-        title=body.title,
-        owner=call.claims.sub,
-        version=done.version,
-        targets=body.targets,
-    )
-
-
-async def my_programmes(call: Call[None]) -> answers.Programmes:
-    """The calling organiser and the programmes they own, each with its workshops."""
-    view = await call.ctx.reads.programme_view()
-    owned = sorted(
-        (p for p in view.programmes.values() if p.owner == call.claims.sub), key=lambda p: p.title
-    )
-    return answers.Programmes(
-        organiser=answers.Organiser(id=call.claims.sub, name=call.claims.name),
-        programmes=[
-            answers.OwnedProgramme(
-                id=p.id,
-                title=p.title,
-                workshops=[view.workshops[w] for w in p.workshops if w in view.workshops],
-            )
-            for p in owned
-        ],
-    )
-
-
-async def create_workshop(call: Call[CreateWorkshopIn]) -> answers.WorkshopCreated:
-    """A workshop in a programme the calling organiser owns (or one of its own), with the
-    organiser as its first facilitator; their token and link for it."""
-    body, auth = call.body, call.ctx.auth
-    workshop_id = body.workshop_id or new_id()
-    setup = await templates.plan(call.ctx, call.claims.sub, body.template, body.breakouts)
-    template = None if setup is None else setup[0]
-    command = workshop.CreateWorkshop(
-        workshop_id=workshop_id,
-        title=body.title,
-        kind=body.kind if template is None else template.kind,
-        date=body.date,
-        group_size_limit=body.group_size_limit,
-        agenda=body.agenda or (() if template is None else template.agenda),
-        programme=body.programme or workshop_id,
-        prework=None if template is None else template.prework,
-    )
-    name = call.claims.name if body.facilitator_name is None else body.facilitator_name
-    done = await flows.create_workshop(
-        call.ctx.runner, call.actor, command, name, body.command_id or new_id(), setup
-    )
-    host = Actor(id=call.claims.sub, role="facilitator", name=name)
-    link = auth.claims("link", host, workshop_id)
-    return answers.WorkshopCreated(
-        id=workshop_id,
-        title=command.title,
-        kind=command.kind,
-        date=command.date,
-        programme=command.programme,
-        version=done.version,
-        facilitator_token=auth.token(auth.claims("session", host, workshop_id)),
-        facilitator_url=auth.url(link, f"/w/{workshop_id}"),
-    )
-
-
-async def enter_workshop(call: Call[None]) -> answers.Session:
-    """A facilitator session for a workshop the calling organiser facilitates."""
-    workshop_id = call.path("workshop_id")
-    state = await call.ctx.reads.workshop_state(workshop_id)
-    person = state.participants.get(call.claims.sub)
-    if person is None or person.removed or person.role != "facilitator":
-        raise no_such_workshop()
-    host = Actor(id=call.claims.sub, role="facilitator", name=person.name)
-    return _session(call, call.ctx.auth.claims("session", host, workshop_id))
+    return session_answer(call, call.ctx.auth.session_from(call.claims))
 
 
 # --------------------------------------------------------------------------- invites and people
@@ -316,47 +199,10 @@ async def join(call: Call[JoinIn]) -> answers.Joined:
 
 W = "/api/workshops/{workshop_id}"
 _PEOPLE = ("forbidden", "unknown_participant")
-ENDPOINTS = (
+SESSIONS = (
     Endpoint("POST", "/api/auth/session", new_session, answers.Session, None, 201, ANY_CREDENTIAL),
-    Endpoint(
-        "POST",
-        "/api/programmes",
-        create_programme,
-        answers.ProgrammeCreated,
-        CreateProgrammeIn,
-        201,
-        ORGANISER,
-        ("programme_exists", "invalid_title", "invalid_targets"),
-    ),
-    Endpoint("GET", "/api/programmes", my_programmes, answers.Programmes, credential=ORGANISER),
-    Endpoint(
-        "POST",
-        "/api/workshops",
-        create_workshop,
-        answers.WorkshopCreated,
-        CreateWorkshopIn,
-        201,
-        ORGANISER,
-        (
-            "not_owner",
-            "programme_not_found",
-            "workshop_exists",
-            "programme_exists",
-            "unknown_template",
-            "invalid_breakouts",
-        ),
-        "workshop",
-    ),
-    Endpoint(
-        "POST",
-        f"{W}/enter",
-        enter_workshop,
-        answers.Session,
-        None,
-        201,
-        ORGANISER,
-        ("workshop_not_found",),
-    ),
+)
+ENDPOINTS = (
     Endpoint(
         "POST",
         f"{W}/invites",
