@@ -77,7 +77,8 @@ export class Grouping {
   }
 
   changed() {
-    this.page.sendPresence({ selection: [...this.selected].slice(0, 50) }); // presence holds 50
+    const selection = [...this.selected].slice(0, 50); // presence holds 50
+    this.page.input.sendPresence({ selection });
     this.page.scheduleRender();
   }
 
@@ -135,7 +136,7 @@ export class Grouping {
       const skip = new Set(held.ids);
       this.send(held.ids.flatMap((id) => {
         const n = this.view.notes[id];
-        return n ? this.page.dropped(id, n.x + held.x, n.y + held.y, skip) : [];
+        return n ? this.page.input.dropped(id, n.x + held.x, n.y + held.y, skip) : [];
       }));
     } else if (held.kind === "cluster") {
       this.clusters.moveCluster(held.id, held.x, held.y);
@@ -232,7 +233,7 @@ export class Grouping {
   /** A rectangle dragged on the empty canvas selects the notes it touches (Shift: adds them). */
   lasso(down) {
     const canvas = $("canvas");
-    const start = this.page.canvasPoint(down);
+    const start = this.page.input.canvasPoint(down);
     const box = document.createElement("div");
     box.className = "lasso";
     box.setAttribute("aria-hidden", "true");
@@ -240,7 +241,7 @@ export class Grouping {
     let rect = null;
     canvas.setPointerCapture(down.pointerId);
     const move = (ev) => {
-      const p = this.page.canvasPoint(ev);
+      const p = this.page.input.canvasPoint(ev);
       rect = { x0: Math.min(start.x, p.x), y0: Math.min(start.y, p.y),
         x1: Math.max(start.x, p.x), y1: Math.max(start.y, p.y) };
       if (!box.isConnected) canvas.append(box);

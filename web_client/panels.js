@@ -1,27 +1,18 @@
 // Facilitation around the canvas: the phase stepper, the timer, the board's modes and their
-// banners, the dot-voting panel and the decision log. Everyone sees the state; the controls
-// (`.host-only`) are shown to facilitators only. Static structure lives in index.html; this
-// module updates it in place so focus and half-typed input survive live updates.
+// banners, with the dot-voting panel (voting_panel.js) and the decision log (decision_log.js).
+// Everyone sees the state; the controls (`.host-only`) are shown to facilitators only. Static
+// structure lives in index.html; these modules update it in place so focus and half-typed input
+// survive live updates.
+import { DecisionLog } from "./decision_log.js";
+import { el, plural } from "./dom.js";
 import {
-  blindRound, clock, itemTitle, mayVote, OUTCOME_LABELS, PHASE_LABELS, PHASES, openRound, ranked,
-  roundNumber, secondsLeft, used,
+  clock, OUTCOME_LABELS, PHASE_LABELS, PHASES, roundNumber, secondsLeft,
 } from "./facilitation.js";
-import { uuidv7 } from "./ids.js";
 import { Chime } from "./chime.js";
 import { renderSetup } from "./setup.js";
+import { VotingPanel } from "./voting_panel.js";
 
 const $ = (id) => document.getElementById(id);
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
-const shorten = (text, max = 60) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-const timeOf = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
 function minutes(seconds) {
   return seconds % 60 ? plural(seconds, "second", "seconds")
@@ -64,7 +55,8 @@ export class Panels {
     this.me = null;
     this.now = () => Date.now();
     this.keys = {}; // what each rebuilt list was last built from
-    this.draft = null; // {opId, rationale} of a decision sent and not yet settled
+    this.voting = new VotingPanel(command);
+    this.decisions = new DecisionLog(command, links);
     this.lastLeft = null; // seconds left at the previous tick (null: no timer seen running)
     this.ticker = null;
   }
@@ -97,6 +89,8 @@ export class Panels {
       item.append(step);
       return item;
     }));
+    this.voting.start(me, host);
+    this.decisions.start(host);
     if (host) this.wire();
   }
 
@@ -128,30 +122,6 @@ export class Panels {
       }
       $("anonymity").focus();
     });
-    $("vote-open").addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      this.command({
-        type: "vote.open", round_id: uuidv7(), target: $("vote-target").value,
-        budget: Number($("vote-budget").value), per_item_max: Number($("vote-per-item").value),
-        hide_tallies: $("vote-hide").checked, facilitators_vote: $("vote-facilitators").checked,
-      });
-    });
-    $("vote-close").addEventListener("click", () => {
-      const round = openRound(this.view);
-      if (round) this.command({ type: "vote.close", round_id: round.id });
-    });
-    $("decision-form").addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      const rationale = $("decision-rationale").value.trim();
-      const itemId = $("decision-item").value;
-      if (!rationale || !itemId) return;
-      const opId = this.command({ type: "decision.record", decision_id: uuidv7(), item_id: itemId,
-        outcome: $("decision-outcome").value, rationale });
-      if (opId) {
-        this.draft = { opId, rationale };
-        $("decision-rationale").value = "";
-      }
-    });
   }
 
   /** Names shown again at once; pseudonyms only once the facilitator confirms. */
@@ -172,12 +142,7 @@ export class Panels {
   }
 
   /** A command was refused: give a decision's rationale back to the form. */
-  rejected(opId) {
-    if (this.draft?.opId === opId && !$("decision-rationale").value) {
-      $("decision-rationale").value = this.draft.rationale;
-    }
-    if (this.draft?.opId === opId) this.draft = null;
-  }
+  rejected(opId) { this.decisions.rejected(opId); }
 
   announce(text) {
     const region = $("announce");
@@ -196,8 +161,8 @@ export class Panels {
     renderSetup(view);
     this.renderModes(view);
     this.tick();
-    this.renderVoting(view, self);
-    this.renderDecisions(view);
+    this.voting.render(view, self);
+    this.decisions.render(view);
   }
 
   renderPhase(view) {
@@ -288,175 +253,5 @@ export class Panels {
       ? `Time’s up: ${timer.label}` : "Time’s up.";
     banner.hidden = false;
     if (this.live) this.chime.ring();
-  }
-
-  renderVoting(view, self) {
-    const host = this.host;
-    const round = openRound(view);
-    const status = $("vote-status");
-    if (round) {
-      const n = roundNumber(view, round.id);
-      status.textContent = `Round ${n} is open on ${round.target}: ${plural(round.budget, "dot", "dots")}`
-        + ` each, at most ${round.per_item_max} on one.`
-        + (round.hide_tallies ? " Tallies stay hidden until it closes." : "");
-    } else {
-      status.textContent = "No round is open.";
-    }
-    const left = $("dots-left");
-    const voting = mayVote(view, round, this.me);
-    left.hidden = !voting;
-    if (voting) {
-      const n = round.budget - used(round, self);
-      left.textContent = `${n} of ${round.budget} dots left`;
-      left.dataset.left = String(n);
-    }
-    if (host) {
-      // The form shows where it can work: in the vote phase, with no round open.
-      $("vote-open").hidden = Boolean(round) || view.phase !== "vote";
-      $("vote-close").hidden = !round;
-      $("vote-open-hint").hidden = view.phase === "vote";
-    }
-    this.renderRounds(view, self);
-  }
-
-  renderRounds(view, self) {
-    const rounds = Object.values(view.rounds);
-    const titles = rounds.flatMap((r) => r.item_ids.map((id) => itemTitle(view, id)));
-    const blind = blindRound(view);
-    const key = JSON.stringify([rounds, titles, self, blind]);
-    if (this.keys.rounds === key) return;
-    this.keys.rounds = key;
-    const items = rounds.map((round, index) => {
-      const item = el("li", `round ${round.open ? "open" : "closed"}`);
-      item.dataset.round = round.id;
-      const head = el("h3", "round-head", `Round ${index + 1} · ${round.target}`);
-      head.append(el("span", `state ${round.open ? "open" : "closed"}`, round.open ? "open" : "closed"));
-      item.append(head);
-      const mine = round.votes[self] ?? {};
-      let rows;
-      if (!round.open && blind) {
-        item.append(el("p", "meta", "Its results are set aside while the open round hides its tallies."));
-        rows = [];
-      } else if (!round.open) {
-        rows = ranked(round);
-        item.append(el("p", "meta", `${plural(round.voters, "voter", "voters")} · closed ${timeOf(round.closed_at)}`));
-      } else if (!round.hide_tallies) {
-        rows = ranked({ results: round.item_ids.map((id) => ({ item_id: id, votes: round.tallies[id] ?? 0 }))
-          .sort((a, b) => b.votes - a.votes || (a.item_id < b.item_id ? -1 : 1)) });
-      } else {
-        item.append(el("p", "meta", "Tallies are hidden until the round closes."));
-        rows = round.item_ids.filter((id) => mine[id]).map((id) => ({ item_id: id, votes: null }));
-      }
-      const list = el("ol", "results");
-      list.setAttribute("aria-label", `Round ${index + 1} ${round.open ? "tallies" : "results"}`);
-      for (const row of rows) {
-        const li = el("li", "result");
-        li.dataset.item = row.item_id;
-        if (row.rank !== undefined) li.append(el("span", "rank", `#${row.rank}`));
-        li.append(el("span", "item-title", shorten(itemTitle(view, row.item_id))));
-        if (row.votes !== null) li.append(el("span", "votes", plural(row.votes, "dot", "dots")));
-        if (mine[row.item_id]) li.append(el("span", "yours", `${mine[row.item_id]} yours`));
-        list.append(li);
-      }
-      if (rows.length) item.append(list);
-      return item;
-    });
-    $("rounds").replaceChildren(...items.reverse()); // the newest round first
-  }
-
-  renderDecisions(view) {
-    if (this.host) this.renderDecisionForm(view);
-    const key = JSON.stringify([view.decisions, Object.keys(view.rounds), view.workshop_id,
-      view.discussion?.actions]);
-    if (this.keys.decisions === key) return;
-    this.keys.decisions = key;
-    const entries = view.decisions.map((d) => {
-      const item = el("li", "decision");
-      item.dataset.outcome = d.outcome;
-      item.dataset.item = d.item_id;
-      const head = el("h3", "decision-head");
-      head.append(el("span", `badge outcome`, OUTCOME_LABELS[d.outcome] ?? d.outcome),
-        el("span", "item-title", d.title));
-      head.lastChild.title = d.item_kind === "clusters" ? "Cluster" : "Note";
-      item.append(head, el("p", "rationale", d.rationale));
-      item.append(this.evidence(view, d.evidence));
-      item.append(el("p", "meta", `v${d.version} · ${timeOf(d.decided_at)}`));
-      item.append(this.decisionLinks(d));
-      if (this.links.actions) item.append(this.links.actions(d, view));
-      return item;
-    });
-    $("decisions").replaceChildren(...entries);
-    if (!entries.length) $("decisions").append(el("li", "empty", "No decisions yet."));
-  }
-
-  /** Where to read more: the decision's trace, and its solution track once it has one. */
-  decisionLinks(d) {
-    const links = el("p", "decision-links");
-    const short = shorten(d.title, 40);
-    const trace = el("a", "", "Trace");
-    trace.href = this.links.trace(d);
-    trace.setAttribute("aria-label", `Trace of the decision on “${short}”`);
-    links.append(trace);
-    if (this.links.replay) {
-      const replay = el("a", "", "Replay");
-      replay.href = this.links.replay(d);
-      replay.setAttribute("aria-label", `Replay the board up to the decision on “${short}”`);
-      links.append(" · ", replay);
-    }
-    if (d.track_id) {
-      const track = el("a", "", "Solution track");
-      track.href = this.links.track(d.track_id);
-      track.setAttribute("aria-label", `Solution track of “${short}”`);
-      links.append(" · ", track);
-    }
-    return links;
-  }
-
-  evidence(view, ev) {
-    const list = el("dl", "evidence");
-    const add = (term, detail) => { list.append(el("dt", "", term), detail); };
-    if (ev.round_id) {
-      const n = roundNumber(view, ev.round_id);
-      add("Vote", el("dd", "", `${n ? `Round ${n}` : "A round"}: ${plural(ev.votes, "dot", "dots")}, `
-        + `rank ${ev.rank} of ${ev.ballot_size}`));
-    } else {
-      add("Vote", el("dd", "muted", "No closed round had it on the ballot"));
-    }
-    if (ev.grid) add("Grid", el("dd", "", `impact ${ev.grid.impact} · effort ${ev.grid.effort}`));
-    if (ev.notes?.length) {
-      const notes = el("dd", "");
-      const ul = el("ul", "evidence-notes");
-      for (const n of ev.notes) ul.append(el("li", "", shorten(n.text, 80)));
-      notes.append(ul);
-      add(ev.notes.length === 1 ? "Note" : `Notes (${ev.notes.length})`, notes);
-    }
-    add("At", el("dd", "", `board version ${ev.board_version}`));
-    return list;
-  }
-
-  renderDecisionForm(view) {
-    const select = $("decision-item");
-    const clusters = Object.values(view.clusters);
-    const notes = Object.values(view.notes).filter((n) => !n.hidden);
-    const key = JSON.stringify([clusters.map((c) => [c.id, c.label]), notes.map((n) => [n.id, n.text])]);
-    if (this.keys.decisionItems !== key) {
-      this.keys.decisionItems = key;
-      const chosen = select.value;
-      const group = (label, items, text) => {
-        const g = document.createElement("optgroup");
-        g.label = label;
-        g.append(...items.map((i) => new Option(shorten(text(i), 50), i.id)));
-        return g;
-      };
-      const groups = [];
-      if (clusters.length) groups.push(group("Clusters", clusters, (c) => c.label));
-      if (notes.length) groups.push(group("Notes", notes, (n) => n.text));
-      select.replaceChildren(...groups);
-      if (chosen && [...select.options].some((o) => o.value === chosen)) select.value = chosen;
-    }
-    const open = ["discuss", "decide"].includes(view.phase);
-    $("decision-form").hidden = !open;
-    $("decision-hint").hidden = open;
-    $("decision-form").querySelector("button[type=submit]").disabled = !select.options.length;
   }
 }

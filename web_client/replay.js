@@ -3,8 +3,9 @@
 // the live board's own fold (board.js applyEvent) and drawn read-only by its renderer and
 // panels. No socket, no commands: a cursor over versions 0..head, moved by a slider, steps,
 // play at a compressed speed, and "jump to" marks. One page's parts (load, cursor, drawing,
-// marks, log) that only make sense together: kept in one module, past 300 lines.
-import { applyEvent, BoardRenderer, emptyView, itemMarks } from "./board.js";
+// marks, log) that only make sense together: kept in one module, past 300 lines on purpose.
+import { applyEvent, emptyView, itemMarks } from "./board.js";
+import { BoardRenderer } from "./board_render.js";
 import { el, NOT_FOUND_CODES, roleName, shorten, showNotFound, workshopLink } from "./dom.js";
 import { itemTitle, OUTCOME_LABELS, PHASE_LABELS, roundNumber } from "./facilitation.js";
 import { describe, Panels } from "./panels.js";

@@ -37,10 +37,10 @@ export function boardsAt(boardId, token, versions) {
 }
 
 /** The board page's socket side, for one person: `frames` (text frames as the server sent
- * them, in order) go through the page's own Sync, and the view is kept as BoardPage in app.js
- * keeps it (a welcome's view replaces it, events fold onto it, an `anonymity.set` asks for a
- * fresh welcome). Returns, for each frame index in `report`, the view then and, with `tags`,
- * the page's rule predictions for it (see `predict`). */
+ * them, in order) go through the page's own Sync, and the view is kept the way BoardPage
+ * (board_page.js) keeps it (a welcome's view replaces it, events fold onto it, an
+ * `anonymity.set` asks for a fresh welcome). Returns, for each frame index in `report`, the
+ * view then and, with `tags`, the page's rule predictions for it (see `predict`). */
 export function follow(boardId, frames, report, tags = null) {
   const wanted = new Set(report);
   let me = null;

@@ -1,0 +1,209 @@
+// The canvas of a board: one element per note, cluster and cursor, updated in place from the
+// folded view (board.js), in the board's reading order (keyboard.js) and where people put them.
+import { clusterRects, COLOURS, NOTE_H, NOTE_MAX_H, NOTE_W } from "./board.js";
+import { cardLabel, renderCard } from "./card.js";
+import { extrasElement, groupTag, groupTagElement, renderExtras } from "./item_extras.js";
+import { arrange, readingOrder } from "./keyboard.js";
+
+function hue(text) {
+  let h = 0;
+  for (const ch of text) h = (h * 31 + ch.codePointAt(0)) % 360;
+  return h;
+}
+
+export class BoardRenderer {
+  /** Keeps one element per note, cluster and cursor; updates them in place. */
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.notes = new Map();
+    this.clusters = new Map();
+    this.cursors = new Map();
+    this.rects = new Map();
+    this.last = null; // the view and ui last drawn
+    this.refitting = 0;
+    canvas.style.setProperty("--note-w", `${NOTE_W}px`);
+    canvas.style.setProperty("--note-h", `${NOTE_H}px`);
+    canvas.style.setProperty("--note-max-h", `${NOTE_MAX_H}px`);
+  }
+
+  /** Each drawn note's height. A note far from the screen is not laid out (style.css:
+   * content-visibility) and counts at its least height until it is drawn (see refit). */
+  heights() {
+    const heights = new Map();
+    for (const [id, el] of this.notes) heights.set(id, el.offsetHeight || NOTE_H);
+    return heights;
+  }
+
+  /** A note just drawn near the screen may be taller than its cluster was fitted to: fit the
+   * clusters again, once a frame at most, without drawing the notes again. */
+  refit() {
+    if (this.refitting || !this.last) return;
+    this.refitting = requestAnimationFrame(() => {
+      this.refitting = 0;
+      const rects = clusterRects(this.last.view, this.heights());
+      const same = [...rects].every(([id, r]) => this.rects.get(id)?.y1 === r.y1);
+      if (same) return;
+      this.rects = rects;
+      this.renderClusters(this.last.view, this.last.ui);
+    });
+  }
+
+  /**
+   * ui: {me: {id (as this view names people), role}, movable, mayEdit(note) → bool, dragging,
+   * editing, pending: Set of note ids, cursors: [{key, name, x, y, typing}],
+   * ballot: {round, canVote, mine: {item → dots}, showTallies} | null,
+   * results: Map item → {rank, votes, of}, outcomes: Map item → outcome}
+   */
+  render(view, ui) {
+    this.last = { view, ui };
+    this.renderNotes(view, ui);
+    this.rects = clusterRects(view, this.heights());
+    this.renderClusters(view, ui);
+    this.renderCursors(ui.cursors);
+    // Tab follows the board's layout, not the order items were made in.
+    arrange(this.canvas, readingOrder(view, this.rects)
+      .map((id) => this.notes.get(id) ?? this.clusters.get(id)));
+    // What the items cover, in board coordinates (null: nothing); the canvas grows with it.
+    const b = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    const cover = (x0, y0, x1, y1) => {
+      b.x0 = Math.min(b.x0, x0); b.y0 = Math.min(b.y0, y0);
+      b.x1 = Math.max(b.x1, x1); b.y1 = Math.max(b.y1, y1);
+    };
+    for (const r of this.rects.values()) cover(r.x0, r.y0, r.x1, r.y1);
+    for (const n of Object.values(view.notes)) cover(n.x, n.y, n.x + NOTE_W, n.y + NOTE_H);
+    this.bounds = Number.isFinite(b.x0) ? b : null;
+    this.canvas.style.width = `${Math.max(1600, b.x1 + 400)}px`;
+    this.canvas.style.height = `${Math.max(1000, b.y1 + 300)}px`;
+  }
+
+  renderNotes(view, ui) {
+    for (const [id, el] of this.notes) {
+      if (!view.notes[id]) { el.remove(); this.notes.delete(id); }
+    }
+    for (const note of Object.values(view.notes)) {
+      let el = this.notes.get(note.id);
+      if (!el) { el = this.noteElement(note); this.notes.set(note.id, el); this.canvas.append(el); }
+      el.className = `note ${COLOURS.includes(note.colour) ? note.colour : "yellow"}`;
+      el.classList.toggle("pending", ui.pending.has(note.id));
+      el.classList.toggle("movable", ui.movable);
+      el.classList.toggle("dragging", ui.dragging === note.id || ui.nudging === note.id);
+      el.classList.toggle("editing", ui.editing === note.id);
+      el.classList.toggle("private", Boolean(note.hidden));
+      el.dataset.cluster = note.cluster_id ?? "";
+      if (ui.dragging !== note.id) {
+        el.style.left = `${note.x}px`;
+        el.style.top = `${note.y}px`;
+      }
+      const text = el.querySelector(".text");
+      if (text.textContent !== note.text) text.textContent = note.text;
+      const group = note.origin?.group ?? "";
+      el.setAttribute("aria-label", (note.fields?.length ? cardLabel(note)
+        : `${note.hidden ? "Private note" : "Note"}: ${note.text}`)
+        + (group ? ` (from ${group})` : ""));
+      if (note.text.length > 100) el.title = note.text; // a long text is cut short on the note
+      else el.removeAttribute("title");
+      // Inside a cluster of the same group, the cluster's tag says it once for all its notes.
+      const said = Boolean(group) && view.clusters[note.cluster_id]?.origin?.group === group;
+      groupTag(el.querySelector(".group-tag"), said ? "" : group);
+      renderCard(el, note);
+      el.querySelector(".delete").hidden = !ui.mayEdit(note);
+      el.querySelector(".mine").hidden = note.author !== ui.me.id;
+      el.querySelector(".private-mark").hidden = !note.hidden;
+      renderExtras(el.querySelector(".extras"), note.id, note.text, ui);
+    }
+  }
+
+  noteElement(note) {
+    const el = document.createElement("div");
+    el.dataset.id = note.id;
+    el.addEventListener("contentvisibilityautostatechange", (ev) => { if (!ev.skipped) this.refit(); });
+    el.tabIndex = 0;
+    el.setAttribute("role", "group");
+    el.setAttribute("aria-roledescription", "sticky note");
+    const text = document.createElement("p");
+    text.className = "text";
+    const foot = document.createElement("div");
+    foot.className = "foot";
+    const mine = document.createElement("span");
+    mine.className = "mine";
+    mine.textContent = "yours";
+    const secret = document.createElement("span");
+    secret.className = "private-mark";
+    secret.textContent = "private";
+    secret.title = "Only you see this note until the facilitator reveals the notes";
+    foot.append(groupTagElement(), mine, secret, extrasElement());
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "delete";
+    remove.setAttribute("aria-label", "Delete note");
+    remove.title = "Delete note";
+    remove.textContent = "×";
+    el.append(text, foot, remove);
+    return el;
+  }
+
+  renderClusters(view, ui) {
+    for (const [id, el] of this.clusters) {
+      if (!view.clusters[id]) { el.remove(); this.clusters.delete(id); }
+    }
+    const counts = new Map();
+    for (const n of Object.values(view.notes)) {
+      if (n.cluster_id) counts.set(n.cluster_id, (counts.get(n.cluster_id) ?? 0) + 1);
+    }
+    for (const cluster of Object.values(view.clusters)) {
+      let el = this.clusters.get(cluster.id);
+      if (!el) {
+        el = document.createElement("section");
+        el.className = "cluster";
+        el.dataset.id = cluster.id;
+        el.tabIndex = 0;
+        el.setAttribute("role", "group");
+        el.setAttribute("aria-roledescription", "cluster");
+        const head = document.createElement("div");
+        head.className = "head";
+        const label = document.createElement("h2");
+        label.className = "label";
+        head.append(label, groupTagElement(), extrasElement());
+        el.append(head);
+        this.clusters.set(cluster.id, el);
+        this.canvas.prepend(el);
+      }
+      const r = this.rects.get(cluster.id);
+      Object.assign(el.style, { left: `${r.x0}px`, top: `${r.y0}px`,
+        width: `${r.x1 - r.x0}px`, height: `${r.y1 - r.y0}px` });
+      const count = counts.get(cluster.id) ?? 0;
+      const label = el.querySelector(".label");
+      const text = `${cluster.label}`;
+      if (label.textContent !== text) label.textContent = text;
+      el.dataset.count = String(count);
+      const group = cluster.origin?.group ?? "";
+      el.setAttribute("aria-label", `Cluster: ${cluster.label}, ${count} notes`
+        + (group ? `, from ${group}` : ""));
+      groupTag(el.querySelector(".group-tag"), group);
+      renderExtras(el.querySelector(".extras"), cluster.id, cluster.label, ui);
+    }
+  }
+
+  renderCursors(cursors) {
+    const seen = new Set();
+    for (const c of cursors) {
+      seen.add(c.key);
+      let el = this.cursors.get(c.key);
+      if (!el) {
+        el = document.createElement("div");
+        el.className = "cursor";
+        el.setAttribute("aria-hidden", "true");
+        el.innerHTML = '<svg width="16" height="20" viewBox="0 0 16 20"><path d="M1 1 L1 16 L5 12 L8 19 L11 18 L8 11 L14 11 Z"/></svg><span class="name"></span>';
+        el.style.setProperty("--hue", String(hue(c.id)));
+        this.cursors.set(c.key, el);
+        this.canvas.append(el);
+      }
+      el.dataset.name = c.name;
+      el.querySelector(".name").textContent = c.typing ? `${c.name} is typing…` : c.name;
+      el.style.transform = `translate(${c.x}px, ${c.y}px)`;
+    }
+    for (const [key, el] of this.cursors) {
+      if (!seen.has(key)) { el.remove(); this.cursors.delete(key); }
+    }
+  }
+}
