@@ -1,7 +1,7 @@
 """Every refusal becomes ``{"error": {"code", "message"}}``, its status read from one catalogue
 of codes (``CATALOGUE``).
 
-One module, long as it is: beside the catalogue stand the codes every endpoint of a kind may
+About 500 lines on purpose: beside the catalogue stand the codes every endpoint of a kind may
 answer and the codes of each stream kind's rules (``RULES``), so that what Plenary refuses, and
 where, is read in one place.
 """

@@ -2,8 +2,8 @@
 assignments and solution tracks, each created through ``service.commands``.
 
 The reads answer structs of many fields, one field a line (``get_workshop``, ``overview``);
-past 15 lines they still only read, cut for the viewer and encode. Just over 300 lines for the
-same reason.
+past 15 lines they still only read, cut for the viewer and encode. Just over 300 lines on
+purpose, for the same reason.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ and counts carry nothing personal (``projections.timeline``); they come from eac
 lane (``board_lane``) plus its newest events, cut at the version of the board's view, and a
 decision's mark takes its title from that view, so no text is kept beside the boards'.
 
-Just over 300 lines: the answer's shapes are declared here, one field a line, beside the
-functions that fill them.
+Just over 300 lines on purpose: the answer's shapes are declared here, one field a line, beside
+the functions that fill them.
 """
 
 from __future__ import annotations
