@@ -45,7 +45,7 @@ export function showNotFound(what, message) {
     const node = document.getElementById(id);
     if (node) node.hidden = true;
   }
-  for (const id of ["status", "title", "workshop-link"]) document.getElementById(id).hidden = true;
+  for (const id of ["status", "title", "workshop-link", "replay-link"]) document.getElementById(id).hidden = true;
   document.getElementById("not-found-title").textContent = `${what} not found`;
   document.getElementById("not-found-text").textContent = message;
   document.getElementById("not-found").hidden = false;

@@ -247,6 +247,9 @@ async def test_a_missing_board_or_workshop_is_a_not_found_page(
         await expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         await expect(page.locator("#status")).to_be_hidden()  # no "offline" board behind it
         await expect(page.locator("#board")).to_be_hidden()
+        # No way on from it to a board that is not there: no workshop or replay link.
+        await expect(page.locator("#workshop-link")).to_be_hidden()
+        await expect(page.locator("#replay-link")).to_be_hidden()
         await assert_accessible(page)
         # The browser logs the refused request itself; the page's script raised nothing.
         assert [e for e in errors if "Failed to load resource" not in e] == []
