@@ -173,6 +173,29 @@ async def test_the_list_view_on_a_desktop_deletes_by_keyboard_and_follows_live_c
     assert errors == []
 
 
+async def test_an_observer_scrolls_a_long_list_by_keyboard(
+    browser: Browser, workshop: Workshop
+) -> None:
+    long = [
+        {"type": "note.add", "note_id": f"n-{i}", "text": f"Idea {i}", "x": 40, "y": 60 + 140 * i}
+        for i in range(24)
+    ]
+    await given(workshop, long, "long")
+    url = workshop.board_url(await workshop.invite("observer", "Olga"))
+    olga, errors = await watched(browser, url)
+    await olga.get_by_role("button", name="List").click()
+    listed = olga.locator("#list-view")
+    await expect(listed.locator(".list-note")).to_have_count(24)
+    # Nothing in it takes focus for an observer, so the list itself does: Tab reaches it and
+    # the arrow keys scroll it (axe: scrollable-region-focusable).
+    assert await listed.evaluate("e => e.scrollHeight > e.clientHeight")
+    await olga.get_by_role("button", name="Grid").focus()
+    await olga.keyboard.press("Tab")
+    await expect(listed).to_be_focused()
+    await assert_accessible(olga)
+    assert errors == []
+
+
 async def grid_events(workshop: Workshop, item_id: str) -> list[str]:
     """The grid events recorded for ``item_id``, oldest first, as "type impact effort"."""
     answer = await workshop.http.get(
