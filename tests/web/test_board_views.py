@@ -173,7 +173,7 @@ async def test_the_list_view_on_a_desktop_deletes_by_keyboard_and_follows_live_c
     assert errors == []
 
 
-async def test_an_observer_scrolls_a_long_list_by_keyboard(
+async def test_an_observer_scrolls_a_long_list_and_grid_by_keyboard(
     browser: Browser, workshop: Workshop
 ) -> None:
     long = [
@@ -192,6 +192,14 @@ async def test_an_observer_scrolls_a_long_list_by_keyboard(
     await olga.get_by_role("button", name="Grid").focus()
     await olga.keyboard.press("Tab")
     await expect(listed).to_be_focused()
+    await assert_accessible(olga)
+    # The grid likewise: an observer's items are no buttons, so the view takes focus itself.
+    await olga.get_by_role("button", name="Grid").click()
+    grid = olga.locator("#grid-view")
+    await expect(grid.locator("#grid-pool li")).to_have_count(24)
+    assert await grid.evaluate("e => e.scrollHeight > e.clientHeight")
+    await olga.keyboard.press("Tab")
+    await expect(grid).to_be_focused()
     await assert_accessible(olga)
     assert errors == []
 
