@@ -1,6 +1,7 @@
 // The tools around the board page's canvas: the forms that add a note or a cluster (closed,
 // and saying why, while the lock or the phase closes them), and the view tools (zoom, fit, zoom
 // to a cluster, tidy a cluster or the board).
+import { filled } from "./dom.js";
 import { uuidv7 } from "./ids.js";
 import { phasesOf } from "./facilitation.js";
 
@@ -17,7 +18,7 @@ export class BoardTools {
     $("add-note").addEventListener("submit", (ev) => {
       ev.preventDefault();
       const input = $("note-text");
-      const text = input.value.trim();
+      const text = filled(input);
       if (!text) return;
       this.addNote(text, $("note-colour").value);
       input.value = "";
@@ -25,7 +26,7 @@ export class BoardTools {
     $("add-cluster").addEventListener("submit", (ev) => {
       ev.preventDefault();
       const input = $("cluster-label");
-      const label = input.value.trim();
+      const label = filled(input);
       if (!label) return;
       this.addCluster(label);
       input.value = "";

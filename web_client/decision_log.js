@@ -1,7 +1,7 @@
 // The decision log of the board page (part of the facilitation, panels.js): each decision with
 // its outcome, rationale and evidence (the vote, the grid, the notes), its links (trace, replay,
 // solution track) and its action items; and the facilitator's form that records one.
-import { el, plural, shorten } from "./dom.js";
+import { el, filled, plural, shorten } from "./dom.js";
 import { OUTCOME_LABELS, roundNumber } from "./facilitation.js";
 import { uuidv7 } from "./ids.js";
 
@@ -27,7 +27,7 @@ export class DecisionLog {
   wire() {
     $("decision-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
-      const rationale = $("decision-rationale").value.trim();
+      const rationale = filled($("decision-rationale"));
       const itemId = $("decision-item").value;
       if (!rationale || !itemId) return;
       const opId = this.command({ type: "decision.record", decision_id: uuidv7(), item_id: itemId,

@@ -3,7 +3,7 @@
 // facilitator spotlights items (the next in the latest closed round's ranking, or the one last
 // focused on the canvas), everyone's canvas follows unless they opt out, people comment on the
 // spotlighted item, and each decision in the decision log takes action items.
-import { box, dayEl, el, shorten, srOnly, timeEl } from "./dom.js";
+import { box, dayEl, el, filled, shorten, srOnly, timeEl } from "./dom.js";
 import { itemTitle, ranked, refusal } from "./facilitation.js";
 import { uuidv7 } from "./ids.js";
 
@@ -107,7 +107,7 @@ export class DiscussionPanel {
     });
     $("comment-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
-      const text = $("comment-text").value.trim();
+      const text = filled($("comment-text"));
       const itemId = this.view?.discussion.spotlight;
       if (!text || !itemId) return;
       const opId = this.command({ type: "comment.add", comment_id: uuidv7(), item_id: itemId, text });

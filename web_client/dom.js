@@ -53,6 +53,17 @@ export function showNotFound(what, message) {
   document.getElementById("not-found-title").focus();
 }
 
+/** The trimmed text of a required field, or null: a field of spaces only is refused in place
+ * with the browser's own message bubble, as an empty one is, until it is typed in again. */
+export function filled(input, message = "Write some text: spaces alone are not enough.") {
+  const text = input.value.trim();
+  if (text) return text;
+  input.setCustomValidity(message);
+  input.reportValidity();
+  input.addEventListener("input", () => input.setCustomValidity(""), { once: true });
+  return null;
+}
+
 /** Show `node`'s message in a role=alert/status element, or clear it. */
 export function say(node, message) {
   node.textContent = message ?? "";

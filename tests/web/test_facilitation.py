@@ -178,7 +178,11 @@ async def test_dot_voting_with_a_budget_then_ranked_results_and_a_decision(
     await expect(record).to_be_enabled()
     await host.get_by_label("Item").select_option(label="Mobility")
     await host.get_by_label("Outcome").select_option("select")
-    await host.get_by_label("Rationale").fill("Most dots, and it unblocks the others")
+    rationale = host.get_by_label("Rationale")
+    await rationale.fill("  ")  # spaces only: refused in place, nothing recorded
+    await record.click()
+    assert await rationale.evaluate("e => e.validationMessage") != ""
+    await rationale.fill("Most dots, and it unblocks the others")
     await record.click()
     entry = guest.locator("#decisions .decision")
     await expect(entry).to_have_count(1)

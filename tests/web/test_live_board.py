@@ -163,6 +163,29 @@ async def test_an_observer_sees_a_read_only_board(browser: Browser, workshop: Wo
     assert len((await workshop.view())["notes"]) == 1
 
 
+async def test_a_note_or_cluster_of_spaces_only_is_refused_with_a_message(
+    browser: Browser, workshop: Workshop
+) -> None:
+    guest = await open_board(
+        browser, workshop.board_url(await workshop.invite("participant", "Pia"))
+    )
+    for field, button in (("New note", "Add note"), ("New cluster", "Add cluster")):
+        box = guest.get_by_label(field)
+        await box.fill("   ")
+        await guest.get_by_role("button", name=button).click()
+        assert await box.evaluate("e => e.validationMessage") != ""
+        await expect(box).to_have_value("   ")  # left to be written, not silently dropped
+        await box.fill("Bike lanes")  # typing again clears the message
+        assert await box.evaluate("e => e.validationMessage") == ""
+        await guest.get_by_role("button", name=button).click()
+        await expect(box).to_have_value("")
+    await expect(note_with(guest, "Bike lanes")).to_be_visible()
+    assert await guest.evaluate("plenary.status()") == "live"
+    view = await workshop.view()
+    assert [n["text"] for n in view["notes"].values()] == ["Bike lanes"]
+    assert [c["label"] for c in view["clusters"].values()] == ["Bike lanes"]
+
+
 async def test_a_rejected_edit_rolls_back_and_says_why(
     browser: Browser, workshop: Workshop
 ) -> None:
