@@ -3,7 +3,7 @@
 // plenary and breakout boards with their prompts. An organiser arrives here with their sign-in
 // link (`plenary organiser add NAME` prints it); opening a workshop gives them a facilitator
 // session for it.
-import { box, dayEl, el, say, WORKSHOP_KINDS } from "./dom.js";
+import { box, dayEl, el, filled, say, WORKSHOP_KINDS } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -109,7 +109,7 @@ export class HomePage {
 
   async createProgramme(ev) {
     ev.preventDefault();
-    const title = $("new-programme-title").value.trim();
+    const title = filled($("new-programme-title"));
     if (!title) return;
     try {
       await this.api.createProgramme({ title });
@@ -123,8 +123,10 @@ export class HomePage {
 
   async createWorkshop(ev) {
     ev.preventDefault();
+    const title = filled($("new-workshop-title"));
+    if (!title) return;
     const body = {
-      title: $("new-workshop-title").value.trim(),
+      title,
       template: $("new-workshop-template").value,
       breakouts: Number($("new-workshop-breakouts").value),
       date: $("new-workshop-date").value || null,

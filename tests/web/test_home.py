@@ -28,6 +28,17 @@ async def test_an_organiser_creates_a_programme_and_a_workshop_from_the_home_pag
         page.locator("#status")
     ).to_be_hidden()  # no "connecting…" on a page with no socket
 
+    # A title of spaces only is refused in place, with a message, as an empty one is.
+    for field, create in (
+        ("#new-programme-title", "Create programme"),
+        ("#new-workshop-title", "Create workshop"),
+    ):
+        await page.locator(field).fill("   ")
+        await page.get_by_role("button", name=create).click()
+        assert await page.locator(field).evaluate("e => e.validationMessage") != ""
+        await page.locator(field).fill("")
+    await expect(page.locator("#programmes-empty")).to_be_visible()
+
     await page.get_by_label("Title").first.fill("Cities 2027")
     await page.get_by_role("button", name="Create programme").click()
     await expect(page.locator(".programme-card h3")).to_have_text(["Cities 2027"])
