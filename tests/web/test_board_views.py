@@ -204,6 +204,26 @@ async def test_an_observer_scrolls_a_long_list_and_grid_by_keyboard(
     assert errors == []
 
 
+async def test_a_long_unbroken_title_wraps_rather_than_widen_the_page(
+    browser: Browser, workshop: Workshop
+) -> None:
+    title = "Mobilitätsverbesserungsmaßnahmenkatalog" * 5  # one 195-letter word
+    board = await workshop.http.post(
+        f"/api/workshops/{workshop.id}/boards", {"title": title}, workshop.facilitator
+    )
+    pia = await workshop.invite("participant", "Pia")
+    board_page = f"{workshop.base_url}/b/{board['id']}#token={pia}"
+    workshop_page = f"{workshop.base_url}/w/{workshop.id}#token={workshop.facilitator}"
+    for size in (PHONE, (1280, 800)):
+        page, errors = await watched(browser, board_page, size=size)
+        await expect(page.locator("#title")).to_have_text(title)
+        assert await page_width(page) <= size[0]
+        page, errors = await watched(browser, workshop_page, size=size, live=False)
+        await expect(page.locator("#boards")).to_contain_text(title)
+        assert await page_width(page) <= size[0]
+        assert errors == []
+
+
 async def grid_events(workshop: Workshop, item_id: str) -> list[str]:
     """The grid events recorded for ``item_id``, oldest first, as "type impact effort"."""
     answer = await workshop.http.get(
