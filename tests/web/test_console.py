@@ -85,6 +85,10 @@ async def test_a_facilitator_invites_groups_and_runs_every_group_at_once(
     await expect(page.locator('#people-by-role [data-role="facilitator"] li')).to_have_text(
         ["Fay (you)"]
     )
+    # A status line with nothing to say yet takes no room: no empty green bar under its form.
+    for status in ("#console-status", "#template-saved"):
+        await expect(page.locator(status)).to_have_text("")
+        assert await page.locator(status).evaluate("e => e.getBoundingClientRect().height") == 0
 
     # Invites: a link to copy, its QR code, its expiry; one revoked.
     anna_link = await invite(page, "participant", "Anna")
