@@ -69,6 +69,10 @@ async def test_a_participant_catches_up_and_replays_a_decision(
     head = (await served.ctx.reads.board_view(demo.BOARD_ID)).version  # the plenary: first
     await expect(started.first).to_have_attribute("href", re.compile(rf"[?&]v={head}#"))
     await assert_accessible(page, "#catchup-view")
+    # Whoever missed the workshop may well read this on a phone: it keeps the screen's width.
+    await page.set_viewport_size({"width": 360, "height": 740})
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+    await page.set_viewport_size({"width": 1280, "height": 800})
 
     await card.get_by_role("link", name="Replay at this decision").click()
     assert await landed_at(page) == chosen.version
