@@ -224,6 +224,15 @@ async def test_a_long_unbroken_title_wraps_rather_than_widen_the_page(
         assert errors == []
 
 
+async def test_a_facilitators_board_on_a_phone_keeps_the_screens_width(
+    browser: Browser, workshop: Workshop
+) -> None:
+    host, errors = await watched(browser, workshop.board_url(workshop.facilitator), size=PHONE)
+    await expect(host.get_by_role("button", name="Start timer")).to_be_visible()
+    assert await page_width(host) <= PHONE[0]
+    assert errors == []
+
+
 async def grid_events(workshop: Workshop, item_id: str) -> list[str]:
     """The grid events recorded for ``item_id``, oldest first, as "type impact effort"."""
     answer = await workshop.http.get(
