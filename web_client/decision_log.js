@@ -1,12 +1,11 @@
 // The decision log of the board page (part of the facilitation, panels.js): each decision with
 // its outcome, rationale and evidence (the vote, the grid, the notes), its links (trace, replay,
 // solution track) and its action items; and the facilitator's form that records one.
-import { el, filled, plural, shorten } from "./dom.js";
+import { box, el, filled, plural, shorten, timeEl } from "./dom.js";
 import { OUTCOME_LABELS, roundNumber } from "./facilitation.js";
 import { uuidv7 } from "./ids.js";
 
 const $ = (id) => document.getElementById(id);
-const timeOf = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
 export class DecisionLog {
   /** `command` and `links` as `Panels` takes them. */
@@ -63,7 +62,7 @@ export class DecisionLog {
       head.lastChild.title = d.item_kind === "clusters" ? "Cluster" : "Note";
       item.append(head, el("p", "rationale", d.rationale));
       item.append(this.evidence(view, d.evidence));
-      item.append(el("p", "meta", `v${d.version} · ${timeOf(d.decided_at)}`));
+      item.append(box("p", "meta", `v${d.version} · `, timeEl(d.decided_at, "clock")));
       item.append(this.decisionLinks(d));
       if (this.links.actions) item.append(this.links.actions(d, view));
       return item;

@@ -92,9 +92,13 @@ export const formatDay = (day) => (day ? DAY.format(dayDate(day)) : "No date");
 export const formatPeriod = (from, to) =>
   `${SHORT_DAY.format(dayDate(from))} – ${SHORT_DAY.format(dayDate(to))}`;
 
+/** An instant as short local text, in the reader's own convention (12 or 24 hours) on every
+ * page: `stamp` (day and time), `clock` (hours and minutes) or `seconds`. */
+export const formatTime = (iso, format = "stamp") => FORMATS[format].format(new Date(iso));
+
 /** A <time> for an instant: short local text, the exact ISO instant in `datetime` and title. */
 export function timeEl(iso, format = "stamp") {
-  const node = el("time", "", FORMATS[format].format(new Date(iso)));
+  const node = el("time", "", formatTime(iso, format));
   node.dateTime = iso;
   node.title = iso;
   return node;

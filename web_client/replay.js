@@ -6,7 +6,9 @@
 // marks, log) that only make sense together: kept in one module, past 300 lines on purpose.
 import { applyEvent, emptyView, itemMarks } from "./board.js";
 import { BoardRenderer } from "./board_render.js";
-import { el, NOT_FOUND_CODES, roleName, shorten, showNotFound, workshopLink } from "./dom.js";
+import {
+  el, formatTime, NOT_FOUND_CODES, roleName, shorten, showNotFound, workshopLink,
+} from "./dom.js";
 import { itemTitle, OUTCOME_LABELS, PHASE_LABELS, roundNumber } from "./facilitation.js";
 import { describe, Panels } from "./panels.js";
 
@@ -16,9 +18,7 @@ const IDLE_MS = 5000; // a longer pause between two events plays as this long
 const FRAME_MS = 16; // at most one event a frame, however close they were recorded
 const LOG_SIZE = 8;
 
-const clockOf = (iso) => new Date(iso).toLocaleTimeString([], {
-  hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
-});
+const clockOf = (iso) => formatTime(iso, "seconds");
 
 /** The replay page's address; `version` puts the cursor there (else at the head). */
 export function replayUrl(boardId, token, version = null) {

@@ -1,14 +1,13 @@
 // The dot-voting panel of the board page (part of the facilitation, panels.js): the open
 // round's rules and the dots I have left, the facilitator's form that opens a round and the
 // button that closes it, and every round's results or tallies, newest first.
-import { el, plural, shorten } from "./dom.js";
+import { box, el, plural, shorten, timeEl } from "./dom.js";
 import {
   blindRound, itemTitle, mayVote, openRound, ranked, roundNumber, used,
 } from "./facilitation.js";
 import { uuidv7 } from "./ids.js";
 
 const $ = (id) => document.getElementById(id);
-const timeOf = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
 export class VotingPanel {
   /** `command(command)` sends a board command and returns its op_id (null if not sent). */
@@ -90,7 +89,7 @@ export class VotingPanel {
         rows = [];
       } else if (!round.open) {
         rows = ranked(round);
-        item.append(el("p", "meta", `${plural(round.voters, "voter", "voters")} · closed ${timeOf(round.closed_at)}`));
+        item.append(box("p", "meta", `${plural(round.voters, "voter", "voters")} · closed `, timeEl(round.closed_at, "clock")));
       } else if (!round.hide_tallies) {
         rows = ranked({ results: round.item_ids.map((id) => ({ item_id: id, votes: round.tallies[id] ?? 0 }))
           .sort((a, b) => b.votes - a.votes || (a.item_id < b.item_id ? -1 : 1)) });

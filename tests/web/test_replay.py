@@ -5,6 +5,7 @@ with names shown and on a pseudonymous one; axe clean, no console errors."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from playwright.async_api import Browser, Page, expect
 from service.tools import demo
 from tests.web.accessibility import assert_accessible
 from tests.web.conftest import Served, Workshop, wait_for
-from tests.web.watched import watched
+from tests.web.watched import errors_of, watched
 
 pytestmark = pytest.mark.browser
 
@@ -124,3 +125,33 @@ async def test_a_participant_replays_private_writing_as_they_saw_it(
     assert sorted(await notes.all_text_contents()) == everyone
     await expect(page.locator("#canvas .note.private")).to_have_count(0)
     assert not errors
+
+
+@pytest.mark.parametrize(
+    ("locale", "seconds", "minutes"),
+    [
+        ("en-US", r"\d{1,2}:\d{2}:\d{2}\s[AP]M", r"\d{1,2}:\d{2}\s[AP]M"),
+        ("en-GB", r"\d{2}:\d{2}:\d{2}", r"\d{2}:\d{2}"),
+    ],
+)
+async def test_replay_times_follow_the_readers_convention_as_every_page_does(
+    browser: Browser, served: Served, locale: str, seconds: str, minutes: str
+) -> None:
+    await demo.seed(served.ctx)
+    token = served.ctx.auth.token(
+        served.ctx.auth.claims("link", demo.facilitator(), demo.WORKSHOP_ID)
+    )
+    context = await browser.new_context(locale=locale, timezone_id="UTC")
+    page = await context.new_page()
+    errors = errors_of(page)
+    await page.goto(f"{served.base_url}/b/{MOBILITY}?replay=1#token={token}")
+    await wait_for(page, LOADED)
+
+    times = await page.locator("#replay-log .when").all_inner_texts()
+    assert times
+    assert all(re.fullmatch(seconds, text.strip()) for text in times), times
+    decided = page.locator("#decisions .decision .meta time")  # the decision log's, as on the board
+    assert await decided.count() > 0
+    assert re.fullmatch(minutes, (await decided.first.inner_text()).strip())
+    assert errors == []
+    await context.close()
