@@ -29,6 +29,9 @@ export class TraceView {
     $("trace-dots").addEventListener("change", (ev) => {
       $("trace-entries").classList.toggle("hide-dots", !ev.target.checked);
     });
+    $("trace-hashes").addEventListener("change", (ev) => {
+      $("trace-entries").classList.toggle("full-hashes", ev.target.checked);
+    });
   }
 
   async load(boardId, decisionId, moveFocus) {
@@ -99,6 +102,7 @@ export class TraceView {
     const rows = trace.entries.map((e) => this.row(e, named, titles));
     $("trace-entries").querySelector("tbody").replaceChildren(...rows);
     $("trace-entries").classList.toggle("hide-dots", !$("trace-dots").checked);
+    $("trace-entries").classList.toggle("full-hashes", $("trace-hashes").checked);
     $("trace-summary").textContent = summary(trace.entries)
       + (named ? "" : " People on this board are shown by pseudonym, and its hashes are withheld.");
     $("trace-body").hidden = false;
@@ -133,9 +137,11 @@ export class TraceView {
     what.title = e.what;
     const hash = el("td", "hash");
     if (e.hash) {
-      const code = el("code", "", e.hash.slice(0, 12));
+      // Shortened, the whole in the tooltip; "Full hashes" shows every one whole, for keyboard,
+      // touch and screen readers alike.
+      const code = box("code", "", el("span", "short", e.hash.slice(0, 12)), el("span", "full", e.hash));
       code.title = e.hash;
-      hash.append(code, srOnly(" (shortened; the full hash is in the tooltip)"));
+      hash.append(code, srOnly(" (shortened; tick “Full hashes” to read it whole)"));
     } else {
       hash.append(el("span", "muted", "withheld"));
       hash.title = "Hashes are withheld on pseudonymous boards";

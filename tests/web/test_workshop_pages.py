@@ -133,6 +133,14 @@ async def test_a_plenary_decision_is_traced_to_the_breakout_board_it_came_from(
     assert full is not None
     assert re.fullmatch("[0-9a-f]{64}", full)
     assert full.startswith(await short.inner_text())
+    assert await short.inner_text() != full
+    # Whole hashes without a mouse: "Full hashes" is ticked from the keyboard.
+    await page.get_by_label("Full hashes").focus()
+    await page.keyboard.press("Space")
+    await expect(short.locator(".short")).to_be_hidden()
+    assert await short.inner_text() == full  # what is shown: the whole hash, once
+    cast = opened.rows("vote.cast").first.locator("td.hash code")
+    assert re.fullmatch("[0-9a-f]{64}", await cast.inner_text())
 
     await page.get_by_role("link", name="Follow to the first board").click()
     await expect(page.locator("#trace-facts")).to_contain_text("Group: Participation and trust")
