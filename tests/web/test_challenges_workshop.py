@@ -276,6 +276,15 @@ async def test_a_challenges_workshop_runs_from_the_browser_alone(
     for number, name in enumerate(PEOPLE, start=1):
         group = host.get_by_role("group", name=f"Group {number}")
         await expect(group.get_by_role("checkbox", name=f"Cluster: {THEMES[name]}")).to_be_checked()
+    # Each "selected" mark reads whole, on one line: the narrow panel never cuts it mid-word.
+    lines = await host.locator(".promote .chosen").evaluate_all(
+        """(marks) => marks.map((mark) => {
+          const text = document.createRange();
+          text.selectNodeContents(mark);
+          return text.getClientRects().length;  // one box per line the text takes
+        })"""
+    )
+    assert lines == [1] * len(PEOPLE)
     await host.get_by_role("button", name="Bring in the ticked items").click()
     await expect(host.locator("#canvas .cluster")).to_have_count(4)
     await expect(host.locator("#canvas .note")).to_have_count(8)

@@ -147,6 +147,16 @@ async def test_a_facilitator_runs_a_track_from_a_decision_to_its_presentation(
     forms = page.locator("#track-forms")
     await press(forms.locator("#sprint-box > summary"))
     sprint = page.locator("#sprint-form")
+    # Every field of the form lies inside its card: the two dates never push it wider.
+    outside = await page.evaluate(
+        """() => {
+          const card = document.getElementById("track-forms").getBoundingClientRect();
+          return [...document.querySelectorAll("#sprint-form textarea, #sprint-form input")]
+            .filter((field) => field.getBoundingClientRect().right > card.right + 0.5)
+            .map((field) => field.id);
+        }"""
+    )
+    assert outside == []
     await sprint.get_by_label("Goal").fill("Map the three most used routes")
     await sprint.get_by_label("Starts on").fill("2026-10-16")
     await sprint.get_by_label("Ends on").fill("2026-10-05")
