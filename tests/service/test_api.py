@@ -150,6 +150,27 @@ def test_malformed_and_oversized_bodies(api: Api) -> None:
     assert (huge.status_code, huge.json()["error"]["code"]) == (413, "too_large")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"command_id": 5, "command": {"type": "board.lock"}} trailing',
+        b'{"command_id": 5, "command": {',
+        b'{"command_id": "a", "command_id": "b", "command": {}}',
+        b'{"command_id": 5, "command": {"type": "board.lock", "type": "board.unlock"}}',
+        b'{"command_id": 5, "command": {"type": "board.lock"}, "x": NaN}',
+    ],
+)
+def test_a_body_that_is_not_plain_json_is_malformed_whatever_its_first_field(
+    api: Api, body: bytes
+) -> None:
+    """Not one JSON value, or a key twice: ``malformed_json``, even when a field before the
+    fault has the wrong type (msgspec stops there without reading on)."""
+    path = f"/api/boards/{api.board_id}/commands"
+    answer = api.client.post(path, content=body, headers=api.headers())
+    assert (answer.status_code, answer.json()["error"]["code"]) == (400, "malformed_json")
+    assert api.get(f"/api/boards/{api.board_id}").json()["version"] == 1
+
+
 def start_a_track(api: Api) -> str:
     """A solution track from a decision that selected a cluster of the board; its id."""
     for command in (
