@@ -107,6 +107,17 @@ def test_events_after_n_and_the_view_at_version_n(api: Api) -> None:
     assert sorted(past["notes"]) == ["n0", "n1"]
 
 
+@pytest.mark.parametrize(("limit", "versions"), [("0", []), ("2", [2, 3]), ("5001", [2, 3, 4])])
+def test_events_read_versions_after_n_up_to_n_plus_the_limit(
+    api: Api, limit: str, versions: list[int]
+) -> None:
+    """``?after=N&limit=M`` is versions N+1 … N+M: none for M=0, and at most 5000."""
+    for i in range(3):
+        api.command(add(f"n{i}", x=i))
+    answer = api.get(f"/api/boards/{api.board_id}/events?after=1&limit={limit}")
+    assert [e["version"] for e in answer.json()["events"]] == versions
+
+
 def test_a_repeated_command_id_appends_once_and_answers_the_same(api: Api) -> None:
     first = api.command(add("n1"), command_id="same")
     again = api.command(add("n1"), command_id="same")
