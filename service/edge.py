@@ -50,10 +50,13 @@ def decode(decoder: msgspec.json.Decoder[T], raw: bytes | str) -> T:
     try:
         value = decoder.decode(raw)
     except msgspec.ValidationError:
+        # msgspec stops at the first field of the wrong shape, before reading the rest: what
+        # follows may be no JSON at all, or repeat a key. Malformed input is malformed first.
+        _refuse_not_plain_json(raw)
         raise
     except msgspec.DecodeError as exc:
         raise Malformed(f"The input is not valid JSON: {exc}") from exc
-    _refuse_repeated_keys(raw)
+    _refuse_not_plain_json(raw)
     return value
 
 
@@ -67,13 +70,25 @@ def too_deep(text: str) -> bool:
     return max(accumulate(map(_STEP.__getitem__, map(ord, nesting))), default=0) > MAX_DEPTH
 
 
-def _refuse_repeated_keys(text: str) -> None:
-    # Valid JSON by now (msgspec read it), and shallow: the standard parser cannot recurse
-    # deeply. Numbers are not converted, so no digit limit applies.
+def _refuse_not_plain_json(text: str) -> None:
+    # Shallow by now (``too_deep``): the standard parser cannot recurse deeply. Numbers are not
+    # converted, so no digit limit applies; NaN and Infinity are no JSON, as msgspec holds.
     try:
-        json.loads(text, object_pairs_hook=_unique, parse_int=len, parse_float=len)
+        json.loads(
+            text,
+            object_pairs_hook=_unique,
+            parse_int=len,
+            parse_float=len,
+            parse_constant=_no_constant,
+        )
     except _Repeated as exc:
         raise Malformed(f"The JSON gives the key {exc.key!r} twice in one object.") from None
+    except ValueError as exc:
+        raise Malformed(f"The input is not valid JSON: {exc}") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
 
 
 class _Repeated(ValueError):

@@ -60,7 +60,7 @@ async def board_events(call: Call[None]) -> answers.BoardEvents:
     """The board's events after version ``after`` (at most 5000) and who you are in them."""
     board_id = await _readable(call)
     after = call.whole_number("after", 0) or 0
-    limit = min(call.whole_number("limit", 1000) or 1000, 5000)
+    limit = min(call.whole_number("limit", 1000) or 0, 5000)  # limit=0: none, as asked
     last = min(after + limit, edge.MAX_VERSION)  # no version lies past it
     events = await call.ctx.store.read_stream(board_stream(board_id), after, last)
     return await events_answer(call.ctx, call.viewer, board_id, after, events)

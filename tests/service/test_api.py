@@ -107,6 +107,17 @@ def test_events_after_n_and_the_view_at_version_n(api: Api) -> None:
     assert sorted(past["notes"]) == ["n0", "n1"]
 
 
+@pytest.mark.parametrize(("limit", "versions"), [("0", []), ("2", [2, 3]), ("5001", [2, 3, 4])])
+def test_events_read_versions_after_n_up_to_n_plus_the_limit(
+    api: Api, limit: str, versions: list[int]
+) -> None:
+    """``?after=N&limit=M`` is versions N+1 … N+M: none for M=0, and at most 5000."""
+    for i in range(3):
+        api.command(add(f"n{i}", x=i))
+    answer = api.get(f"/api/boards/{api.board_id}/events?after=1&limit={limit}")
+    assert [e["version"] for e in answer.json()["events"]] == versions
+
+
 def test_a_repeated_command_id_appends_once_and_answers_the_same(api: Api) -> None:
     first = api.command(add("n1"), command_id="same")
     again = api.command(add("n1"), command_id="same")
@@ -148,6 +159,27 @@ def test_malformed_and_oversized_bodies(api: Api) -> None:
     assert (broken.status_code, broken.json()["error"]["code"]) == (400, "malformed_json")
     huge = api.post(path, {"command_id": "c", "command": add("n", text="x" * 70_000)})
     assert (huge.status_code, huge.json()["error"]["code"]) == (413, "too_large")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"command_id": 5, "command": {"type": "board.lock"}} trailing',
+        b'{"command_id": 5, "command": {',
+        b'{"command_id": "a", "command_id": "b", "command": {}}',
+        b'{"command_id": 5, "command": {"type": "board.lock", "type": "board.unlock"}}',
+        b'{"command_id": 5, "command": {"type": "board.lock"}, "x": NaN}',
+    ],
+)
+def test_a_body_that_is_not_plain_json_is_malformed_whatever_its_first_field(
+    api: Api, body: bytes
+) -> None:
+    """Not one JSON value, or a key twice: ``malformed_json``, even when a field before the
+    fault has the wrong type (msgspec stops there without reading on)."""
+    path = f"/api/boards/{api.board_id}/commands"
+    answer = api.client.post(path, content=body, headers=api.headers())
+    assert (answer.status_code, answer.json()["error"]["code"]) == (400, "malformed_json")
+    assert api.get(f"/api/boards/{api.board_id}").json()["version"] == 1
 
 
 def start_a_track(api: Api) -> str:
