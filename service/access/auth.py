@@ -115,7 +115,8 @@ class Auth:
         holds in the log; ``Unauthorized`` otherwise."""
         claims = verify(self._key, token, now=self.clock())
         if claims.kind not in kinds:
-            raise Unauthorized(f"A {claims.kind} token does not open this.")
+            article = "An" if claims.kind[0] in "aeiou" else "A"
+            raise Unauthorized(f"{article} {claims.kind} token does not open this.")
         await self.check_holds(claims)
         return claims
 

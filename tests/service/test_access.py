@@ -212,6 +212,14 @@ def test_creating_needs_an_organiser_who_was_not_removed(client: TestClient) -> 
     assert refusal(gone) == (401, "unauthorized")
 
 
+def test_a_credential_of_the_wrong_kind_is_named_in_the_refusal(client: TestClient) -> None:
+    host = Host(client, "Oda")
+    board = host.board("A")
+    answer = client.get(f"/api/boards/{board}", headers=host.organiser)
+    assert refusal(answer) == (401, "unauthorized")
+    assert answer.json()["error"]["message"] == "An organiser token does not open this."
+
+
 # --------------------------------------------------------------------------- board-scoped tokens
 
 
