@@ -17,7 +17,8 @@ from service.live import protocol
 from service.live.connection import Connection
 
 MAX_PENDING_COMMANDS = 256
-"""Commands one connection may have waiting for their ack; more are rejected."""
+"""Commands one connection may have waiting for their ack, the one running included; more
+are rejected."""
 
 
 class CommandQueue:
@@ -28,6 +29,7 @@ class CommandQueue:
         self.ctx, self.conn, self.board_id = ctx, conn, board_id
         self._queue: deque[protocol.CommandFrame] = deque()
         self._task: asyncio.Task[None] | None = None
+        self._running = False
         self._bucket = ctx.rates.connection()
 
     def submit(self, frame: protocol.CommandFrame) -> None:
@@ -36,7 +38,7 @@ class CommandQueue:
         except RateLimited as exc:
             reject(self.conn, frame.op_id, exc.code, exc.message, exc.retry_after)
             return
-        if len(self._queue) >= MAX_PENDING_COMMANDS:
+        if len(self._queue) + self._running >= MAX_PENDING_COMMANDS:
             reject(
                 self.conn,
                 frame.op_id,
@@ -50,7 +52,12 @@ class CommandQueue:
 
     async def _run(self) -> None:
         while self._queue and not self.conn.closed:
-            await _command(self.ctx, self.conn, self.board_id, self._queue.popleft())
+            frame = self._queue.popleft()
+            self._running = True  # it still waits for its ack: it counts toward the limit
+            try:
+                await _command(self.ctx, self.conn, self.board_id, frame)
+            finally:
+                self._running = False
 
     def cancel(self) -> None:
         self._queue.clear()

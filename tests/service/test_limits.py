@@ -1,5 +1,6 @@
 """Configured limits, enforced by the real app on both backends with typed refusals: body and
-text sizes, notes per board, boards per workshop, connections per board."""
+text sizes, notes per board, boards per workshop, connections per board, commands waiting on
+one socket."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from starlette.testclient import TestClient
 from websockets.asyncio.client import connect
 
 from service.app import create_app
+from service.commands import handle as commands_handle
 from service.commands.limits import Limits
 from service.ids import new_id
+from service.live import commands as live_commands
 from service.settings import Settings
 from service.tools.client import Rejected
 from tests.service.conftest import UNTHROTTLED
@@ -260,3 +263,37 @@ async def test_a_connection_over_the_boards_limit_is_turned_away_and_no_one_else
         finally:
             await first.close()
             await second.close()
+
+
+# --------------------------------------------------------------------------- commands waiting
+
+
+async def test_a_socket_with_too_many_commands_waiting_gets_too_many_pending(
+    app_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the first command held while it runs, the socket's commands wait for their ack:
+    at most ``MAX_PENDING_COMMANDS`` of them, the one running included; the next is refused at
+    once, and once the held one runs on, the waiting ones are acked in order."""
+    monkeypatch.setattr(live_commands, "MAX_PENDING_COMMANDS", 3)
+    running, release = asyncio.Event(), asyncio.Event()
+    handle = commands_handle.handle
+
+    async def held(*args: Any, **kwargs: Any) -> Any:
+        running.set()
+        await release.wait()
+        return await handle(*args, **kwargs)
+
+    monkeypatch.setattr(live_commands, "handle", held)
+    async with live_server(app_settings) as live, await live.client() as board:
+        async with asyncio.timeout(WAIT):
+            first = await board.send_command(add("n0"))
+            await running.wait()
+            waiting = [await board.send_command(add(f"n{n}")) for n in (1, 2)]
+            with pytest.raises(Rejected) as refused:
+                await board.command(add("n3"))
+            assert refused.value.code == "too_many_pending"
+            release.set()
+            acked = [(await ack)["version"] for ack in (first, *waiting)]
+            assert acked == [2, 3, 4]
+            assert (await board.command(add("n4")))["version"] == 5  # room again
+        assert await live.version() == 5
