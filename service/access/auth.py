@@ -3,7 +3,8 @@
 A token's signature and expiry are checked by ``service.tokens``; whether it still holds is a
 fact of the log, checked here on every use: a person removed from their workshop
 (``participant.removed``), an invite revoked (``invite.revoked``, which also ends the sessions
-made from that invite without joining), an organiser removed (``organiser.removed``). The
+made from that invite without joining), an organiser removed (``organiser.removed``, which
+also ends their sessions in the workshops they created). The
 states are read through to the store, so a change made on another instance holds at once.
 """
 
@@ -128,6 +129,8 @@ class Auth:
                 raise Unauthorized("This token names no workshop.")
             if state.removed(claims.sub):
                 raise Unauthorized("You were removed from this workshop.")
+            if claims.sub == state.facilitator and await self._organiser_removed(claims.sub):
+                raise Unauthorized("This organiser was removed.")  # so is the one who created it
             invite_id = claims.jti if claims.kind == "invite" else claims.via
             if invite_id is not None:
                 invite = state.invites.get(invite_id)
@@ -137,6 +140,12 @@ class Auth:
         everyone = (await self.runner.load(organisers.DECIDER, ORGANISERS_STREAM)).state
         if claims.role != "organiser" or everyone.active(claims.sub) is None:
             raise Unauthorized("This organiser was removed.")
+
+    async def _organiser_removed(self, person_id: str) -> bool:
+        """Whether ``person_id`` is an organiser the operator removed."""
+        everyone = (await self.runner.load(organisers.DECIDER, ORGANISERS_STREAM)).state
+        ref = everyone.organisers.get(person_id)
+        return ref is not None and ref.removed
 
     def redeem(self, ticket: Claims) -> None:
         """Use ``ticket`` up: a second use on this instance is ``Unauthorized``."""

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from domain import workshop
+from domain import organisers, workshop
 from domain.recorded import RecordedEvent
 from domain.streams import board_id_of, workshop_id_of
 from service.live import protocol
@@ -22,12 +22,16 @@ from service.store import EventStore
 
 log = logging.getLogger("plenary.hub")
 
-_REVOKING = frozenset({"participant.removed", "person.erased", "invite.revoked"})
+_REVOKING = frozenset(
+    {"participant.removed", "person.erased", "invite.revoked", "organiser.removed"}
+)
 
 
-def _revokes(event: workshop.Event, conn: Connection) -> bool:
-    """Whether the workshop ``event`` takes ``conn``'s rights away."""
+def _revokes(event: workshop.Event | organisers.Event, conn: Connection) -> bool:
+    """Whether ``event`` (of the workshop, or the organisers) takes ``conn``'s rights away."""
     match event:
+        case organisers.OrganiserRemoved():
+            return conn.actor.id == event.organiser_id
         case workshop.ParticipantRemoved() | workshop.PersonErased():
             return conn.actor.id == event.actor_id
         case workshop.InviteRevoked():
@@ -85,7 +89,7 @@ class Hub:
     def deliver(self, committed: list[RecordedEvent]) -> None:
         """Events just committed (here, or read after another instance's ``NOTIFY``): fan
         them out without reading them back, and close the sockets of people the workshop has
-        just taken out (``participant.removed``, ``invite.revoked``)."""
+        just taken out (``participant.removed``, ``invite.revoked``, ``organiser.removed``)."""
         by_board: dict[str, list[RecordedEvent]] = {}
         for rec in committed:
             board_id = board_id_of(rec.stream_id)
@@ -100,10 +104,14 @@ class Hub:
 
     def _revoke(self, rec: RecordedEvent) -> None:
         workshop_id = workshop_id_of(rec.stream_id)
-        event = workshop.DECIDER.decode_event(rec.data)
+        event: workshop.Event | organisers.Event
+        if workshop_id is None:  # an organiser removed: in every workshop
+            event = organisers.DECIDER.decode_event(rec.data)
+        else:
+            event = workshop.DECIDER.decode_event(rec.data)
         for room in list(self.rooms.values()):
             for conn in list(room.members.values()):
-                if conn.workshop_id == workshop_id and _revokes(event, conn):
+                if workshop_id in (None, conn.workshop_id) and _revokes(event, conn):
                     conn.shut(protocol.CLOSE_REVOKED, "access revoked")
 
     def here(self, board_id: str) -> dict[str, int]:

@@ -212,6 +212,33 @@ def test_creating_needs_an_organiser_who_was_not_removed(client: TestClient) -> 
     assert refusal(gone) == (401, "unauthorized")
 
 
+def test_every_token_of_a_removed_organiser_answers_401(client: TestClient) -> None:
+    assert client.portal is not None
+    ctx = ctx_of(client)
+    oda = client.portal.call(organisers.add, ctx, "Oda")
+    signin = organisers.signin_link(ctx, oda).split("#token=", 1)[1]
+    made = ok(client.post("/api/auth/session", json={}, headers=bearer(signin)), 201)
+    assert (made["kind"], made["id"]) == ("organiser", oda.id)
+    session = bearer(made["token"])
+    assert ok(client.get("/api/programmes", headers=session))["organiser"]["id"] == oda.id
+
+    created = ok(client.post("/api/workshops", json={"title": "T"}, headers=session), 201)
+    hosting = created["facilitator_token"]  # she is its first facilitator
+    path = f"/api/workshops/{created['id']}"
+    assert ok(client.get(path, headers=bearer(hosting)))["you"]["id"] == oda.id
+
+    client.portal.call(organisers.remove, ctx, oda.id)
+    assert refusal(client.get(path, headers=bearer(hosting))) == (401, "unauthorized")
+    for token in (signin, made["token"], hosting):
+        again = client.post("/api/auth/session", json={}, headers=bearer(token))
+        assert refusal(again) == (401, "unauthorized")
+    assert refusal(client.get("/api/programmes", headers=session)) == (401, "unauthorized")
+    assert refusal(client.post("/api/programmes", json={"title": "P"}, headers=session)) == (
+        401,
+        "unauthorized",
+    )
+
+
 def test_a_credential_of_the_wrong_kind_is_named_in_the_refusal(client: TestClient) -> None:
     host = Host(client, "Oda")
     board = host.board("A")

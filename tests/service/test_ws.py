@@ -19,6 +19,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.typing import Origin
 
 from projections.board_view import BOARD_VIEW
+from service.access import organisers
 from service.ids import new_id
 from service.live import protocol
 from service.live.hub import Hub
@@ -674,6 +675,38 @@ async def test_a_removed_person_and_a_revoked_invite_lose_their_open_sockets(liv
     finally:
         for socket_ in (watcher, anna_socket, ben_socket):
             await socket_.close()
+
+
+async def test_a_removed_organiser_loses_the_sockets_of_the_workshops_they_created(
+    live: Live,
+) -> None:
+    """The organiser is the first facilitator of the workshop they create (``live.token``):
+    removed by the operator, that socket closes with 4401 and that token opens nothing; the
+    others on the board go on."""
+    path = f"/api/workshops/{live.workshop_id}"
+    invite = await live.http.post(
+        f"{path}/invites", json={"role": "participant"}, headers=live.headers()
+    )
+    joined = await live.http.post(
+        f"{path}/join", json={"name": "Anna"}, headers=live.headers(invite.json()["token"])
+    )
+    anna = joined.json()["token"]
+    mine = await live.http.get("/api/programmes", headers=live.headers(live.organiser))
+    organiser_id = mine.json()["organiser"]["id"]
+    hosting, watcher = await live.client(), await live.client(anna)
+    try:
+        await organisers.remove(live.ctx, organiser_id)
+        await wait_until(lambda: hosting.close_code is not None)
+        assert hosting.close_code == 4401
+        answer = await live.http.get(path, headers=live.headers())
+        assert answer.status_code == 401
+        assert await ticket_status(live, live.token, live.board_id) == 401
+        async with asyncio.timeout(WAIT):
+            await watcher.command(add(text="the others go on"))
+        assert watcher.close_code is None
+    finally:
+        await hosting.close()
+        await watcher.close()
 
 
 class Captured(logging.Handler):
