@@ -376,6 +376,32 @@ def test_sessions_expire_and_are_refreshed_while_used(client: TestClient) -> Non
     assert ok(host.get(f"/api/workshops/{host.id}", fresh["token"]))["id"] == host.id
 
 
+def test_a_session_renewed_before_its_end_lasts_on_and_an_ended_one_renews_nothing(
+    client: TestClient,
+) -> None:
+    host = Host(client, "Oda")
+    anna = host.join("Anna")
+    link = anna["url"].split("#token=", 1)[1]
+    ctx = ctx_of(client)
+    lifetimes, start = ctx.settings.lifetimes, time.time()
+    path = f"/api/workshops/{host.id}"
+    try:
+        ctx.auth.clock = lambda: start + lifetimes.session - 60  # about to end: renewed
+        renewed = ok(host.post("/api/auth/session", {}, anna["token"]), 201)
+        assert renewed["expires_at"] >= anna["expires_at"] + lifetimes.session - 61
+        assert (renewed["kind"], renewed["id"]) == ("session", anna["actor_id"])
+        ctx.auth.clock = lambda: start + lifetimes.session + 60
+        assert refusal(host.get(path, anna["token"])) == (401, "unauthorized")
+        ended = host.post("/api/auth/session", {}, anna["token"])
+        assert refusal(ended) == (401, "unauthorized")
+        assert ok(host.get(path, renewed["token"]))["you"]["id"] == anna["actor_id"]
+        assert ok(host.post("/api/auth/session", {}, link), 201)["id"] == anna["actor_id"]
+        ctx.auth.clock = lambda: start + lifetimes.link + 60  # her link has ended too
+        assert refusal(host.post("/api/auth/session", {}, link)) == (401, "unauthorized")
+    finally:
+        ctx.auth.clock = time.time
+
+
 def test_a_revoked_invite_and_a_removed_person_stop_working_at_once(client: TestClient) -> None:
     host = Host(client, "Oda")
     invite = host.invite("participant")

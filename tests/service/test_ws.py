@@ -9,6 +9,7 @@ import asyncio
 import logging
 import random
 import socket
+import time
 from typing import Any
 
 import httpx2
@@ -297,6 +298,19 @@ async def test_handshakes_take_a_ticket_for_that_board_once_and_nothing_else(
     assert await refused_status(base) == 403
     async with await live.client(origin="http://127.0.0.1:8000"):  # the configured own origin
         pass
+
+
+async def test_a_ticket_opens_its_socket_within_30_seconds_only(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    late, in_time = await live.ws_url(), await live.ws_url()
+    issued = time.time()
+    monkeypatch.setattr(live.ctx.auth, "clock", lambda: issued + 31)
+    assert await refused_status(late) == 403
+    monkeypatch.setattr(live.ctx.auth, "clock", lambda: issued + 29)
+    async with asyncio.timeout(WAIT), connect(in_time, compression=None) as ws:
+        await ws.send('{"type": "hello"}')
+        assert msgspec.json.decode(await ws.recv())["type"] == "welcome"
 
 
 # --------------------------------------------------------------------------- several instances
