@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from domain.actor import Actor
@@ -20,6 +21,7 @@ from service.context import Plenary
 from service.integrity import checkpoints
 from service.readside import export
 from service.settings import Settings
+from service.store.schema import events
 from service.tools import demo
 from tests.service.people import session_token
 
@@ -116,6 +118,15 @@ def test_a_kept_checkpoints_file_checks_the_log_offline(
     assert main(["verify", "--checkpoint", str(forged)]) == 2
     assert "checkpoint_file_invalid" in capsys.readouterr().err
 
+    # The log edited under the kept file, as someone with database access would: found.
+    edited = sealed // 2
+    assert client.portal is not None
+    client.portal.call(edit_actor, ctx, edited)
+    assert main(["verify", "--checkpoint", str(kept)]) == 1
+    said = capsys.readouterr().out
+    assert f"BROKEN at position {edited}: " in said
+    assert f"signed checkpoints: 0 of {signed} matched" in said
+
     # The same demo in another database: another log, which the kept file does not vouch for.
     monkeypatch.setenv("PLENARY_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'other.db'}")
     monkeypatch.delenv("PLENARY_DATABASE_SCHEMA", raising=False)
@@ -125,6 +136,14 @@ def test_a_kept_checkpoints_file_checks_the_log_offline(
     said = capsys.readouterr().out
     assert "not of this log's epoch" in said
     assert "BROKEN" in said
+
+
+async def edit_actor(ctx: Plenary, position: int) -> None:
+    """Change who recorded the event at ``position``, by raw SQL."""
+    async with ctx.store.engine.begin() as conn:
+        await conn.execute(
+            sa.update(events).where(events.c.position == position).values(actor="someone-else")
+        )
 
 
 def test_an_auditor_downloads_the_whole_log_as_export_log_writes_it(
