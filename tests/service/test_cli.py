@@ -142,7 +142,7 @@ def test_verify_names_the_first_edited_position(
     assert f"BROKEN at position {first}:" in capsys.readouterr().out
 
 
-def test_erase_then_verify_counts_what_no_key_opens_any_more(
+def test_erase_then_board_and_report_read_erased_and_verify_counts_it(
     cli_env: StoreLocation, capsys: pytest.CaptureFixture[str]
 ) -> None:
     main(["demo"])
@@ -151,6 +151,15 @@ def test_erase_then_verify_counts_what_no_key_opens_any_more(
     capsys.readouterr()
     assert main(["verify"]) == 0
     assert "0 field(s) of 0 person(s) can no longer be opened" in capsys.readouterr().out
+    board = ["export", "board", "--board", demo.group_board(group), "--format", "json"]
+    assert main([*board, "--as", "auditor"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"].values()
+    written = {n["text"] for n in notes if n["author"] == who.id}
+    report = ["export", "workshop", "--workshop", demo.WORKSHOP_ID, "--as", "auditor"]
+    assert main(report) == 0
+    before = capsys.readouterr().out
+    assert written
+    assert all(text in before for text in written)  # the report shows each of them
 
     assert main(["erase", "--workshop", demo.WORKSHOP_ID, who.id]) == 0
     assert f"{who.id} erased in workshop {demo.WORKSHOP_ID}" in capsys.readouterr().out
@@ -160,13 +169,16 @@ def test_erase_then_verify_counts_what_no_key_opens_any_more(
     assert "field(s) of 1 person(s) can no longer be opened: erased, not broken." in out
     assert "their key is still there" not in out
 
-    board = ["export", "board", "--board", demo.group_board(group), "--format", "json"]
     assert main([*board, "--as", "auditor"]) == 0
     notes = json.loads(capsys.readouterr().out)["notes"].values()
     theirs = [n["text"] for n in notes if n["author"] == who.id]
     assert theirs
     assert set(theirs) == {"(erased)"}
     assert any(n["text"] != "(erased)" for n in notes)
+    assert main(report) == 0
+    markdown = capsys.readouterr().out
+    assert not [text for text in written if text in markdown]
+    assert "(erased)" in markdown
     assert main(["export", "log"]) == 0
     assert group.members[0].encode() not in capsys.readouterr().out.encode()
 

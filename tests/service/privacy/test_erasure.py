@@ -30,6 +30,9 @@ from service.privacy.store import PrivateStore
 from service.readside import export
 from service.readside.projector import Projector
 from service.readside.readmodels import SqlViewStore
+from service.readside.report import workshop_report
+from service.readside.report_html import workshop_report_html
+from service.readside.report_json import workshop_report_json
 from service.server import base_url, running, started
 from service.settings import Settings
 from service.store.schema import events, read_models, snapshots
@@ -113,16 +116,28 @@ async def http_reads(served: Served) -> dict[str, str]:
     for track_id in TRACKS:
         reads[f"/api/tracks/{track_id}"] = await served.get(f"/api/tracks/{track_id}")
     reads["/api/programme"] = await served.get("/api/programme")
-    return {what: msgspec.json.encode(answer).decode() for what, answer in reads.items()}
+    found = {what: msgspec.json.encode(answer).decode() for what, answer in reads.items()}
+    for report in ("report", "report.html", "report.json"):
+        path = f"/api/workshops/{W}/{report}"
+        answer = await served.http.get(path, headers=served.headers(FAY))
+        assert answer.status_code == 200, answer.text
+        found[path] = answer.text
+    return found
 
 
 async def exports(ctx: Plenary) -> dict[str, str]:
-    """Every board in every format, as the operator exports it for an auditor (real names)."""
+    """Every board in every format and the workshop's report, as the operator exports them
+    for an auditor (real names)."""
     viewer = export.viewer_for(ctx, "auditor")
     return {
-        f"export {board_id}.{fmt}": await export.board_document(ctx, board_id, fmt, viewer)
-        for board_id in BOARDS
-        for fmt in export.FORMATS
+        **{
+            f"export {board_id}.{fmt}": await export.board_document(ctx, board_id, fmt, viewer)
+            for board_id in BOARDS
+            for fmt in export.FORMATS
+        },
+        "export workshop.md": await workshop_report(ctx, W, viewer),
+        "export workshop.html": await workshop_report_html(ctx, W, viewer, standalone=True),
+        "export workshop.json": await workshop_report_json(ctx, W, viewer),
     }
 
 
@@ -191,6 +206,9 @@ async def test_an_erased_persons_texts_read_erased_everywhere_and_only_theirs(
         before, scenario.PIA_NOTE
     )
     assert f"/api/workshops/{W}/summary" in copies  # the copy's decision on the timeline
+    reports = {f"/api/workshops/{W}/report{kind}" for kind in ("", ".html", ".json")}
+    reports |= {f"export workshop.{fmt}" for fmt in ("md", "html", "json")}
+    assert reports <= showing(before, scenario.PIA_NOTE)
 
     answer = await erase(served, PIA)
     assert answer.status_code == 200, answer.text
