@@ -2,6 +2,7 @@
 // folded view (board.js), in the board's reading order (keyboard.js) and where people put them.
 import { clusterRects, COLOURS, NOTE_H, NOTE_MAX_H, NOTE_W } from "./board.js";
 import { cardLabel, renderCard } from "./card.js";
+import { setAttr, setHidden } from "./dom.js";
 import { extrasElement, groupTag, groupTagElement, renderExtras } from "./item_extras.js";
 import { arrange, readingOrder } from "./keyboard.js";
 
@@ -9,6 +10,55 @@ function hue(text) {
   let h = 0;
   for (const ch of text) h = (h * 31 + ch.codePointAt(0)) % 360;
   return h;
+}
+
+// The first note and cluster elements, built as below: each other is a copy of them, which is
+// quicker to make than building it again (a board of a thousand items makes them all at once).
+let noteMade = null;
+let clusterMade = null;
+
+function buildNote() {
+  const el = document.createElement("div");
+  el.dataset.id = "";
+  el.tabIndex = 0;
+  el.setAttribute("role", "group");
+  el.setAttribute("aria-roledescription", "sticky note");
+  const text = document.createElement("p");
+  text.className = "text";
+  const foot = document.createElement("div");
+  foot.className = "foot";
+  const mine = document.createElement("span");
+  mine.className = "mine";
+  mine.textContent = "yours";
+  const secret = document.createElement("span");
+  secret.className = "private-mark";
+  secret.textContent = "private";
+  secret.title = "Only you see this note until the facilitator reveals the notes";
+  foot.append(groupTagElement(), mine, secret, extrasElement());
+  const remove = document.createElement("button");
+  remove.type = "button";
+  remove.className = "delete";
+  remove.setAttribute("aria-label", "Delete note");
+  remove.title = "Delete note";
+  remove.textContent = "×";
+  el.append(text, foot, remove);
+  return el;
+}
+
+function buildCluster() {
+  const el = document.createElement("section");
+  el.className = "cluster";
+  el.dataset.id = "";
+  el.tabIndex = 0;
+  el.setAttribute("role", "group");
+  el.setAttribute("aria-roledescription", "cluster");
+  const head = document.createElement("div");
+  head.className = "head";
+  const label = document.createElement("h2");
+  label.className = "label";
+  head.append(label, groupTagElement(), extrasElement());
+  el.append(head);
+  return el;
 }
 
 export class BoardRenderer {
@@ -19,6 +69,7 @@ export class BoardRenderer {
     this.clusters = new Map();
     this.cursors = new Map();
     this.rects = new Map();
+    this.parts = new WeakMap(); // an item's element → the parts of it render updates
     this.last = null; // the view and ui last drawn
     this.refitting = 0;
     canvas.style.setProperty("--note-w", `${NOTE_W}px`);
@@ -44,7 +95,7 @@ export class BoardRenderer {
       const same = [...rects].every(([id, r]) => this.rects.get(id)?.y1 === r.y1);
       if (same) return;
       this.rects = rects;
-      this.renderClusters(this.last.view, this.last.ui);
+      this.placeClusters();
     });
   }
 
@@ -57,12 +108,16 @@ export class BoardRenderer {
   render(view, ui) {
     this.last = { view, ui };
     this.renderNotes(view, ui);
-    this.rects = clusterRects(view, this.heights());
     this.renderClusters(view, ui);
-    this.renderCursors(ui.cursors);
-    // Tab follows the board's layout, not the order items were made in.
-    arrange(this.canvas, readingOrder(view, this.rects)
+    // Tab follows the board's layout, not the order items were made in. A new item goes in at
+    // its place here, before anything is measured, so a board is laid out once when it comes,
+    // not once as made and again as put in order (the order needs only the clusters' top left,
+    // which the notes' heights do not move).
+    arrange(this.canvas, readingOrder(view, clusterRects(view))
       .map((id) => this.notes.get(id) ?? this.clusters.get(id)));
+    this.rects = clusterRects(view, this.heights());
+    this.placeClusters();
+    this.renderCursors(ui.cursors);
     // What the items cover, in board coordinates (null: nothing); the canvas grows with it.
     const b = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
     const cover = (x0, y0, x1, y1) => {
@@ -82,105 +137,93 @@ export class BoardRenderer {
     }
     for (const note of Object.values(view.notes)) {
       let el = this.notes.get(note.id);
-      if (!el) { el = this.noteElement(note); this.notes.set(note.id, el); this.canvas.append(el); }
-      el.className = `note ${COLOURS.includes(note.colour) ? note.colour : "yellow"}`;
-      el.classList.toggle("pending", ui.pending.has(note.id));
-      el.classList.toggle("movable", ui.movable);
-      el.classList.toggle("dragging", ui.dragging === note.id || ui.nudging === note.id);
-      el.classList.toggle("editing", ui.editing === note.id);
-      el.classList.toggle("private", Boolean(note.hidden));
+      if (!el) { el = this.noteElement(note); this.notes.set(note.id, el); } // put in by render
+      const parts = this.parts.get(el);
+      // Its classes are these alone (a class another part of the page gave it is dropped, to be
+      // given again if it still holds); written only if they change (see setHidden).
+      const classes = [`note ${COLOURS.includes(note.colour) ? note.colour : "yellow"}`];
+      if (ui.pending.has(note.id)) classes.push("pending");
+      if (ui.movable) classes.push("movable");
+      if (ui.dragging === note.id || ui.nudging === note.id) classes.push("dragging");
+      if (ui.editing === note.id) classes.push("editing");
+      if (note.hidden) classes.push("private");
+      if (note.fields?.length) classes.push("card"); // renderCard's, not taken off to be put back
+      const className = classes.join(" ");
+      if (el.className !== className) el.className = className;
       el.dataset.cluster = note.cluster_id ?? "";
       if (ui.dragging !== note.id) {
         el.style.left = `${note.x}px`;
         el.style.top = `${note.y}px`;
       }
-      const text = el.querySelector(".text");
-      if (text.textContent !== note.text) text.textContent = note.text;
+      if (parts.text.textContent !== note.text) parts.text.textContent = note.text;
       const group = note.origin?.group ?? "";
-      el.setAttribute("aria-label", (note.fields?.length ? cardLabel(note)
+      setAttr(el, "aria-label", (note.fields?.length ? cardLabel(note)
         : `${note.hidden ? "Private note" : "Note"}: ${note.text}`)
         + (group ? ` (from ${group})` : ""));
       if (note.text.length > 100) el.title = note.text; // a long text is cut short on the note
       else el.removeAttribute("title");
       // Inside a cluster of the same group, the cluster's tag says it once for all its notes.
       const said = Boolean(group) && view.clusters[note.cluster_id]?.origin?.group === group;
-      groupTag(el.querySelector(".group-tag"), said ? "" : group);
+      groupTag(parts.tag, said ? "" : group);
       renderCard(el, note);
-      el.querySelector(".delete").hidden = !ui.mayEdit(note);
-      el.querySelector(".mine").hidden = note.author !== ui.me.id;
-      el.querySelector(".private-mark").hidden = !note.hidden;
-      renderExtras(el.querySelector(".extras"), note.id, note.text, ui);
+      setHidden(parts.remove, !ui.mayEdit(note));
+      setHidden(parts.mine, note.author !== ui.me.id);
+      setHidden(parts.secret, !note.hidden);
+      renderExtras(parts.extras, note.id, note.text, ui);
     }
   }
 
   noteElement(note) {
-    const el = document.createElement("div");
+    noteMade ??= buildNote();
+    const el = noteMade.cloneNode(true);
     el.dataset.id = note.id;
     el.addEventListener("contentvisibilityautostatechange", (ev) => { if (!ev.skipped) this.refit(); });
-    el.tabIndex = 0;
-    el.setAttribute("role", "group");
-    el.setAttribute("aria-roledescription", "sticky note");
-    const text = document.createElement("p");
-    text.className = "text";
-    const foot = document.createElement("div");
-    foot.className = "foot";
-    const mine = document.createElement("span");
-    mine.className = "mine";
-    mine.textContent = "yours";
-    const secret = document.createElement("span");
-    secret.className = "private-mark";
-    secret.textContent = "private";
-    secret.title = "Only you see this note until the facilitator reveals the notes";
-    foot.append(groupTagElement(), mine, secret, extrasElement());
-    const remove = document.createElement("button");
-    remove.type = "button";
-    remove.className = "delete";
-    remove.setAttribute("aria-label", "Delete note");
-    remove.title = "Delete note";
-    remove.textContent = "×";
-    el.append(text, foot, remove);
+    const [text, foot, remove] = el.children;
+    const [tag, mine, secret, extras] = foot.children;
+    this.parts.set(el, { text, tag, mine, secret, extras, remove });
     return el;
   }
 
+  /** An element for each cluster of `view`, drawn but for where it is and how big (put in and
+   * placed by render); none for a cluster gone. */
   renderClusters(view, ui) {
     for (const [id, el] of this.clusters) {
       if (!view.clusters[id]) { el.remove(); this.clusters.delete(id); }
+    }
+    for (const cluster of Object.values(view.clusters)) {
+      if (this.clusters.has(cluster.id)) continue;
+      clusterMade ??= buildCluster();
+      const el = clusterMade.cloneNode(true);
+      el.dataset.id = cluster.id;
+      const [label, tag, extras] = el.firstChild.children;
+      this.parts.set(el, { label, tag, extras });
+      this.clusters.set(cluster.id, el);
     }
     const counts = new Map();
     for (const n of Object.values(view.notes)) {
       if (n.cluster_id) counts.set(n.cluster_id, (counts.get(n.cluster_id) ?? 0) + 1);
     }
     for (const cluster of Object.values(view.clusters)) {
-      let el = this.clusters.get(cluster.id);
-      if (!el) {
-        el = document.createElement("section");
-        el.className = "cluster";
-        el.dataset.id = cluster.id;
-        el.tabIndex = 0;
-        el.setAttribute("role", "group");
-        el.setAttribute("aria-roledescription", "cluster");
-        const head = document.createElement("div");
-        head.className = "head";
-        const label = document.createElement("h2");
-        label.className = "label";
-        head.append(label, groupTagElement(), extrasElement());
-        el.append(head);
-        this.clusters.set(cluster.id, el);
-        this.canvas.prepend(el);
-      }
-      const r = this.rects.get(cluster.id);
-      Object.assign(el.style, { left: `${r.x0}px`, top: `${r.y0}px`,
-        width: `${r.x1 - r.x0}px`, height: `${r.y1 - r.y0}px` });
+      const el = this.clusters.get(cluster.id);
+      const parts = this.parts.get(el);
       const count = counts.get(cluster.id) ?? 0;
-      const label = el.querySelector(".label");
       const text = `${cluster.label}`;
-      if (label.textContent !== text) label.textContent = text;
+      if (parts.label.textContent !== text) parts.label.textContent = text;
       el.dataset.count = String(count);
       const group = cluster.origin?.group ?? "";
-      el.setAttribute("aria-label", `Cluster: ${cluster.label}, ${count} notes`
+      setAttr(el, "aria-label", `Cluster: ${cluster.label}, ${count} notes`
         + (group ? `, from ${group}` : ""));
-      groupTag(el.querySelector(".group-tag"), group);
-      renderExtras(el.querySelector(".extras"), cluster.id, cluster.label, ui);
+      groupTag(parts.tag, group);
+      renderExtras(parts.extras, cluster.id, cluster.label, ui);
+    }
+  }
+
+  /** Each cluster where its region (`rects`) is. */
+  placeClusters() {
+    for (const [id, el] of this.clusters) {
+      const r = this.rects.get(id);
+      Object.assign(el.style, { left: `${r.x0}px`, top: `${r.y0}px`,
+        width: `${r.x1 - r.x0}px`, height: `${r.y1 - r.y0}px` });
     }
   }
 

@@ -1,6 +1,7 @@
 // Clusters edited on the board page: renamed, moved with their notes, merged into another and
 // deleted, from the buttons on a cluster's head or by keyboard on the focused cluster
 // (docs/architecture.md, "The board page by keyboard").
+import { setHidden } from "./dom.js";
 import { arrowStep, neighbour } from "./keyboard.js";
 
 const $ = (id) => document.getElementById(id);
@@ -20,6 +21,7 @@ export class ClusterEditor {
   constructor(page, send) {
     this.page = page;
     this.send = send;
+    this.actions = new WeakMap(); // a cluster's element → {actions, merge}: its head's buttons
   }
 
   get view() { return this.page.view; }
@@ -38,17 +40,20 @@ export class ClusterEditor {
   /** The head's buttons, shown to those who may use them now. */
   render(view) {
     const may = !this.page.readOnly && !this.page.refused("cluster.rename");
+    const alone = Object.keys(view.clusters).length < 2;
     for (const el of this.page.renderer.clusters.values()) {
-      let actions = el.querySelector(".cluster-actions");
-      if (!actions) {
-        actions = document.createElement("span");
-        actions.className = "cluster-actions";
-        actions.append(button("rename", "✎", "Rename cluster"),
-          button("merge", "⇢", "Merge cluster into another"), button("remove", "×", "Delete cluster"));
-        el.querySelector(".head").append(actions);
+      let made = this.actions.get(el);
+      if (!made) {
+        made = { actions: document.createElement("span"),
+          merge: button("merge", "⇢", "Merge cluster into another") };
+        made.actions.className = "cluster-actions";
+        made.actions.append(button("rename", "✎", "Rename cluster"), made.merge,
+          button("remove", "×", "Delete cluster"));
+        el.querySelector(".head").append(made.actions);
+        this.actions.set(el, made);
       }
-      actions.hidden = !may;
-      actions.querySelector(".merge").hidden = Object.keys(view.clusters).length < 2;
+      setHidden(made.actions, !may);
+      setHidden(made.merge, alone);
     }
   }
 

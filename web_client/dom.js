@@ -10,6 +10,22 @@ export function el(tag, className, text) {
   return node;
 }
 
+/** Show or hide `node`. Setting `hidden` to what it already is still counts as a change to
+ * the browser, which styles the element again: on a big board's every render, thousands of them. */
+export function setHidden(node, hidden) {
+  if (node.hidden !== hidden) node.hidden = hidden;
+}
+
+/** Set attribute `name` of `node` to `value`, if that changes it (as setHidden). */
+export function setAttr(node, name, value) {
+  if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+}
+
+/** Set the text of `node`, if that changes it (as setHidden: new text is a new text node). */
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 /** A text node. */
 export const txt = (text) => document.createTextNode(String(text));
 

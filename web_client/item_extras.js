@@ -1,6 +1,7 @@
 // What the canvas shows on a note or cluster besides its text (board_render.js): the tag of the
 // group a promoted copy came from, its rank in the latest closed round, its decided outcome,
 // and its ballot in an open round (the tally, my dots, and the buttons that put or take one).
+import { setAttr, setHidden, setText } from "./dom.js";
 import { OUTCOME_LABELS } from "./facilitation.js";
 
 /** The tag of a promoted copy: the group (source board) it came from. */
@@ -13,9 +14,12 @@ export function groupTagElement() {
 }
 
 export function groupTag(tag, group) {
-  tag.hidden = !group;
-  if (tag.textContent !== group) tag.textContent = group;
+  setHidden(tag, !group);
+  setText(tag, group);
 }
+
+const PARTS = new WeakMap(); // an extras element → its parts, so that a render finds them at once
+let made = null; // the first extras built: each other is a copy of it, which is quicker to make
 
 function button(className, text) {
   const b = document.createElement("button");
@@ -25,9 +29,7 @@ function button(className, text) {
   return b;
 }
 
-/** The badges and ballot of a note or cluster; built once, then updated in place so that
- * keyboard focus stays on a dot button while the board re-renders. */
-export function extrasElement() {
+function build() {
   const extras = document.createElement("div");
   extras.className = "extras";
   const result = document.createElement("span");
@@ -51,46 +53,60 @@ export function extrasElement() {
   return extras;
 }
 
+/** The badges and ballot of a note or cluster; built once, then updated in place so that
+ * keyboard focus stays on a dot button while the board re-renders. A copy of one (a copied
+ * note's) is one too. */
+export function extrasElement() {
+  made ??= build();
+  return made.cloneNode(true);
+}
+
+function partsOf(extras) {
+  let parts = PARTS.get(extras);
+  if (!parts) {
+    const [result, outcome, ballot] = extras.children;
+    const [tally, dots, remove, add] = ballot.children;
+    parts = { result, outcome, ballot, tally, dots, add, remove };
+    PARTS.set(extras, parts);
+  }
+  return parts;
+}
+
+/** Update `extras` (made by extrasElement) for item `itemId` titled `title`. */
 export function renderExtras(extras, itemId, title, ui) {
   const short = title.length > 40 ? `${title.slice(0, 39)}…` : title;
-  const result = extras.querySelector(".result");
+  const { result, outcome, ballot, tally, dots, add, remove } = partsOf(extras);
   const placed = ui.results.get(itemId);
-  result.hidden = !placed;
+  setHidden(result, !placed);
   if (placed) {
     const text = `#${placed.rank} · ${placed.votes} ${placed.votes === 1 ? "dot" : "dots"}`;
-    if (result.textContent !== text) result.textContent = text;
+    setText(result, text);
     result.title = `Rank ${placed.rank} of ${placed.of} in round ${placed.round}`;
   }
-  const outcome = extras.querySelector(".outcome");
   const decided = ui.outcomes.get(itemId);
-  outcome.hidden = !decided;
+  setHidden(outcome, !decided);
   if (decided) {
-    outcome.textContent = OUTCOME_LABELS[decided] ?? decided;
+    setText(outcome, OUTCOME_LABELS[decided] ?? decided);
     outcome.dataset.outcome = decided;
   }
-  const ballot = extras.querySelector(".ballot");
   const round = ui.ballot?.round;
   const onBallot = Boolean(round?.item_ids.includes(itemId));
-  ballot.hidden = !onBallot;
+  setHidden(ballot, !onBallot);
   if (!onBallot) return;
   const mine = ui.ballot.mine[itemId] ?? 0;
   ballot.dataset.item = itemId;
   ballot.dataset.mine = String(mine);
-  ballot.setAttribute("aria-label", `Dots on “${short}”`);
-  const tally = extras.querySelector(".tally");
+  setAttr(ballot, "aria-label", `Dots on “${short}”`);
   const total = round.tallies[itemId] ?? 0;
-  tally.hidden = !ui.ballot.showTallies;
-  tally.textContent = `${total} ${total === 1 ? "dot" : "dots"}`;
-  const dots = extras.querySelector(".my-dots");
-  dots.hidden = !mine;
-  dots.firstChild.textContent = "●".repeat(mine);
-  dots.lastChild.textContent = `${mine} of your dots`;
-  const add = extras.querySelector(".vote-add");
-  const remove = extras.querySelector(".vote-remove");
-  add.hidden = !ui.ballot.canVote;
-  remove.hidden = !ui.ballot.canVote || !mine;
+  setHidden(tally, !ui.ballot.showTallies);
+  setText(tally, `${total} ${total === 1 ? "dot" : "dots"}`);
+  setHidden(dots, !mine);
+  setText(dots.firstChild, "●".repeat(mine));
+  setText(dots.lastChild, `${mine} of your dots`);
+  setHidden(add, !ui.ballot.canVote);
+  setHidden(remove, !ui.ballot.canVote || !mine);
   add.dataset.item = itemId;
   remove.dataset.item = itemId;
-  add.setAttribute("aria-label", `Put a dot on “${short}”`);
-  remove.setAttribute("aria-label", `Take a dot back from “${short}”`);
+  setAttr(add, "aria-label", `Put a dot on “${short}”`);
+  setAttr(remove, "aria-label", `Take a dot back from “${short}”`);
 }

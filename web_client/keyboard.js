@@ -109,14 +109,16 @@ export function readingOrder(view, rects) {
   return order;
 }
 
-/** Put `elements` (children of `parent`) in this order, before any other child, never moving
- * the one that holds focus: moving it would drop the focus (and end an edit in it). */
+/** Put `elements` (children of `parent`, or new ones to put in) in this order, before any other
+ * child, never moving the one that holds focus: moving it would drop the focus (and end an edit
+ * in it). */
 export function arrange(parent, elements) {
   const keep = elements.find((el) => el.contains(document.activeElement)) ?? null;
   const at = keep ? elements.indexOf(keep) : elements.length;
   let before = keep ?? firstOther(parent, elements);
   for (let i = at - 1; i >= 0; i--) { // those before the focused one, backwards
-    if (elements[i].nextElementSibling !== before) parent.insertBefore(elements[i], before);
+    const el = elements[i];
+    if (el.parentNode !== parent || el.nextElementSibling !== before) parent.insertBefore(el, before);
     before = elements[i];
   }
   let after = keep;
