@@ -2,7 +2,7 @@
 // folded view (board.js), in the board's reading order (keyboard.js) and where people put them.
 import { clusterRects, COLOURS, NOTE_H, NOTE_MAX_H, NOTE_W } from "./board.js";
 import { cardLabel, renderCard } from "./card.js";
-import { setAttr, setHidden } from "./dom.js";
+import { el as make, setAttr, setHidden } from "./dom.js";
 import { extrasElement, groupTag, groupTagElement, renderExtras } from "./item_extras.js";
 import { arrange, readingOrder } from "./keyboard.js";
 
@@ -17,46 +17,34 @@ function hue(text) {
 let noteMade = null;
 let clusterMade = null;
 
-function buildNote() {
-  const el = document.createElement("div");
+/** A focusable item of the canvas: a group that says what it is. */
+function item(tag, className, roleDescription) {
+  const el = make(tag, className);
   el.dataset.id = "";
   el.tabIndex = 0;
   el.setAttribute("role", "group");
-  el.setAttribute("aria-roledescription", "sticky note");
-  const text = document.createElement("p");
-  text.className = "text";
-  const foot = document.createElement("div");
-  foot.className = "foot";
-  const mine = document.createElement("span");
-  mine.className = "mine";
-  mine.textContent = "yours";
-  const secret = document.createElement("span");
-  secret.className = "private-mark";
-  secret.textContent = "private";
+  el.setAttribute("aria-roledescription", roleDescription);
+  return el;
+}
+
+function buildNote() {
+  const el = item("div", "", "sticky note");
+  const foot = make("div", "foot");
+  const secret = make("span", "private-mark", "private");
   secret.title = "Only you see this note until the facilitator reveals the notes";
-  foot.append(groupTagElement(), mine, secret, extrasElement());
-  const remove = document.createElement("button");
+  foot.append(groupTagElement(), make("span", "mine", "yours"), secret, extrasElement());
+  const remove = make("button", "delete", "×");
   remove.type = "button";
-  remove.className = "delete";
   remove.setAttribute("aria-label", "Delete note");
   remove.title = "Delete note";
-  remove.textContent = "×";
-  el.append(text, foot, remove);
+  el.append(make("p", "text"), foot, remove);
   return el;
 }
 
 function buildCluster() {
-  const el = document.createElement("section");
-  el.className = "cluster";
-  el.dataset.id = "";
-  el.tabIndex = 0;
-  el.setAttribute("role", "group");
-  el.setAttribute("aria-roledescription", "cluster");
-  const head = document.createElement("div");
-  head.className = "head";
-  const label = document.createElement("h2");
-  label.className = "label";
-  head.append(label, groupTagElement(), extrasElement());
+  const el = item("section", "cluster", "cluster");
+  const head = make("div", "head");
+  head.append(make("h2", "label"), groupTagElement(), extrasElement());
   el.append(head);
   return el;
 }

@@ -1,13 +1,12 @@
 // What the canvas shows on a note or cluster besides its text (board_render.js): the tag of the
 // group a promoted copy came from, its rank in the latest closed round, its decided outcome,
 // and its ballot in an open round (the tally, my dots, and the buttons that put or take one).
-import { setAttr, setHidden, setText } from "./dom.js";
+import { el, setAttr, setHidden, setText } from "./dom.js";
 import { OUTCOME_LABELS } from "./facilitation.js";
 
 /** The tag of a promoted copy: the group (source board) it came from. */
 export function groupTagElement() {
-  const tag = document.createElement("span");
-  tag.className = "group-tag";
+  const tag = el("span", "group-tag");
   tag.setAttribute("aria-hidden", "true"); // said in the item's own label
   tag.hidden = true;
   return tag;
@@ -22,34 +21,21 @@ const PARTS = new WeakMap(); // an extras element → its parts, so that a rende
 let made = null; // the first extras built: each other is a copy of it, which is quicker to make
 
 function button(className, text) {
-  const b = document.createElement("button");
+  const b = el("button", className, text);
   b.type = "button";
-  b.className = className;
-  b.textContent = text;
   return b;
 }
 
 function build() {
-  const extras = document.createElement("div");
-  extras.className = "extras";
-  const result = document.createElement("span");
-  result.className = "badge result";
-  const outcome = document.createElement("span");
-  outcome.className = "badge outcome";
-  const ballot = document.createElement("div");
-  ballot.className = "ballot";
+  const extras = el("div", "extras");
+  const ballot = el("div", "ballot");
   ballot.setAttribute("role", "group");
-  const tally = document.createElement("span");
-  tally.className = "tally";
-  const dots = document.createElement("span");
-  dots.className = "my-dots";
-  const shown = document.createElement("span");
+  const dots = el("span", "my-dots");
+  const shown = el("span");
   shown.setAttribute("aria-hidden", "true");
-  const said = document.createElement("span");
-  said.className = "visually-hidden";
-  dots.append(shown, said);
-  ballot.append(tally, dots, button("vote-remove", "−"), button("vote-add", "+ dot"));
-  extras.append(result, outcome, ballot);
+  dots.append(shown, el("span", "visually-hidden"));
+  ballot.append(el("span", "tally"), dots, button("vote-remove", "−"), button("vote-add", "+ dot"));
+  extras.append(el("span", "badge result"), el("span", "badge outcome"), ballot);
   return extras;
 }
 
