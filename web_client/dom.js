@@ -16,6 +16,19 @@ export function setHidden(node, hidden) {
   if (node.hidden !== hidden) node.hidden = hidden;
 }
 
+/** Which of `nodes` holds the focus (itself or inside), or null: read it before a render hides
+ * controls, then hand it to `refocus`. */
+export function focusWithin(...nodes) {
+  return nodes.find((node) => node.contains(document.activeElement)) ?? null;
+}
+
+/** If `had` (from focusWithin) was hidden since, focus the first of `next` still shown: a control
+ * hidden with the focus in it drops keyboard focus to the page's body, and Tab starts over. */
+export function refocus(had, ...next) {
+  if (!had?.closest("[hidden]")) return;
+  next.find((node) => node && !node.closest("[hidden]"))?.focus();
+}
+
 /** Set attribute `name` of `node` to `value`, if that changes it (as setHidden). */
 export function setAttr(node, name, value) {
   if (node.getAttribute(name) !== value) node.setAttribute(name, value);

@@ -4,7 +4,7 @@
 // structure lives in index.html; these modules update it in place so focus and half-typed input
 // survive live updates.
 import { DecisionLog } from "./decision_log.js";
-import { el, plural } from "./dom.js";
+import { el, focusWithin, plural, refocus } from "./dom.js";
 import {
   clock, OUTCOME_LABELS, PHASE_LABELS, PHASES, roundNumber, secondsLeft,
 } from "./facilitation.js";
@@ -217,8 +217,10 @@ export class Panels {
     const timer = this.view?.timer ?? null;
     const box = $("timer");
     const host = this.host;
+    const had = focusWithin($("timer-extend"), $("timer-stop"));
     $("timer-extend").hidden = !host || !timer;
     $("timer-stop").hidden = !host || !timer;
+    refocus(had, $("timer-minutes")); // a stopped timer: the form to start the next one
     const shown = $("timer-label-shown");
     shown.hidden = !timer?.label;
     if (shown.textContent !== (timer?.label ?? "")) shown.textContent = timer?.label ?? "";

@@ -1,7 +1,7 @@
 // The dot-voting panel of the board page (part of the facilitation, panels.js): the open
 // round's rules and the dots I have left, the facilitator's form that opens a round and the
 // button that closes it, and every round's results or tallies, newest first.
-import { box, el, plural, shorten, timeEl } from "./dom.js";
+import { box, el, focusWithin, plural, refocus, shorten, timeEl } from "./dom.js";
 import {
   blindRound, itemTitle, mayVote, openRound, ranked, roundNumber, used,
 } from "./facilitation.js";
@@ -61,10 +61,13 @@ export class VotingPanel {
       left.dataset.left = String(n);
     }
     if (host) {
-      // The form shows where it can work: in the vote phase, with no round open.
+      // The form shows where it can work: in the vote phase, with no round open. Opening a round
+      // hands the focus to Close round, closing it back to the form (or the status).
+      const had = focusWithin($("vote-open"), $("vote-close"));
       $("vote-open").hidden = Boolean(round) || view.phase !== "vote";
       $("vote-close").hidden = !round;
       $("vote-open-hint").hidden = view.phase === "vote";
+      refocus(had, $("vote-close"), $("vote-target"), status);
     }
     this.renderRounds(view, self);
   }

@@ -101,3 +101,35 @@ async def test_tab_follows_the_layout_not_the_order_items_were_made_in(
     outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
     assert errors == []
+
+
+async def test_a_control_that_hides_itself_hands_the_focus_on_not_to_the_page(
+    browser: Browser, workshop: Workshop
+) -> None:
+    setup: list[dict[str, object]] = [
+        {"type": "cluster.create", "cluster_id": "c1", "label": "Mobility", "x": 40, "y": 60},
+        {"type": "phase.change", "phase": "vote"},
+    ]
+    for i, command in enumerate(setup):
+        await workshop.command(workshop.facilitator, command, f"s{i}")
+    page, errors = await watched(browser, workshop.board_url(workshop.facilitator))
+
+    # Opening a round hides its form: the focus goes to Close round, then back to the form.
+    await page.locator("#vote-open button[type=submit]").focus()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#vote-close")).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#vote-status")).to_have_text("No round is open.")
+    await expect(page.locator("#vote-target")).to_be_focused()
+
+    # Stopping the timer hides Stop timer: the focus goes to the form that starts the next one.
+    await page.locator("#timer-start button[type=submit]").focus()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#timer-stop")).to_be_visible()
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Tab")
+    await expect(page.locator("#timer-stop")).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#timer-stop")).to_be_hidden()
+    await expect(page.locator("#timer-minutes")).to_be_focused()
+    assert errors == []
