@@ -105,7 +105,10 @@ export class PeopleConsole {
       return;
     }
     if (this.invite?.invite_id === inviteId) {
+      // A disabled button loses the focus: hand it to the form, ready for the next invite.
+      const had = document.activeElement === $("invite-revoke");
       $("invite-revoke").disabled = true;
+      if (had) $("invite-name").focus();
       $("invite-copied").textContent = "Revoked: this link no longer opens the workshop";
     }
     this.poll();
@@ -128,7 +131,19 @@ export class PeopleConsole {
       return tr;
     });
     if (!rows.length) rows.push(box("tr", "", cell("No open invite.", 6)));
-    $("invite-list").tBodies[0].replaceChildren(...rows);
+    // Drawn again only when it changed (a poll every few seconds would take the focus from a
+    // Revoke button); a revoked row hands its focus to the row now in its place.
+    const key = JSON.stringify([open, [...boards]]);
+    if (this.keys.invites === key) return;
+    this.keys.invites = key;
+    const body = $("invite-list").tBodies[0];
+    const focused = [...body.rows].findIndex((row) => row.contains(document.activeElement));
+    const id = body.rows[focused]?.dataset.invite;
+    body.replaceChildren(...rows);
+    if (focused < 0) return;
+    const buttons = [...body.querySelectorAll("button[data-revoke]")];
+    const next = buttons.find((b) => b.dataset.revoke === id) ?? buttons[Math.min(focused, buttons.length - 1)];
+    (next ?? $("invite-name")).focus();
   }
 
   // ------------------------------------------------------------ who is here, groups

@@ -13,7 +13,7 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.service.people import organiser_token
 from tests.web.accessibility import assert_accessible
-from tests.web.conftest import Http, Served, wait_for
+from tests.web.conftest import Http, Served, Workshop, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -175,4 +175,43 @@ async def test_a_facilitator_invites_groups_and_runs_every_group_at_once(
     await wait_for(anna, "window.plenary && window.plenary.status() === 'live'")
     assert await anna.evaluate("window.plenary.view().id") == plenary["id"]
     await expect(anna.locator("#gather-link")).to_be_hidden()
+    assert errors == []
+
+
+async def test_revoking_an_invite_by_keyboard_keeps_the_focus_on_the_invites(
+    browser: Browser, workshop: Workshop
+) -> None:
+    for name in ("Pia", "Ola"):
+        await workshop.invite("participant", name)
+    errors: list[str] = []
+    page = await watched(browser, errors)
+    await page.goto(f"{workshop.base_url}/w/{workshop.id}#token={workshop.facilitator}")
+    pia = page.get_by_role("button", name="Revoke the participant invite for Pia")
+    await pia.focus()
+
+    # The page polls the invites every few seconds: a poll leaves the focused button be.
+    polled = page.locator("#presence-updated")
+    await expect(polled).not_to_be_empty()
+    await expect(polled).not_to_have_text(await polled.inner_text(), timeout=SLOW)
+    await expect(pia).to_be_focused()
+
+    # A revoked row hands the focus to the row in its place, the last one to the invite form.
+    await page.keyboard.press("Enter")
+    await expect(pia).to_have_count(0)
+    ola = page.get_by_role("button", name="Revoke the participant invite for Ola")
+    await expect(ola).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#invite-list")).to_contain_text("No open invite.")
+    await expect(page.locator("#invite-name")).to_be_focused()
+
+    # The invite just made, revoked from its own panel: the focus goes back to the form too.
+    await page.keyboard.type("Eve")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#invite-link")).to_be_focused()
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Tab")
+    await expect(page.locator("#invite-revoke")).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#invite-copied")).to_contain_text("Revoked")
+    await expect(page.locator("#invite-name")).to_be_focused()
     assert errors == []
