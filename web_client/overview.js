@@ -78,7 +78,13 @@ export function renderAgenda(agenda, current = null, controls = null) {
     if (controls) li.append(controls(item, i));
     return li;
   });
-  $("agenda").replaceChildren(...items);
+  // Starting a block draws the agenda again: the button pressed keeps the focus (in its new row).
+  const list = $("agenda");
+  const pressed = list.contains(document.activeElement) ? document.activeElement.dataset : {};
+  list.replaceChildren(...items);
+  if (pressed.agenda) {
+    list.querySelector(`button[data-agenda="${pressed.agenda}"][data-index="${pressed.index}"]`)?.focus();
+  }
   $("agenda-total").textContent = agenda.length
     ? `Total: ${start} minutes (${duration(start)})` : "No agenda yet.";
 }

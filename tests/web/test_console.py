@@ -215,3 +215,31 @@ async def test_revoking_an_invite_by_keyboard_keeps_the_focus_on_the_invites(
     await expect(page.locator("#invite-copied")).to_contain_text("Revoked")
     await expect(page.locator("#invite-name")).to_be_focused()
     assert errors == []
+
+
+async def test_starting_an_agenda_block_by_keyboard_keeps_the_focus_on_its_button(
+    browser: Browser, served: Served, http: Http
+) -> None:
+    organiser = await organiser_token(served.ctx, "Ana")
+    agenda = [{"title": "Welcome", "minutes": 5}, {"title": "Collect", "minutes": 10}]
+    created = await http.post(
+        "/api/workshops",
+        {"title": "Agenda", "facilitator_name": "Fay", "agenda": agenda},
+        organiser,
+    )
+    errors: list[str] = []
+    page = await watched(browser, errors)
+    await page.goto(f"{served.base_url}/w/{created['id']}#token={created['facilitator_token']}")
+    start = page.get_by_role("button", name="Start “Collect”")
+    await start.focus()
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".agenda-item.current")).to_contain_text("Collect")
+    await expect(start).to_be_focused()
+    await page.keyboard.press("Shift+Tab")
+    await page.keyboard.press("Shift+Tab")
+    welcome = page.get_by_role("button", name="Start “Welcome”")
+    await expect(welcome).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".agenda-item.current")).to_contain_text("Welcome")
+    await expect(welcome).to_be_focused()
+    assert errors == []
