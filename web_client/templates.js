@@ -49,6 +49,9 @@ export class SetupPanel {
     form.hidden = true;
     form.setAttribute("aria-label", "Agenda");
     form.addEventListener("submit", (ev) => this.saveAgenda(ev));
+    form.addEventListener("keydown", (ev) => { // Escape leaves the editor, as Cancel does
+      if (ev.key === "Escape") { ev.preventDefault(); this.closeEditor(); }
+    });
     const name = el("input");
     name.maxLength = 80;
     name.required = true;

@@ -66,6 +66,9 @@ function startForm(page, d) {
   };
   open.addEventListener("click", () => toggle(form.hidden));
   cancel.addEventListener("click", () => toggle(false));
+  form.addEventListener("keydown", (ev) => { // Escape closes the form, as Cancel does
+    if (ev.key === "Escape") { ev.preventDefault(); toggle(false); }
+  });
   let pending = null; // the same start, retried after a dropped connection, keeps its ids
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();

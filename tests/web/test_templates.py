@@ -68,8 +68,14 @@ async def test_an_organiser_runs_a_challenges_workshop_from_its_template(
     await expect(page.get_by_role("link", name="Plenary", exact=True)).to_be_visible()
     await assert_accessible(page)
 
-    # The facilitator edits the agenda by keyboard: the last block goes, one is added.
+    # The facilitator edits the agenda by keyboard: Escape leaves the editor, focus back on
+    # its button; then the last block goes, one is added.
     await page.get_by_role("button", name="Edit agenda").focus()
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_label("Block 1", exact=True)).to_be_focused()
+    await page.keyboard.press("Escape")
+    await expect(page.locator("#agenda-form")).to_be_hidden()
+    await expect(page.get_by_role("button", name="Edit agenda")).to_be_focused()
     await page.keyboard.press("Enter")
     await expect(page.get_by_label("Block 1", exact=True)).to_be_focused()
     last = len(CHALLENGES.agenda)

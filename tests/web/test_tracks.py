@@ -130,8 +130,14 @@ async def test_a_facilitator_runs_a_track_from_a_decision_to_its_presentation(
         selected.get_by_role("button", name=re.compile("Start a solution track"))
     ).to_be_visible()
     await expect(parked.locator(".track-control")).to_have_count(0)
-    await selected.get_by_role("button", name=re.compile("Start a solution track")).click()
+    start = selected.get_by_role("button", name=re.compile("Start a solution track"))
+    await start.click()
     title = selected.get_by_label("Track title")
+    await expect(title).to_be_focused()
+    await page.keyboard.press("Escape")  # closes the form, as Cancel does
+    await expect(title).to_be_hidden()
+    await expect(start).to_be_focused()
+    await start.press("Enter")
     await expect(title).to_be_focused()
     await expect(title).to_have_value(NOTE)  # prefilled from the decision
     await title.fill("Safe routes: walking buses")
