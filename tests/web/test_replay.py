@@ -153,5 +153,6 @@ async def test_replay_times_follow_the_readers_convention_as_every_page_does(
     decided = page.locator("#decisions .decision .meta time")  # the decision log's, as on the board
     assert await decided.count() > 0
     assert re.fullmatch(minutes, (await decided.first.inner_text()).strip())
+    await assert_accessible(page)
     assert errors == []
     await context.close()

@@ -14,6 +14,7 @@ from domain.actor import Actor
 from domain.types import WorkshopRole
 from service.tools import demo
 from tests.service.people import session_token
+from tests.web.accessibility import assert_accessible
 from tests.web.conftest import Http, Served
 
 pytestmark = pytest.mark.browser
@@ -141,6 +142,7 @@ async def test_a_plenary_decision_is_traced_to_the_breakout_board_it_came_from(
     assert await short.inner_text() == full  # what is shown: the whole hash, once
     cast = opened.rows("vote.cast").first.locator("td.hash code")
     assert re.fullmatch("[0-9a-f]{64}", await cast.inner_text())
+    await assert_accessible(page)  # the trace with every hash whole
 
     await page.get_by_role("link", name="Follow to the first board").click()
     await expect(page.locator("#trace-facts")).to_contain_text("Group: Participation and trust")
